@@ -54,6 +54,7 @@ case "$mode" in
   fuzz) : "${build_dir:=$top/build-fuzz}"
         cmake_args+=(-DGONGKAI_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++) ;;
 esac
+export CCACHE_BASEDIR="$top"
 echo "== 构建 building ($mode) in $build_dir"
 cmake -S "$top" -B "$build_dir" "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j2
