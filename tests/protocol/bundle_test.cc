@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <streambuf>
@@ -361,6 +362,42 @@ TEST_CASE("the streaming reader stops at the bundle size limit") {
   CHECK(read == kMaxBundleSize / (kMaxEnvelopeSize + 4));
   CHECK(last.code() == kErrBundleTooLarge);
   CHECK(reader.bytes_read() <= kMaxBundleSize);
+}
+
+// Seeds for tests/fuzz/bundle_fuzz.cc: valid bundles and one have summary encoding.
+// Written when GONGKAI_WRITE_FUZZ_CORPUS is set; the committed files are checked on every run.
+std::vector<std::pair<std::string, Bytes>> BundleSeeds() {
+  const SecretKey key = MakerKey();
+  const SecretKey village = *SecretKey::FromSeed(Bytes(kSeedSize, 7));
+  BundleHeader anyone = Header(key);
+  anyone.for_region = "";
+  HaveSummary wide = MakerHave(key);
+  wide.AddRange(village.node_id(), {1, 40});
+  wide.AddRange(village.node_id(), {45, 46});
+  std::vector<Bytes> three = TwoEnvelopes(key);
+  three.push_back(*BuildEnvelope(1, Hash256{}, 5, "511303101201", AsBytes("INSERT"), village));
+  return {{"two_envelopes.gkb", SmallBundle()},
+          {"empty_for_anyone.gkb", *MakeBundle(anyone, {}, HaveSummary(), key)},
+          {"two_origins.gkb", *MakeBundle(Header(key), three, wide, key)},
+          {"have_summary.bin", *wide.Encode()}};
+}
+
+TEST_CASE("fuzz seed corpus: every committed file is a valid bundle or have summary") {
+  const std::filesystem::path dir =
+      std::filesystem::path(GONGKAI_SOURCE_DIR) / "tests/fuzz/corpus/bundle";
+  if (std::getenv("GONGKAI_WRITE_FUZZ_CORPUS") != nullptr) {
+    for (const auto& [name, bytes] : BundleSeeds()) {
+      testing::WriteFile((dir / name).string(), bytes);
+    }
+  }
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    CAPTURE(entry.path().string());
+    const Bytes bytes = testing::ReadFile(entry.path().string());
+    CHECK((ReadBundle(bytes).ok() || HaveSummary::Decode(bytes).ok()));
+    ++files;
+  }
+  CHECK(files >= BundleSeeds().size());
 }
 
 }  // namespace
