@@ -128,8 +128,9 @@ class BundleWriter {
 // stable code; after a refusal the reader must not be used again (bundle.state).
 class BundleReader {
  public:
-  // `in` must outlive the reader; it is read from its current position.
-  explicit BundleReader(std::istream& in);
+  // `in` must outlive the reader; it is read from its current position. `max_size` lets a
+  // caller hold a bundle to less than kMaxBundleSize (a larger value is clamped to it).
+  explicit BundleReader(std::istream& in, uint64_t max_size = kMaxBundleSize);
 
   // Reads and checks the header. Errors: bundle.magic, bundle.version, bundle.truncated,
   // bundle.maker (id does not match the key), bundle.region, bundle.too_many_envelopes,
@@ -158,6 +159,7 @@ class BundleReader {
 
   enum class Step { kStart, kEnvelopes, kHave, kDone, kFailed };
   std::istream& in_;
+  uint64_t max_size_;
   Ed25519phStream verifier_;
   BundleHeader header_;
   uint64_t bytes_read_ = 0;

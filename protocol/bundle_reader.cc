@@ -29,7 +29,8 @@ class ViewBuf : public std::streambuf {
 
 }  // namespace
 
-BundleReader::BundleReader(std::istream& in) : in_(in) {}
+BundleReader::BundleReader(std::istream& in, uint64_t max_size)
+    : in_(in), max_size_(std::min<uint64_t>(max_size, kMaxBundleSize)) {}
 
 Status BundleReader::Fail(Status status) {
   step_ = Step::kFailed;
@@ -37,10 +38,10 @@ Status BundleReader::Fail(Status status) {
 }
 
 Status BundleReader::Read(size_t n, Bytes& out, std::string_view what, bool hashed) {
-  if (bytes_read_ + n > kMaxBundleSize) {
+  if (bytes_read_ + n > max_size_) {
     return Status::TooLarge(kErrBundleTooLarge, "bundle field '" + std::string(what) +
                                                     "' would pass the limit of " +
-                                                    std::to_string(kMaxBundleSize) + " bytes");
+                                                    std::to_string(max_size_) + " bytes");
   }
   out.clear();
   while (out.size() < n) {
