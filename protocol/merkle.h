@@ -11,7 +11,8 @@
 //
 // Proofs are lists of 32-byte hashes ordered from the leaf (or the old tree) upwards, exactly
 // as RFC 6962 §2.1.1 PATH and §2.1.2 PROOF produce them; the verifiers follow RFC 9162 §2.1.3.2
-// and §2.1.4.2. protocol/README.md ("Merkle tree and checkpoints") explains them in prose.
+// and §2.1.4.2. protocol/README.md ("Merkle tree, signed notes and checkpoints") explains
+// them in prose.
 //
 // Thread-safety: the free functions are pure. A MerkleTree may be read from many threads at
 // once; Append needs exclusive access.
