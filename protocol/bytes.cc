@@ -45,6 +45,13 @@ std::string Base64Encode(ByteView bytes) {
 }
 
 Result<Bytes> Base64Decode(std::string_view text) {
+  // libsodium 1.0.18 folds every byte >= 0x80 into some alphabet value instead of refusing
+  // it, so the alphabet is checked here first.
+  for (char c : text) {
+    const bool in_alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                             (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+    if (!in_alphabet) return Status::Invalid("base64.invalid", "not valid base64");
+  }
   Bytes out(text.size() / 4 * 3 + 3);
   size_t out_len = 0;
   const char* end = nullptr;

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cctype>
+#include <string>
+
 namespace gongkai {
 namespace {
 
@@ -65,6 +68,17 @@ TEST_CASE("base64 matches RFC 4648 vectors and is strict") {
   CHECK_FALSE(Base64Decode("Zm9vYg").ok());
   CHECK_FALSE(Base64Decode("Zm9v YmFy").ok());
   CHECK_FALSE(Base64Decode("Zm9v*mFy").ok());
+}
+
+TEST_CASE("base64 refuses every byte outside its alphabet, high bytes included") {
+  for (int c = 0; c < 256; ++c) {
+    std::string text = "QUJD";
+    text[1] = static_cast<char>(c);
+    const bool alphabet = std::isalnum(c) != 0 || c == '+' || c == '/';
+    CAPTURE(c);
+    CHECK(Base64Decode(text).ok() == alphabet);
+  }
+  CHECK_FALSE(Base64Decode("Zm9v\xc3\xa9" "Fy").ok());  // "é" is not base64
 }
 
 }  // namespace
