@@ -21,6 +21,10 @@ inline constexpr size_t kMaxDecompressedSize = size_t{64} << 20;  // 64 MiB
 // Largest zstd window a frame may ask for: 2^23 = 8 MiB.
 inline constexpr int kZstdWindowLogMax = 23;
 
+// Compression level of Compress, chosen by measurement on changeset-like data: see the
+// table in protocol/README.md ("Bounded zstd"). Frames of any level decompress alike.
+inline constexpr int kZstdLevel = 7;
+
 // Error codes.
 inline constexpr char kErrZstdCorrupt[] = "zstd.corrupt";
 inline constexpr char kErrZstdSizeUnknown[] = "zstd.size_unknown";
@@ -29,11 +33,24 @@ inline constexpr char kErrZstdSizeMismatch[] = "zstd.size_mismatch";
 inline constexpr char kErrZstdWindow[] = "zstd.window";
 inline constexpr char kErrZstdTrailing[] = "zstd.trailing";
 
-// One zstd frame with its content size declared, at the level chosen by measurement
-// (kZstdLevel, see compress.cc and protocol/README.md).
+// One zstd frame at kZstdLevel that declares its content size, carries a checksum
+// (XXH64, checked by every zstd decoder) and needs a window of at most 2^kZstdWindowLogMax.
+// Never fails (aborts only when memory runs out).
 Bytes Compress(ByteView data);
 
-// The decompressed bytes of exactly one frame, or a refusal (codes above).
+// The decompressed bytes of exactly one frame, or a refusal, checked in this order:
+//   kErrZstdTooLarge     the frame is longer than ZSTD_compressBound(max_output);
+//   kErrZstdCorrupt      the header is truncated or malformed, is a skippable frame, or needs
+//                        a dictionary;
+//   kErrZstdSizeUnknown  the header does not declare the content size;
+//   kErrZstdTooLarge     it declares more than max_output bytes;
+//   kErrZstdWindow       it needs a window above 2^kZstdWindowLogMax;
+//   kErrZstdCorrupt      the blocks are truncated (ZSTD_findFrameCompressedSize fails);
+//   kErrZstdTrailing     bytes follow the frame (a second frame included);
+// and while decoding: kErrZstdCorrupt for data that does not decode or a wrong checksum,
+// kErrZstdSizeMismatch when the blocks hold more or fewer bytes than declared (a longer
+// frame is stopped one byte past the declared size).
+// Allocates the declared size only after the header checks pass.
 Result<Bytes> Decompress(ByteView frame, size_t max_output = kMaxDecompressedSize);
 
 }  // namespace gongkai
