@@ -41,6 +41,7 @@ inline constexpr char kSourceLocal[] = "local";
 
 // Alarm kinds (alarm.kind).
 inline constexpr char kAlarmEquivocation[] = "equivocation";
+inline constexpr char kAlarmBrokenLink[] = "broken_link";
 
 // Draft categories as stored (draft.category).
 inline constexpr std::array<std::string_view, 3> kDraftCategories = {"affairs", "finance",
