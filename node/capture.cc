@@ -26,13 +26,12 @@ Result<Bytes> TakeChangeset(sqlite3_session* session) {
   int size = 0;
   void* raw = nullptr;
   int rc = sqlite3session_changeset(session, &size, &raw);
-  SqliteBuffer owned(raw);
+  SqliteBuffer owned(raw, size);
   if (rc != SQLITE_OK) {
     return Status::Internal(kErrCaptureChangeset,
                             std::string("无法取得变更集: ") + sqlite3_errstr(rc));
   }
-  const auto* data = static_cast<const uint8_t*>(raw);
-  return data == nullptr ? Bytes() : Bytes(data, data + size);
+  return owned.ToBytes();
 }
 
 // The changeset of `writes`, recorded by a session on the synced tables only.

@@ -15,11 +15,11 @@ Status ReadError(int rc, std::string_view what) {
                          "变更集格式错误 (" + std::string(what) + "): " + sqlite3_errstr(rc));
 }
 
-Result<SqliteChangesetIter> Start(ByteView changeset) {
+Result<ChangesetIter> Start(ByteView changeset) {
   sqlite3_changeset_iter* raw = nullptr;
   int rc = sqlite3changeset_start(&raw, static_cast<int>(changeset.size()),
                                   const_cast<uint8_t*>(changeset.data()));
-  SqliteChangesetIter iter(raw);
+  ChangesetIter iter(raw);
   if (rc != SQLITE_OK) return ReadError(rc, "start");
   return iter;
 }
@@ -29,7 +29,7 @@ Result<SqliteChangesetIter> Start(ByteView changeset) {
 Result<std::set<std::string>> ChangesetRegions(sqlite3* db, ByteView changeset) {
   std::set<std::string> regions;
   std::map<std::string, int> region_column;  // per table, from the local schema
-  GK_ASSIGN_OR_RETURN(SqliteChangesetIter iter, Start(changeset));
+  GK_ASSIGN_OR_RETURN(ChangesetIter iter, Start(changeset));
   int rc;
   while ((rc = sqlite3changeset_next(iter.get())) == SQLITE_ROW) {
     const char* table = nullptr;
@@ -67,7 +67,7 @@ Result<std::set<std::string>> ChangesetRegions(sqlite3* db, ByteView changeset) 
 
 Status CheckLocalSchema(sqlite3* db, ByteView changeset) {
   std::set<std::string> checked;
-  GK_ASSIGN_OR_RETURN(SqliteChangesetIter iter, Start(changeset));
+  GK_ASSIGN_OR_RETURN(ChangesetIter iter, Start(changeset));
   int rc;
   while ((rc = sqlite3changeset_next(iter.get())) == SQLITE_ROW) {
     const char* table = nullptr;

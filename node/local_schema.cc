@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS provenance(
 ) STRICT;
 CREATE INDEX IF NOT EXISTS provenance_envelope ON provenance(envelope_id);
 
+CREATE TABLE IF NOT EXISTS known_certificate(
+  node_id TEXT PRIMARY KEY NOT NULL CHECK(length(node_id) = 32),
+  body BLOB NOT NULL,
+  added_at INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE IF NOT EXISTS alarm(
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,

@@ -8,6 +8,10 @@
 //               fields copied out for queries, its exact bytes, where it came from and when.
 //   provenance  for every synced row: its table, its primary key as text (kPkText below) and
 //               the id of the envelope that brought it.
+//   known_certificate  certificates given to this node outside envelopes (its own at
+//               enrolment, the county's, any the hub hands over), so it can verify an
+//               envelope whose signer's certificate row has not reached it yet. Each body
+//               is verified under the root key when stored and again when used.
 //   alarm       equivocations and other events a person must look at, with the bytes of both
 //               envelopes involved.
 //   sync_state  per peer: cursor (an opaque text the sync code owns), last attempt, last
@@ -29,8 +33,9 @@ namespace gongkai {
 inline constexpr int kLocalSchemaVersion = 1;
 
 // Names of the node-local tables, in creation order. A session never attaches these.
-inline constexpr std::array<std::string_view, 7> kLocalTables = {
-    "meta", "settings", "journal", "provenance", "alarm", "sync_state", "draft"};
+inline constexpr std::array<std::string_view, 8> kLocalTables = {
+    "meta",  "settings",   "journal", "provenance", "known_certificate",
+    "alarm", "sync_state", "draft"};
 
 // Journal status values (journal.status).
 inline constexpr char kJournalApplied[] = "applied";  // its rows are in the synced tables

@@ -71,7 +71,7 @@ Status RecordProvenance(sqlite3* db, ByteView changeset, std::string_view envelo
   sqlite3_changeset_iter* raw = nullptr;
   int rc = sqlite3changeset_start(&raw, static_cast<int>(changeset.size()),
                                   const_cast<uint8_t*>(changeset.data()));
-  SqliteChangesetIter iter(raw);
+  ChangesetIter iter(raw);
   if (rc != SQLITE_OK) return ChangesetError(rc, "start");
   while ((rc = sqlite3changeset_next(iter.get())) == SQLITE_ROW) {
     const char* table = nullptr;

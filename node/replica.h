@@ -95,13 +95,18 @@ class Replica {
   Result<std::optional<Bytes>> GetSetting(std::string_view key) const;
   Status PutSetting(std::string_view key, ByteView value);
 
-  // Stores the identity. Checks that the certificate opens under root_public_key and names
-  // exactly this node id, role and region (replica.identity otherwise).
+  // Stores the identity, and the node's certificate as a known certificate. Checks that the
+  // certificate opens under root_public_key and names exactly this node id, role and
+  // region (replica.identity otherwise).
   Status SetIdentity(const NodeIdentity& identity);
   // The stored identity; replica.not_enrolled when none was set.
   Result<NodeIdentity> Identity() const;
   // Only the county root public key; replica.not_enrolled when none was set.
   Result<PublicKey> RootPublicKey() const;
+
+  // Keeps a certificate given outside envelopes (node/trust.h) after verifying it under
+  // the root key in settings. replica.not_enrolled without a root key; cert.* if it fails.
+  Status AddKnownCertificate(ByteView body);
 
   // Number of envelopes in the journal.
   Result<int64_t> JournalCount() const;

@@ -3,6 +3,7 @@
 
 #include "node/replica.h"
 #include "node/sql.h"
+#include "node/trust.h"
 #include "protocol/certificate.h"
 
 namespace gongkai {
@@ -42,6 +43,8 @@ Status Replica::SetIdentity(const NodeIdentity& identity) {
   GK_RETURN_IF_ERROR(PutSetting(kSettingRegion, AsBytes(identity.region)));
   GK_RETURN_IF_ERROR(PutSetting(kSettingCertificate, identity.certificate));
   GK_RETURN_IF_ERROR(PutSetting(kSettingRootKey, identity.root_public_key));
+  GK_RETURN_IF_ERROR(
+      gongkai::AddKnownCertificate(db(), identity.certificate, identity.root_public_key, NowMs()));
   return tx.Commit();
 }
 
@@ -56,6 +59,11 @@ Result<NodeIdentity> Replica::Identity() const {
   GK_ASSIGN_OR_RETURN(identity.certificate, Required(*this, kSettingCertificate));
   GK_ASSIGN_OR_RETURN(identity.root_public_key, RootPublicKey());
   return identity;
+}
+
+Status Replica::AddKnownCertificate(ByteView body) {
+  GK_ASSIGN_OR_RETURN(PublicKey root, RootPublicKey());
+  return gongkai::AddKnownCertificate(db(), body, root, NowMs());
 }
 
 Result<PublicKey> Replica::RootPublicKey() const {

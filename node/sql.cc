@@ -31,7 +31,7 @@ Status ExecSql(sqlite3* db, std::string_view sql) {
   std::string script(sql);
   char* error = nullptr;
   int rc = sqlite3_exec(db, script.c_str(), nullptr, nullptr, &error);
-  SqliteBuffer owned(error);
+  SqliteBuffer owned(error, 0);
   if (rc != SQLITE_OK) {
     return SqlStatus(db, rc, error != nullptr ? error : script.substr(0, 80));
   }
@@ -41,7 +41,7 @@ Status ExecSql(sqlite3* db, std::string_view sql) {
 Result<Statement> Statement::Prepare(sqlite3* db, std::string_view sql) {
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
-  SqliteStatement stmt(raw);
+  SqliteStmt stmt(raw);
   if (rc != SQLITE_OK) return SqlStatus(db, rc, "prepare " + std::string(sql.substr(0, 80)));
   return Statement(db, std::move(stmt));
 }

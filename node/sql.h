@@ -57,10 +57,10 @@ class Statement {
   sqlite3_stmt* get() const { return stmt_.get(); }
 
  private:
-  Statement(sqlite3* db, SqliteStatement stmt) : db_(db), stmt_(std::move(stmt)) {}
+  Statement(sqlite3* db, SqliteStmt stmt) : db_(db), stmt_(std::move(stmt)) {}
 
   sqlite3* db_;
-  SqliteStatement stmt_;
+  SqliteStmt stmt_;
   Status bind_error_;  // the first failed bind, reported by the next Step
 };
 
