@@ -161,7 +161,9 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
   }
   // 9-12. Payload, protocol rules, trust rows, local schema.
   GK_ASSIGN_OR_RETURN(Bytes changeset, OpenPayload(envelope));
-  GK_RETURN_IF_ERROR(InspectForApply(changeset, signer, envelope).WithContext(Describe(envelope)));
+  Signer who{NodeIdHex(signer.subject_id()), signer.role, signer.region};
+  GK_RETURN_IF_ERROR(InspectChangeset(changeset, who, envelope.region(), nullptr)
+                         .WithContext(Describe(envelope)));
   GK_RETURN_IF_ERROR(CheckTrustRows(changeset, self.root_public_key).WithContext(Describe(envelope)));
   GK_RETURN_IF_ERROR(CheckLocalSchema(db, changeset).WithContext(Describe(envelope)));
 

@@ -16,12 +16,6 @@ namespace gongkai {
 
 namespace {
 
-Result<uint64_t> PersistedHlc(const Replica& replica) {
-  GK_ASSIGN_OR_RETURN(std::optional<Bytes> text, replica.GetSetting(kSettingHlc));
-  if (!text) return uint64_t{0};
-  return static_cast<uint64_t>(std::stoull(std::string(AsChars(*text))));
-}
-
 Result<Bytes> TakeChangeset(sqlite3_session* session) {
   int size = 0;
   void* raw = nullptr;
@@ -63,9 +57,13 @@ Result<CapturedEnvelope> Capture(Replica& replica, const SecretKey& key, HlcCloc
   sqlite3* db = replica.db();
   GK_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
 
-  GK_ASSIGN_OR_RETURN(uint64_t persisted, PersistedHlc(replica));
-  GK_RETURN_IF_ERROR(ObserveHlc(clock, persisted));
+  GK_ASSIGN_OR_RETURN(Hlc persisted, replica.LastHlc());
   CaptureStamp stamp{NodeIdHex(identity.node_id), clock.Now()};
+  if (stamp.hlc <= persisted) {
+    return Status::Invalid(kErrCaptureClockBehind,
+                           "时钟 " + HlcToString(stamp.hlc) + " 不晚于本节点上次记录的 " +
+                               HlcToString(persisted) + "; 时钟须以 Replica::LastHlc() 创建");
+  }
 
   GK_ASSIGN_OR_RETURN(Bytes changeset, RunUnderSession(db, writes, stamp, faults));
   if (changeset.empty()) {
@@ -79,7 +77,9 @@ Result<CapturedEnvelope> Capture(Replica& replica, const SecretKey& key, HlcCloc
                            "一次写入涉及多个区划 (" + list + "); 一个信封只能属于一个区划, 请分开写入");
   }
   const std::string region = *regions.begin();
-  GK_RETURN_IF_ERROR(InspectOwnChangeset(identity, region, changeset));
+  // The same rules every receiver applies: refuse here what others would refuse.
+  Signer self{NodeIdHex(identity.node_id), identity.role, identity.region};
+  GK_RETURN_IF_ERROR(InspectChangeset(changeset, self, region, nullptr));
 
   GK_ASSIGN_OR_RETURN(std::optional<ChainLink> latest, LatestLink(db, identity.node_id));
   uint64_t seq = latest ? latest->seq + 1 : 1;

@@ -1,9 +1,9 @@
 // Capture: turning this node's writes to synced tables into one signed envelope, atomically.
 //
 // Capture(replica, key, clock, writes) does, in ONE SQLite transaction (BEGIN IMMEDIATE):
-//   1. reads the persisted HLC (settings kSettingHlc), lets the clock observe it, and takes
-//      hlc = clock.Now(); the stamp {origin, hlc} is handed to `writes` for the rows'
-//      origin and hlc columns;
+//   1. takes hlc = clock.Now(), which must be later than the HLC persisted by the last
+//      capture (capture.clock_behind otherwise: build the clock with Replica::LastHlc());
+//      the stamp {origin, hlc} is handed to `writes` for the rows' origin and hlc columns;
 //   2. opens an sqlite3_session attached to the synced tables only (never node-local ones)
 //      and runs `writes` on the replica's connection;
 //   3. takes the changeset and closes the session; refuses an empty one (capture.empty), a
@@ -43,6 +43,7 @@ inline constexpr char kErrCaptureEmpty[] = "capture.empty";
 inline constexpr char kErrCaptureTwoRegions[] = "capture.two_regions";
 inline constexpr char kErrCaptureKeyMismatch[] = "capture.key_mismatch";
 inline constexpr char kErrCaptureChangeset[] = "capture.changeset";
+inline constexpr char kErrCaptureClockBehind[] = "capture.clock_behind";
 
 // What the writes put in every row's origin and hlc columns.
 struct CaptureStamp {

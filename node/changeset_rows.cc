@@ -3,7 +3,7 @@
 #include <cstring>
 #include <map>
 
-#include "node/sqlite_owners.h"
+#include "protocol/sqlite_handles.h"
 #include "node/table_info.h"
 
 namespace gongkai {

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "node/sql.h"
-#include "node/sqlite_owners.h"
+#include "protocol/sqlite_handles.h"
 
 namespace gongkai {
 

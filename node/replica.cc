@@ -118,6 +118,19 @@ Status Replica::PutSetting(std::string_view key, ByteView value) {
   return stmt.Run();
 }
 
+Result<uint64_t> Replica::LastHlc() const {
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> text, GetSetting(kSettingHlc));
+  if (!text) return uint64_t{0};
+  uint64_t value = 0;
+  for (uint8_t c : *text) {
+    if (c < '0' || c > '9' || value > (UINT64_MAX - 9) / 10) {
+      return Status::Invalid(kErrReplicaIdentity, "设置中的 hlc_last 不是十进制整数");
+    }
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 Result<int64_t> Replica::JournalCount() const {
   GK_ASSIGN_OR_RETURN(std::optional<int64_t> n, QueryInt(db(), "SELECT count(*) FROM journal"));
   return n.value_or(0);

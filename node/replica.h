@@ -27,7 +27,7 @@
 #include <string>
 #include <string_view>
 
-#include "node/sqlite_owners.h"
+#include "protocol/sqlite_handles.h"
 #include "protocol/bytes.h"
 #include "protocol/keys.h"
 #include "protocol/region.h"
@@ -107,6 +107,10 @@ class Replica {
   // Keeps a certificate given outside envelopes (node/trust.h) after verifying it under
   // the root key in settings. replica.not_enrolled without a root key; cert.* if it fails.
   Status AddKnownCertificate(ByteView body);
+
+  // The HLC persisted by the last capture (0 for a new replica). Build the node's HlcClock
+  // with it: HlcClock(wall, replica.LastHlc()).
+  Result<uint64_t> LastHlc() const;
 
   // Number of envelopes in the journal.
   Result<int64_t> JournalCount() const;

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "protocol/bytes.h"
-#include "node/sqlite_owners.h"
+#include "protocol/sqlite_handles.h"
 #include "protocol/status.h"
 
 namespace gongkai {

@@ -5,7 +5,7 @@
 
 #include "node/apply.h"
 #include "node/sql.h"
-#include "node/sqlite_owners.h"
+#include "protocol/sqlite_handles.h"
 #include "protocol/schema.h"
 
 namespace gongkai {
