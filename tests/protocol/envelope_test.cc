@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "protocol/compress.h"
 #include "tests/protocol/temp_dir.h"
@@ -302,6 +306,42 @@ TEST_CASE("openssl, sha256sum and zstd agree with the envelope") {
 
   const std::string plain = testing::Capture("zstd -dc " + dir.File("payload.zst"));
   CHECK(plain == kChangeset);
+}
+
+// Seeds for tests/fuzz/envelope_fuzz.cc, all signed by the RFC 8032 key that the fuzz
+// target verifies with. Written when GONGKAI_WRITE_FUZZ_CORPUS is set; the committed files
+// are checked on every run.
+std::vector<std::pair<std::string, Bytes>> EnvelopeSeeds() {
+  const SecretKey key = TestKey();
+  const Bytes fixed = TestEnvelope();
+  std::string changeset;
+  for (int i = 0; i < 40; ++i) {
+    changeset += "INSERT INTO disclosure_item VALUES('" + std::to_string(i) + "','1200.00');";
+  }
+  const Bytes first = *BuildEnvelope(1, Hash256{}, 7, "511303", AsBytes(changeset), key);
+  const Bytes third = *BuildEnvelope(3, Sha256(ByteView(fixed)), 9, "511303101", {}, key);
+  return {{"fixed_vector.gkev", fixed}, {"seq1_county.gkev", first}, {"seq3_empty.gkev", third}};
+}
+
+TEST_CASE("fuzz seed corpus: every committed envelope decodes, verifies and opens") {
+  const std::filesystem::path dir =
+      std::filesystem::path(GONGKAI_SOURCE_DIR) / "tests/fuzz/corpus/envelope";
+  if (std::getenv("GONGKAI_WRITE_FUZZ_CORPUS") != nullptr) {
+    for (const auto& [name, bytes] : EnvelopeSeeds()) {
+      testing::WriteFile((dir / name).string(), bytes);
+    }
+  }
+  const SecretKey key = TestKey();
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    CAPTURE(entry.path().string());
+    const Result<Envelope> e = DecodeEnvelope(testing::ReadFile(entry.path().string()));
+    REQUIRE(e.ok());
+    CHECK(VerifyEnvelopeSignature(*e, key.public_key()).ok());
+    CHECK(OpenPayload(*e).ok());
+    ++files;
+  }
+  CHECK(files >= EnvelopeSeeds().size());
 }
 
 }  // namespace

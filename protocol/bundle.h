@@ -1,0 +1,189 @@
+// The bundle: a file of envelopes carried between nodes on a USB stick (design §6).
+//
+// Byte layout, version 1 (all integers unsigned big-endian):
+//
+//   magic "GKBN" (4)
+//   format version u8 = 1
+//   maker NodeId (16)               must equal the first 16 bytes of SHA-256(maker key)
+//   maker PublicKey (32)            Ed25519 key of the node that wrote the bundle
+//   created hlc u64                 the maker's clock when it wrote the bundle
+//   for_region: u8 length L + L ASCII digits; L is 0 (for anyone), 6, 9 or 12
+//   envelope count u32 N            N <= kMaxBundleEnvelopes
+//   N times: u32 length + envelope bytes     length <= kMaxEnvelopeSize
+//   have: u32 length + HaveSummary encoding  length <= kMaxHaveEncodedSize
+//   signature (64)                  Ed25519ph by the maker over every byte before it
+//
+// The whole file is at most kMaxBundleSize bytes. Every envelope in it verifies on its own,
+// so a relay needs no trust; the bundle signature makes a truncated, reordered or altered
+// file fail as a whole. It is Ed25519ph (ed25519ph.h) rather than pure Ed25519 so that a
+// reader checks a large file in one pass with bounded memory.
+//
+// The maker's have summary tells the receiver what the maker already holds, so the
+// receiver's answer bundle need carry only what the maker lacks.
+//
+// Contract for readers: nothing read from a bundle may be acted on until Finish() has
+// succeeded (the node stages the envelopes in one transaction and commits only then). The
+// bundle signature says only that the maker wrote this file; whether the maker is an
+// enrolled node, and whether each envelope's signer is, the caller checks.
+#ifndef GONGKAI_PROTOCOL_BUNDLE_H_
+#define GONGKAI_PROTOCOL_BUNDLE_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/bytes.h"
+#include "protocol/ed25519ph.h"
+#include "protocol/envelope.h"
+#include "protocol/have.h"
+#include "protocol/keys.h"
+#include "protocol/status.h"
+
+namespace gongkai {
+
+inline constexpr std::array<uint8_t, 4> kBundleMagic = {'G', 'K', 'B', 'N'};
+inline constexpr uint8_t kBundleVersion = 1;
+
+// Largest bundle file, in bytes.
+inline constexpr size_t kMaxBundleSize = size_t{1} << 30;  // 1 GiB
+// Most envelopes in one bundle.
+inline constexpr size_t kMaxBundleEnvelopes = size_t{1} << 20;  // 1,048,576
+// Bytes before for_region: magic, version, maker id, maker key, created hlc.
+inline constexpr size_t kBundleRegionOffset = 4 + 1 + kNodeIdSize + kPublicKeySize + 8;  // 61
+
+inline constexpr char kErrBundleTooLarge[] = "bundle.too_large";
+inline constexpr char kErrBundleMagic[] = "bundle.magic";
+inline constexpr char kErrBundleVersion[] = "bundle.version";
+inline constexpr char kErrBundleTruncated[] = "bundle.truncated";
+inline constexpr char kErrBundleMaker[] = "bundle.maker";
+inline constexpr char kErrBundleRegion[] = "bundle.region";
+inline constexpr char kErrBundleTooManyEnvelopes[] = "bundle.too_many_envelopes";
+inline constexpr char kErrBundleEnvelopeTooLarge[] = "bundle.envelope_too_large";
+inline constexpr char kErrBundleHaveTooLarge[] = "bundle.have_too_large";
+inline constexpr char kErrBundleCount[] = "bundle.count";
+inline constexpr char kErrBundleSignature[] = "bundle.signature";
+inline constexpr char kErrBundleTrailing[] = "bundle.trailing";
+inline constexpr char kErrBundleIo[] = "bundle.io";
+inline constexpr char kErrBundleState[] = "bundle.state";
+
+struct BundleHeader {
+  PublicKey maker_key{};
+  uint64_t created_hlc = 0;
+  std::string for_region;  // empty: for anyone
+  uint32_t envelope_count = 0;
+
+  NodeId maker() const { return NodeIdOf(maker_key); }
+};
+
+// Writes a bundle in one pass. Usage: Start (or Create), Add each envelope, Finish.
+// Any error leaves the output unusable (a reader refuses it); a writer made by Create then
+// removes its partial file.
+class BundleWriter {
+ public:
+  // Writes the header to `out`, which must outlive the writer.
+  // Errors: bundle.region, bundle.too_many_envelopes, bundle.io.
+  static Result<BundleWriter> Start(std::ostream& out, const BundleHeader& header);
+  // Writes to `path` + ".partial" and renames it to `path` when Finish succeeds, so a
+  // complete bundle never shares its name with a partial one.
+  static Result<BundleWriter> Create(const std::filesystem::path& path, const BundleHeader& header);
+
+  BundleWriter(BundleWriter&&) noexcept;
+  BundleWriter& operator=(BundleWriter&&) noexcept;
+  ~BundleWriter();
+
+  // Appends one envelope. It must decode (DecodeEnvelope; its codes), be at most
+  // kMaxEnvelopeSize (bundle.envelope_too_large) and not exceed the declared count
+  // (bundle.count) nor the bundle size limit (bundle.too_large).
+  Status Add(ByteView envelope);
+  // Writes the have summary and the signature. REQUIRES: key.public_key() equals the
+  // header's maker key (bundle.maker); exactly envelope_count envelopes were added
+  // (bundle.count).
+  Status Finish(const HaveSummary& have, const SecretKey& key);
+
+  // Bytes written so far.
+  uint64_t size() const { return size_; }
+
+ private:
+  BundleWriter() = default;
+  Status Write(ByteView bytes);
+
+  std::ostream* out_ = nullptr;
+  std::unique_ptr<std::ofstream> file_;  // set by Create
+  std::filesystem::path final_path_;     // set by Create
+  BundleHeader header_;
+  Ed25519phStream signer_;
+  uint64_t size_ = 0;
+  uint32_t added_ = 0;
+  bool finished_ = false;
+};
+
+// Reads a bundle from a stream in one pass, holding at most one envelope at a time.
+// Usage: Open, then Next until it yields nothing, then Finish. Each step refuses with a
+// stable code; after a refusal the reader must not be used again (bundle.state).
+class BundleReader {
+ public:
+  // `in` must outlive the reader; it is read from its current position. `max_size` lets a
+  // caller hold a bundle to less than kMaxBundleSize (a larger value is clamped to it).
+  explicit BundleReader(std::istream& in, uint64_t max_size = kMaxBundleSize);
+
+  // Reads and checks the header. Errors: bundle.magic, bundle.version, bundle.truncated,
+  // bundle.maker (id does not match the key), bundle.region, bundle.too_many_envelopes,
+  // bundle.io.
+  Status Open();
+  // REQUIRES: Open succeeded.
+  const BundleHeader& header() const { return header_; }
+
+  // The next envelope, decoded but not verified, or nullopt after the declared count.
+  // Errors: bundle.envelope_too_large, bundle.too_large, bundle.truncated, bundle.io, and
+  // the envelope.* codes of DecodeEnvelope with the envelope's index in the message.
+  Result<std::optional<Envelope>> Next();
+
+  // Reads the maker's have summary and signature, checks that nothing follows and that the
+  // signature verifies. REQUIRES: Next has yielded nullopt. Errors: bundle.have_too_large,
+  // bundle.truncated, bundle.trailing, bundle.signature (kDenied), have.* codes.
+  Result<HaveSummary> Finish();
+
+  // Bytes consumed so far.
+  uint64_t bytes_read() const { return bytes_read_; }
+
+ private:
+  Status Read(size_t n, Bytes& out, std::string_view what, bool hashed = true);
+  Result<uint32_t> ReadU32(std::string_view what);
+  Status Fail(Status status);
+
+  enum class Step { kStart, kEnvelopes, kHave, kDone, kFailed };
+  std::istream& in_;
+  uint64_t max_size_;
+  Ed25519phStream verifier_;
+  BundleHeader header_;
+  uint64_t bytes_read_ = 0;
+  uint32_t envelopes_read_ = 0;
+  Step step_ = Step::kStart;
+};
+
+struct BundleContents {
+  BundleHeader header;
+  std::vector<Envelope> envelopes;
+  HaveSummary have;
+};
+
+// Reads a whole bundle into memory with the limits above (up to kMaxBundleSize of
+// envelopes); refuses as the reader does. ReadBundleFile also refuses (bundle.too_large)
+// a file larger than kMaxBundleSize before reading it, and bundle.io if it cannot open it.
+Result<BundleContents> ReadBundle(ByteView bytes);
+Result<BundleContents> ReadBundleFile(const std::filesystem::path& path);
+
+// A whole bundle in memory: header (envelope_count is taken from `envelopes`), envelopes,
+// have summary, signature. Errors as BundleWriter.
+Result<Bytes> MakeBundle(const BundleHeader& header, const std::vector<Bytes>& envelopes,
+                         const HaveSummary& have, const SecretKey& key);
+
+}  // namespace gongkai
+
+#endif  // GONGKAI_PROTOCOL_BUNDLE_H_
