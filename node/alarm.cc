@@ -27,9 +27,10 @@ Status RecordAlarm(sqlite3* db, const Alarm& alarm) {
 Result<std::vector<Alarm>> ListAlarms(sqlite3* db) {
   GK_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db, "SELECT kind, origin, seq, held_envelope_id, held_bytes,"
-                             " other_envelope_id, other_bytes, source, raised_at, message"
-                             " FROM alarm ORDER BY id"));
+      Statement::Prepare(db,
+                         "SELECT kind, origin, seq, held_envelope_id, held_bytes,"
+                         " other_envelope_id, other_bytes, source, raised_at, message"
+                         " FROM alarm ORDER BY id"));
   std::vector<Alarm> out;
   while (true) {
     GK_ASSIGN_OR_RETURN(bool row, stmt.Step());

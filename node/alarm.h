@@ -17,7 +17,7 @@
 namespace gongkai {
 
 struct Alarm {
-  std::string kind;  // kAlarmEquivocation, kAlarmBrokenLink
+  std::string kind;    // kAlarmEquivocation, kAlarmBrokenLink
   std::string origin;  // node id hex of the signer of both envelopes
   uint64_t seq = 0;    // seq of the refused envelope
   std::string held_envelope_id;

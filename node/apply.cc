@@ -65,13 +65,14 @@ int OnConflict(void* context, int kind, sqlite3_changeset_iter* iter) {
       ++ctx->omitted;
       return SQLITE_CHANGESET_OMIT;
     }
-    ctx->refusal = Status::Conflict(kErrApplyRowConflict,
-                                    "行 " + ConflictRowName(iter) + " 已存在且内容不同; 同步数据不可改写");
+    ctx->refusal =
+        Status::Conflict(kErrApplyRowConflict,
+                         "行 " + ConflictRowName(iter) + " 已存在且内容不同; 同步数据不可改写");
     return SQLITE_CHANGESET_ABORT;
   }
-  ctx->refusal = Status::Invalid(kErrApplyConstraint,
-                                 "行 " + ConflictRowName(iter) + " 违反本地约束 (冲突类型 " +
-                                     std::to_string(kind) + ")");
+  ctx->refusal = Status::Invalid(
+      kErrApplyConstraint,
+      "行 " + ConflictRowName(iter) + " 违反本地约束 (冲突类型 " + std::to_string(kind) + ")");
   return SQLITE_CHANGESET_ABORT;
 }
 
@@ -84,8 +85,8 @@ Status RaiseChainAlarm(Replica& replica, const Envelope& incoming, const Status&
   if (refusal.code() == kErrChainBrokenLink) {
     // The held neighbour that disagrees: seq-1 whose id is not our prev, else seq+1.
     JournalChainView view(db);
-    auto before = incoming.seq() > 1 ? view.Find(incoming.origin(), incoming.seq() - 1)
-                                     : std::nullopt;
+    auto before =
+        incoming.seq() > 1 ? view.Find(incoming.origin(), incoming.seq() - 1) : std::nullopt;
     held_seq = (before && before->id != incoming.prev()) ? incoming.seq() - 1 : incoming.seq() + 1;
   }
   GK_ASSIGN_OR_RETURN(std::optional<Bytes> held, JournalBytes(db, incoming.origin(), held_seq));
@@ -162,9 +163,10 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
   // 9-12. Payload, protocol rules, trust rows, local schema.
   GK_ASSIGN_OR_RETURN(Bytes changeset, OpenPayload(envelope));
   Signer who{NodeIdHex(signer.subject_id()), signer.role, signer.region};
-  GK_RETURN_IF_ERROR(InspectChangeset(changeset, who, envelope.region(), nullptr)
-                         .WithContext(Describe(envelope)));
-  GK_RETURN_IF_ERROR(CheckTrustRows(changeset, self.root_public_key).WithContext(Describe(envelope)));
+  GK_RETURN_IF_ERROR(
+      InspectChangeset(changeset, who, envelope.region(), nullptr).WithContext(Describe(envelope)));
+  GK_RETURN_IF_ERROR(
+      CheckTrustRows(changeset, self.root_public_key).WithContext(Describe(envelope)));
   GK_RETURN_IF_ERROR(CheckLocalSchema(db, changeset).WithContext(Describe(envelope)));
 
   // 13. The rows, the journal row and provenance, together.

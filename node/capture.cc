@@ -29,8 +29,8 @@ Result<Bytes> TakeChangeset(sqlite3_session* session) {
 }
 
 // The changeset of `writes`, recorded by a session on the synced tables only.
-Result<Bytes> RunUnderSession(sqlite3* db, const CaptureWrites& writes,
-                              const CaptureStamp& stamp, const CaptureFaults& faults) {
+Result<Bytes> RunUnderSession(sqlite3* db, const CaptureWrites& writes, const CaptureStamp& stamp,
+                              const CaptureFaults& faults) {
   sqlite3_session* raw = nullptr;
   int rc = sqlite3session_create(db, "main", &raw);
   SqliteSession session(raw);
@@ -50,9 +50,9 @@ Result<CapturedEnvelope> Capture(Replica& replica, const SecretKey& key, HlcCloc
                                  const CaptureWrites& writes, const CaptureFaults& faults) {
   GK_ASSIGN_OR_RETURN(NodeIdentity identity, replica.Identity());
   if (key.node_id() != identity.node_id) {
-    return Status::Invalid(kErrCaptureKeyMismatch,
-                           "签名密钥 " + NodeIdHex(key.node_id()) + " 不是本节点 " +
-                               NodeIdHex(identity.node_id) + " 的密钥");
+    return Status::Invalid(kErrCaptureKeyMismatch, "签名密钥 " + NodeIdHex(key.node_id()) +
+                                                       " 不是本节点 " +
+                                                       NodeIdHex(identity.node_id) + " 的密钥");
   }
   sqlite3* db = replica.db();
   GK_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
@@ -73,8 +73,8 @@ Result<CapturedEnvelope> Capture(Replica& replica, const SecretKey& key, HlcCloc
   if (regions.size() != 1) {
     std::string list;
     for (const std::string& r : regions) list += (list.empty() ? "" : ", ") + r;
-    return Status::Invalid(kErrCaptureTwoRegions,
-                           "一次写入涉及多个区划 (" + list + "); 一个信封只能属于一个区划, 请分开写入");
+    return Status::Invalid(kErrCaptureTwoRegions, "一次写入涉及多个区划 (" + list +
+                                                      "); 一个信封只能属于一个区划, 请分开写入");
   }
   const std::string region = *regions.begin();
   // The same rules every receiver applies: refuse here what others would refuse.

@@ -56,8 +56,8 @@ using CaptureWrites = std::function<Status(sqlite3* db, const CaptureStamp& stam
 // Test hooks: each, when set, runs at its point and a non-OK result aborts the capture
 // exactly as a real failure there would.
 struct CaptureFaults {
-  std::function<Status()> after_writes;    // data written, changeset not yet taken
-  std::function<Status()> after_journal;   // journal and provenance written, not committed
+  std::function<Status()> after_writes;   // data written, changeset not yet taken
+  std::function<Status()> after_journal;  // journal and provenance written, not committed
 };
 
 struct CapturedEnvelope {

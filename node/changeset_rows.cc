@@ -3,8 +3,8 @@
 #include <cstring>
 #include <map>
 
-#include "protocol/sqlite_handles.h"
 #include "node/table_info.h"
+#include "protocol/sqlite_handles.h"
 
 namespace gongkai {
 
@@ -83,10 +83,10 @@ Status CheckLocalSchema(sqlite3* db, ByteView changeset) {
       return Status::Invalid(kErrSchemaMismatch, "本地副本没有表 " + std::string(table));
     }
     if (static_cast<int>(info.columns.size()) != columns) {
-      return Status::Invalid(kErrSchemaMismatch,
-                             "表 " + std::string(table) + " 本地有 " +
-                                 std::to_string(info.columns.size()) + " 列, 变更集有 " +
-                                 std::to_string(columns) + " 列");
+      return Status::Invalid(kErrSchemaMismatch, "表 " + std::string(table) + " 本地有 " +
+                                                     std::to_string(info.columns.size()) +
+                                                     " 列, 变更集有 " + std::to_string(columns) +
+                                                     " 列");
     }
     std::vector<bool> local_pk = info.IsPkFlags();
     for (int c = 0; c < columns; ++c) {
@@ -123,7 +123,8 @@ bool SqlValuesEqual(sqlite3_value* a, sqlite3_value* b) {
       int n = sqlite3_value_bytes(a);
       const void* pa = sqlite3_value_blob(a);
       const void* pb = sqlite3_value_blob(b);
-      return n == sqlite3_value_bytes(b) && (n == 0 || std::memcmp(pa, pb, static_cast<size_t>(n)) == 0);
+      return n == sqlite3_value_bytes(b) &&
+             (n == 0 || std::memcmp(pa, pb, static_cast<size_t>(n)) == 0);
     }
   }
 }

@@ -51,7 +51,8 @@ void PutValue(Sha256Stream& hash, sqlite3_stmt* stmt, int column) {
     case SQLITE_TEXT: {
       const auto* text = sqlite3_column_text(stmt, column);
       PutTag(hash, kDigestText);
-      PutLengthPrefixed(hash, ByteView(text, static_cast<size_t>(sqlite3_column_bytes(stmt, column))));
+      PutLengthPrefixed(hash,
+                        ByteView(text, static_cast<size_t>(sqlite3_column_bytes(stmt, column))));
       break;
     }
     default: {
@@ -64,8 +65,7 @@ void PutValue(Sha256Stream& hash, sqlite3_stmt* stmt, int column) {
   }
 }
 
-Status HashTable(sqlite3* db, std::string_view table, std::string_view region,
-                 Sha256Stream& hash) {
+Status HashTable(sqlite3* db, std::string_view table, std::string_view region, Sha256Stream& hash) {
   GK_ASSIGN_OR_RETURN(TableInfo info, ReadTableInfo(db, table));
   PutTag(hash, kDigestTableTag);
   PutLengthPrefixed(hash, AsBytes(table));

@@ -38,15 +38,17 @@ Status InsertJournal(sqlite3* db, const Envelope& envelope, int64_t received_at,
 }
 
 Result<bool> JournalHas(sqlite3* db, const Hash256& id) {
-  GK_ASSIGN_OR_RETURN(std::optional<int64_t> n,
-                      QueryInt(db, "SELECT count(*) FROM journal WHERE envelope_id=?", HashHex(id)));
+  GK_ASSIGN_OR_RETURN(
+      std::optional<int64_t> n,
+      QueryInt(db, "SELECT count(*) FROM journal WHERE envelope_id=?", HashHex(id)));
   return n.value_or(0) > 0;
 }
 
 Result<std::optional<ChainLink>> LatestLink(sqlite3* db, const NodeId& origin) {
   GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db, "SELECT seq, envelope_id, prev FROM journal "
-                                             "WHERE origin=? ORDER BY seq DESC LIMIT 1"));
+                      Statement::Prepare(db,
+                                         "SELECT seq, envelope_id, prev FROM journal "
+                                         "WHERE origin=? ORDER BY seq DESC LIMIT 1"));
   stmt.Bind(1, NodeIdHex(origin));
   GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<ChainLink>();
@@ -67,7 +69,8 @@ Result<std::optional<Bytes>> JournalBytes(sqlite3* db, const NodeId& origin, uin
 }
 
 std::optional<ChainLink> JournalChainView::Find(const NodeId& origin, uint64_t seq) const {
-  auto stmt = Statement::Prepare(db_, "SELECT envelope_id, prev FROM journal WHERE origin=? AND seq=?");
+  auto stmt =
+      Statement::Prepare(db_, "SELECT envelope_id, prev FROM journal WHERE origin=? AND seq=?");
   if (!stmt.ok()) {
     if (error_.ok()) error_ = stmt.status();
     return std::nullopt;

@@ -67,7 +67,8 @@ std::string PkText(const std::vector<std::string>& values) {
 Status RecordProvenance(sqlite3* db, ByteView changeset, std::string_view envelope_id_hex) {
   GK_ASSIGN_OR_RETURN(
       Statement insert,
-      Statement::Prepare(db, "INSERT OR IGNORE INTO provenance(tbl, pk, envelope_id) VALUES(?, ?, ?)"));
+      Statement::Prepare(db,
+                         "INSERT OR IGNORE INTO provenance(tbl, pk, envelope_id) VALUES(?, ?, ?)"));
   sqlite3_changeset_iter* raw = nullptr;
   int rc = sqlite3changeset_start(&raw, static_cast<int>(changeset.size()),
                                   const_cast<uint8_t*>(changeset.data()));
@@ -102,8 +103,9 @@ Status RecordProvenance(sqlite3* db, ByteView changeset, std::string_view envelo
 
 Result<std::optional<std::string>> ProvenanceOf(sqlite3* db, std::string_view table,
                                                 std::string_view pk_text) {
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db, "SELECT envelope_id FROM provenance WHERE tbl=? AND pk=?"));
+  GK_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db, "SELECT envelope_id FROM provenance WHERE tbl=? AND pk=?"));
   stmt.Bind(1, table).Bind(2, pk_text);
   GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<std::string>();

@@ -76,8 +76,8 @@ Result<Replica> Replica::Open(const std::filesystem::path& path, const ReplicaOp
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteDb db(raw);
   if (rc != SQLITE_OK) {
-    return Status::IoError(kErrReplicaOpen, "无法打开副本文件 " + path.string() + ": " +
-                                                sqlite3_errstr(rc));
+    return Status::IoError(kErrReplicaOpen,
+                           "无法打开副本文件 " + path.string() + ": " + sqlite3_errstr(rc));
   }
   sqlite3_extended_result_codes(db.get(), 1);
   sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
@@ -97,7 +97,8 @@ Result<Replica> Replica::Open(const std::filesystem::path& path, const ReplicaOp
   }
   GK_RETURN_IF_ERROR(CheckVersions(db.get(), path));
 
-  auto clock = options.wall_clock_ms ? options.wall_clock_ms : std::function<int64_t()>(SystemClockMs);
+  auto clock =
+      options.wall_clock_ms ? options.wall_clock_ms : std::function<int64_t()>(SystemClockMs);
   return Replica(std::move(db), path, std::move(clock));
 }
 
@@ -112,8 +113,9 @@ Result<std::optional<Bytes>> Replica::GetSetting(std::string_view key) const {
 
 Status Replica::PutSetting(std::string_view key, ByteView value) {
   GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db(), "INSERT INTO settings(key, value) VALUES(?, ?) "
-                                               "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+                      Statement::Prepare(db(),
+                                         "INSERT INTO settings(key, value) VALUES(?, ?) "
+                                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
   stmt.Bind(1, key).Bind(2, value);
   return stmt.Run();
 }

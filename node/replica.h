@@ -27,10 +27,10 @@
 #include <string>
 #include <string_view>
 
-#include "protocol/sqlite_handles.h"
 #include "protocol/bytes.h"
 #include "protocol/keys.h"
 #include "protocol/region.h"
+#include "protocol/sqlite_handles.h"
 #include "protocol/status.h"
 
 namespace gongkai {
@@ -46,12 +46,12 @@ inline constexpr char kMetaLocalVersion[] = "local_schema_version";
 inline constexpr char kMetaSyncedVersion[] = "synced_schema_version";
 
 // settings keys of the identity and the clock.
-inline constexpr char kSettingNodeId[] = "node_id";            // 32 hex digits
-inline constexpr char kSettingRole[] = "role";                 // RoleName
-inline constexpr char kSettingRegion[] = "region";             // region code
-inline constexpr char kSettingCertificate[] = "certificate";   // signed certificate bytes
-inline constexpr char kSettingRootKey[] = "root_public_key";   // 32 bytes
-inline constexpr char kSettingHlc[] = "hlc_last";              // decimal text
+inline constexpr char kSettingNodeId[] = "node_id";           // 32 hex digits
+inline constexpr char kSettingRole[] = "role";                // RoleName
+inline constexpr char kSettingRegion[] = "region";            // region code
+inline constexpr char kSettingCertificate[] = "certificate";  // signed certificate bytes
+inline constexpr char kSettingRootKey[] = "root_public_key";  // 32 bytes
+inline constexpr char kSettingHlc[] = "hlc_last";             // decimal text
 
 inline constexpr int kDefaultBusyTimeoutMs = 5000;
 

@@ -95,9 +95,7 @@ void Statement::Reset() {
   bind_error_ = Status::Ok();
 }
 
-int64_t Statement::ColumnInt(int column) const {
-  return sqlite3_column_int64(stmt_.get(), column);
-}
+int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
 
 std::string Statement::ColumnText(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_.get(), column);

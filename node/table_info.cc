@@ -14,8 +14,9 @@ std::vector<bool> TableInfo::IsPkFlags() const {
 }
 
 Result<TableInfo> ReadTableInfo(sqlite3* db, std::string_view table) {
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid"));
+  GK_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid"));
   stmt.Bind(1, table);
   TableInfo info;
   info.name = std::string(table);

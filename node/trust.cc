@@ -5,8 +5,8 @@
 
 #include "node/apply.h"
 #include "node/sql.h"
-#include "protocol/sqlite_handles.h"
 #include "protocol/schema.h"
+#include "protocol/sqlite_handles.h"
 
 namespace gongkai {
 
@@ -65,8 +65,7 @@ Status CheckCertificateRow(const RowView& row, const PublicKey& root) {
 Status CheckRevocationRow(const RowView& row, const PublicKey& root) {
   std::string id = row.Text("revocation_id");
   auto refuse = [&](std::string_view why) {
-    return Status::Denied(kErrApplyRevocationRow,
-                          "吊销行 " + id + " 不可信: " + std::string(why));
+    return Status::Denied(kErrApplyRevocationRow, "吊销行 " + id + " 不可信: " + std::string(why));
   };
   auto revocation = OpenRevocation(row.Blob("body"), root);
   if (!revocation.ok()) {
@@ -91,9 +90,8 @@ Result<std::optional<Bytes>> BodyFrom(sqlite3* db, std::string_view sql, const N
 
 Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer,
                                           const PublicKey& root) {
-  constexpr std::string_view kSources[] = {
-      "SELECT body FROM certificate WHERE node_id=?",
-      "SELECT body FROM known_certificate WHERE node_id=?"};
+  constexpr std::string_view kSources[] = {"SELECT body FROM certificate WHERE node_id=?",
+                                           "SELECT body FROM known_certificate WHERE node_id=?"};
   Status last = Unknown(signer, "本地没有该节点的证书");
   for (std::string_view sql : kSources) {
     GK_ASSIGN_OR_RETURN(std::optional<Bytes> body, BodyFrom(db, sql, signer));
@@ -113,18 +111,19 @@ Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer,
 }
 
 Result<bool> IsRevoked(sqlite3* db, const NodeId& signer) {
-  GK_ASSIGN_OR_RETURN(std::optional<int64_t> n,
-                      QueryInt(db, "SELECT count(*) FROM revocation WHERE node_id=?",
-                               NodeIdHex(signer)));
+  GK_ASSIGN_OR_RETURN(
+      std::optional<int64_t> n,
+      QueryInt(db, "SELECT count(*) FROM revocation WHERE node_id=?", NodeIdHex(signer)));
   return n.value_or(0) > 0;
 }
 
 Status AddKnownCertificate(sqlite3* db, ByteView body, const PublicKey& root, int64_t now_ms) {
   GK_ASSIGN_OR_RETURN(Certificate cert, OpenCertificate(body, root));
   GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db, "INSERT INTO known_certificate(node_id, body, added_at)"
-                                             " VALUES(?, ?, ?) ON CONFLICT(node_id) DO UPDATE"
-                                             " SET body=excluded.body, added_at=excluded.added_at"));
+                      Statement::Prepare(db,
+                                         "INSERT INTO known_certificate(node_id, body, added_at)"
+                                         " VALUES(?, ?, ?) ON CONFLICT(node_id) DO UPDATE"
+                                         " SET body=excluded.body, added_at=excluded.added_at"));
   stmt.Bind(1, NodeIdHex(cert.subject_id())).Bind(2, body).Bind(3, now_ms);
   return stmt.Run();
 }

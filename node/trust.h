@@ -15,8 +15,7 @@ namespace gongkai {
 // The certificate of `signer`, from the synced `certificate` table or else the node-local
 // known_certificate table, opened (verified) under `root`. apply.unknown_signer (kDenied)
 // when neither holds one that opens and names `signer`.
-Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer,
-                                          const PublicKey& root);
+Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer, const PublicKey& root);
 
 // True when a revocation row names `signer`.
 Result<bool> IsRevoked(sqlite3* db, const NodeId& signer);

@@ -5,10 +5,10 @@
 #include "node/alarm.h"
 #include "node/changeset_rows.h"
 #include "node/local_schema.h"
-#include "protocol/chain.h"
-#include "protocol/inspect.h"
 #include "node/replica_fixture.h"
+#include "protocol/chain.h"
 #include "protocol/envelope.h"
+#include "protocol/inspect.h"
 #include "protocol/schema.h"
 
 namespace gongkai {
@@ -50,9 +50,12 @@ Bytes ScratchChangeset(const std::string& before, const std::string& recorded) {
   return SqliteBuffer(data, size).ToBytes();
 }
 
-std::string VersionRow(const std::string& id, const std::string& origin, const std::string& region) {
-  return "INSERT INTO disclosure_version VALUES('" + id + "', 'd', '', 'affairs', 't', 'p', 'b', "
-         "'', '', 0, '', 'a', '" + origin + "', 1, '" + region + "')";
+std::string VersionRow(const std::string& id, const std::string& origin,
+                       const std::string& region) {
+  return "INSERT INTO disclosure_version VALUES('" + id +
+         "', 'd', '', 'affairs', 't', 'p', 'b', "
+         "'', '', 0, '', 'a', '" +
+         origin + "', 1, '" + region + "')";
 }
 
 TEST_CASE("capture on one replica, apply on another: same digest; twice changes nothing") {
@@ -198,8 +201,9 @@ TEST_CASE("the same key with other content is refused") {
 TEST_CASE("an envelope carrying an UPDATE is refused") {
   TestCounty c;
   auto& v = *c.village;
-  Bytes changeset = ScratchChangeset(VersionRow("v1", v.id(), kVillage),
-                                     "UPDATE disclosure_version SET title='改' WHERE version_id='v1'");
+  Bytes changeset =
+      ScratchChangeset(VersionRow("v1", v.id(), kVillage),
+                       "UPDATE disclosure_version SET title='改' WHERE version_id='v1'");
   auto envelope = BuildEnvelope(1, Hash256{}, 5, kVillage, changeset, v.key);
   REQUIRE(envelope.ok());
   auto refused = c.township->Receive(*envelope);
@@ -262,10 +266,15 @@ TEST_CASE("a revoked signer's new envelopes are refused; held ones stay duplicat
   auto body = SignRevocation(revocation, c.root);
   REQUIRE(body.ok());
   auto revoked = c.county->Write([&](sqlite3* db, const CaptureStamp& s) -> Status {
-    GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(
-        db, "INSERT INTO revocation VALUES(?, ?, 'compromised', ?, ?, ?, ?)"));
-    stmt.Bind(1, HashHex(Sha256(*body))).Bind(2, c.sibling->id()).Bind(3, ByteView(*body))
-        .Bind(4, s.origin).Bind(5, static_cast<int64_t>(s.hlc)).Bind(6, kCounty);
+    GK_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db, "INSERT INTO revocation VALUES(?, ?, 'compromised', ?, ?, ?, ?)"));
+    stmt.Bind(1, HashHex(Sha256(*body)))
+        .Bind(2, c.sibling->id())
+        .Bind(3, ByteView(*body))
+        .Bind(4, s.origin)
+        .Bind(5, static_cast<int64_t>(s.hlc))
+        .Bind(6, kCounty);
     return stmt.Run();
   });
   REQUIRE(revoked.ok());
@@ -285,12 +294,18 @@ TEST_CASE("a certificate row that does not match its body is refused") {
   auto forged = c.county->Write([&](sqlite3* db, const CaptureStamp& s) -> Status {
     auto cert = OpenCertificate(c.village->certificate, c.root.public_key());
     if (!cert.ok()) return cert.status();
-    GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(
-        db, "INSERT INTO certificate VALUES('00000000000000000000000000000000', ?, 'village', ?, "
+    GK_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(
+            db,
+            "INSERT INTO certificate VALUES('00000000000000000000000000000000', ?, 'village', ?, "
             "'冒名', ?, ?, ?, ?)"));
-    stmt.Bind(1, ByteView(cert->subject_key)).Bind(2, kVillage)
-        .Bind(3, ByteView(c.village->certificate)).Bind(4, s.origin)
-        .Bind(5, static_cast<int64_t>(s.hlc)).Bind(6, kCounty);
+    stmt.Bind(1, ByteView(cert->subject_key))
+        .Bind(2, kVillage)
+        .Bind(3, ByteView(c.village->certificate))
+        .Bind(4, s.origin)
+        .Bind(5, static_cast<int64_t>(s.hlc))
+        .Bind(6, kCounty);
     return stmt.Run();
   });
   REQUIRE(forged.ok());
@@ -304,8 +319,9 @@ TEST_CASE("a local table narrower than the changeset is refused, not skipped") {
   auto captured = c.village->Write(Version(kVillage, "v1"));
   REQUIRE(captured.ok());
   auto& t = *c.township;
-  REQUIRE(ExecSql(t.db(), "DROP TABLE disclosure_version;"
-                          "CREATE TABLE disclosure_version(version_id TEXT PRIMARY KEY, x TEXT)")
+  REQUIRE(ExecSql(t.db(),
+                  "DROP TABLE disclosure_version;"
+                  "CREATE TABLE disclosure_version(version_id TEXT PRIMARY KEY, x TEXT)")
               .ok());
   auto refused = t.Receive(captured->bytes);
   REQUIRE_FALSE(refused.ok());

@@ -12,9 +12,9 @@ namespace {
 
 using testing::InsertItem;
 using testing::InsertVersion;
-using testing::TestCounty;
 using testing::kSiblingVillage;
 using testing::kVillage;
+using testing::TestCounty;
 
 TEST_CASE("capture writes data, journal and provenance in one envelope") {
   TestCounty c;
@@ -64,12 +64,15 @@ TEST_CASE("capture refuses a write touching two regions, and keeps nothing") {
   auto& t = *c.township;
   // A township may write reviews for two villages, but not in one envelope.
   auto refused = t.Write([](sqlite3* db, const CaptureStamp& s) {
-    GK_RETURN_IF_ERROR(ExecSql(db, "INSERT INTO review VALUES('r1', 'v1', 'd1', 'township', "
-                                   "'approve', '', '经管站', '" + s.origin + "', " +
-                                       std::to_string(s.hlc) + ", '" + kVillage + "')"));
-    return ExecSql(db, "INSERT INTO review VALUES('r2', 'v2', 'd2', 'township', 'approve', '', "
-                       "'经管站', '" + s.origin + "', " + std::to_string(s.hlc) + ", '" +
-                           kSiblingVillage + "')");
+    GK_RETURN_IF_ERROR(ExecSql(db,
+                               "INSERT INTO review VALUES('r1', 'v1', 'd1', 'township', "
+                               "'approve', '', '经管站', '" +
+                                   s.origin + "', " + std::to_string(s.hlc) + ", '" + kVillage +
+                                   "')"));
+    return ExecSql(db,
+                   "INSERT INTO review VALUES('r2', 'v2', 'd2', 'township', 'approve', '', "
+                   "'经管站', '" +
+                       s.origin + "', " + std::to_string(s.hlc) + ", '" + kSiblingVillage + "')");
   });
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().code() == kErrCaptureTwoRegions);

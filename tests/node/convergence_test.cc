@@ -24,9 +24,10 @@ Status RandomWrite(TestNode& node, std::mt19937& rng, int n, const CaptureStamp&
   if (node.role == Role::kTownship && rng() % 2 == 0) {
     // A review for one of its villages.
     std::string village = rng() % 2 ? kVillage : kSiblingVillage;
-    return ExecSql(db, "INSERT INTO review VALUES('" + id + "', 'v', 'd', 'township', 'approve',"
-                       " '', '经管站', '" + s.origin + "', " + std::to_string(s.hlc) + ", '" +
-                           village + "')");
+    return ExecSql(db, "INSERT INTO review VALUES('" + id +
+                           "', 'v', 'd', 'township', 'approve',"
+                           " '', '经管站', '" +
+                           s.origin + "', " + std::to_string(s.hlc) + ", '" + village + "')");
   }
   GK_RETURN_IF_ERROR(testing::InsertVersion(db, s, node.region, id, "标题" + id));
   int items = static_cast<int>(rng() % 3);
@@ -45,9 +46,8 @@ TEST_CASE("convergence: random writes, random delivery orders, duplicates and dr
     std::vector<Bytes> pool;
     for (int n = 0; n < 24; ++n) {
       TestNode& writer = *nodes[rng() % nodes.size()];
-      auto captured = writer.Write([&](sqlite3* db, const CaptureStamp& s) {
-        return RandomWrite(writer, rng, n, s, db);
-      });
+      auto captured = writer.Write(
+          [&](sqlite3* db, const CaptureStamp& s) { return RandomWrite(writer, rng, n, s, db); });
       INFO(captured.status().ToString());
       REQUIRE(captured.ok());
       pool.push_back(captured->bytes);

@@ -77,10 +77,14 @@ TEST_CASE("digest: equal for the same facts, different when any row differs") {
     CHECK(*RegionDigest(*c, kVillage) != *da);
   }
   SUBCASE("text and blob of the same bytes differ") {
-    REQUIRE(ExecSql(a->db(), "CREATE TABLE t(k TEXT PRIMARY KEY, v ANY, region TEXT) STRICT;"
-                             "INSERT INTO t VALUES('1', 'ab', '511304')").ok());
-    REQUIRE(ExecSql(b->db(), "CREATE TABLE t(k TEXT PRIMARY KEY, v ANY, region TEXT) STRICT;"
-                             "INSERT INTO t VALUES('1', x'6162', '511304')").ok());
+    REQUIRE(ExecSql(a->db(),
+                    "CREATE TABLE t(k TEXT PRIMARY KEY, v ANY, region TEXT) STRICT;"
+                    "INSERT INTO t VALUES('1', 'ab', '511304')")
+                .ok());
+    REQUIRE(ExecSql(b->db(),
+                    "CREATE TABLE t(k TEXT PRIMARY KEY, v ANY, region TEXT) STRICT;"
+                    "INSERT INTO t VALUES('1', x'6162', '511304')")
+                .ok());
     std::string_view tables[] = {"t"};
     auto ta = TablesDigest(a->db(), tables, kCounty);
     auto tb = TablesDigest(b->db(), tables, kCounty);

@@ -84,8 +84,9 @@ inline std::unique_ptr<TestNode> MakeNode(const TempDir& dir, const std::string&
   node->role = role;
   node->region = std::move(region);
   node->certificate = IssueCertificate(root, *node, name);
-  auto replica = Replica::Open(dir.path() / (name + ".db"),
-                               ReplicaOptions{true, kDefaultBusyTimeoutMs, [] { return int64_t{42}; }});
+  auto replica =
+      Replica::Open(dir.path() / (name + ".db"),
+                    ReplicaOptions{true, kDefaultBusyTimeoutMs, [] { return int64_t{42}; }});
   REQUIRE(replica.ok());
   node->replica = std::make_unique<Replica>(std::move(*replica));
   NodeIdentity identity{node->key.node_id(), role, node->region, node->certificate,
@@ -146,7 +147,9 @@ struct TestCounty {
       MakeNode(dir, "sibling", root, Role::kVillage, kSiblingVillage);
   Bytes certificates_envelope;  // the county's envelope of every certificate row
 
-  std::vector<TestNode*> nodes() { return {county.get(), township.get(), village.get(), sibling.get()}; }
+  std::vector<TestNode*> nodes() {
+    return {county.get(), township.get(), village.get(), sibling.get()};
+  }
 
   TestCounty() {
     for (TestNode* node : nodes()) {

@@ -51,7 +51,8 @@ TEST_CASE("reopening keeps settings; a missing file is refused when not creating
   REQUIRE(value.ok());
   REQUIRE(value->has_value());
   CHECK(AsChars(**value) == "值");
-  auto missing = Replica::Open(dir.path() / "none.db", ReplicaOptions{false, kDefaultBusyTimeoutMs, {}});
+  auto missing =
+      Replica::Open(dir.path() / "none.db", ReplicaOptions{false, kDefaultBusyTimeoutMs, {}});
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().code() == kErrReplicaOpen);
 }
@@ -125,10 +126,14 @@ TEST_CASE("drafts: the category is checked") {
   TempDir dir;
   auto replica = Replica::Open(dir.path() / "r.db");
   REQUIRE(replica.ok());
-  CHECK(ExecSql(replica->db(), "INSERT INTO draft VALUES('d1', 'finance', '三季度收支', '2026Q3',"
-                               " '', '[]', 15, 1, NULL)").ok());
-  CHECK_FALSE(ExecSql(replica->db(), "INSERT INTO draft VALUES('d2', 'other', 't', 'p', '', '[]',"
-                                     " 15, 1, NULL)").ok());
+  CHECK(ExecSql(replica->db(),
+                "INSERT INTO draft VALUES('d1', 'finance', '三季度收支', '2026Q3',"
+                " '', '[]', 15, 1, NULL)")
+            .ok());
+  CHECK_FALSE(ExecSql(replica->db(),
+                      "INSERT INTO draft VALUES('d2', 'other', 't', 'p', '', '[]',"
+                      " 15, 1, NULL)")
+                  .ok());
 }
 
 }  // namespace
