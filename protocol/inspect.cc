@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "protocol/changeset_format.h"
 #include "protocol/schema.h"
 #include "protocol/sqlite_handles.h"
 #include "protocol/utf8.h"
@@ -274,6 +275,15 @@ Status InspectChangeset(ByteView changeset, const Signer& signer,
   if (changeset.empty()) return Status::Invalid(kErrInspectEmpty, "changeset holds no change");
   static_assert(kMaxChangesetSize <= static_cast<size_t>(std::numeric_limits<int>::max()));
 
+  // SQLite's iterator must only ever see well-framed bytes (see changeset_format.h).
+  Result<size_t> framed = ScanChangeset(changeset, kMaxChangesPerChangeset);
+  if (!framed.ok()) {
+    const Status& s = framed.status();
+    if (s.code() == kErrChangesetTooMany) return Status::TooLarge(kErrInspectTooMany, s.message());
+    return Status::Invalid(kErrInspectCorrupt, s.message());
+  }
+  if (*framed == 0) return Status::Invalid(kErrInspectEmpty, "changeset holds no change");
+
   sqlite3_changeset_iter* raw = nullptr;
   // The iterator only reads the buffer; the C API is not const-correct.
   int rc = sqlite3changeset_start(&raw, static_cast<int>(changeset.size()),
@@ -286,18 +296,15 @@ Status InspectChangeset(ByteView changeset, const Signer& signer,
   InspectionSummary summary;
   while ((rc = sqlite3changeset_next(iter.get())) == SQLITE_ROW) {
     ++summary.changes;
-    if (summary.changes > kMaxChangesPerChangeset) {
-      return Status::TooLarge(kErrInspectTooMany,
-                              "changeset holds more than " +
-                                  std::to_string(kMaxChangesPerChangeset) + " changes");
-    }
     Change change(iter.get(), summary.changes);
     GK_RETURN_IF_ERROR(change.Read());
     GK_RETURN_IF_ERROR(InspectChange(change, signer, envelope_region, summary));
   }
   if (rc != SQLITE_DONE) return Change(iter.get(), summary.changes + 1).Corrupt(rc);
-  if (summary.changes == 0) {
-    return Status::Invalid(kErrInspectEmpty, "changeset holds no change");
+  if (summary.changes != *framed) {
+    return Status::Invalid(kErrInspectCorrupt, "SQLite read " + std::to_string(summary.changes) +
+                                                   " changes where the framing holds " +
+                                                   std::to_string(*framed));
   }
   if (out != nullptr) *out = std::move(summary);
   return Status::Ok();

@@ -18,11 +18,16 @@
 //   inspect.region_mismatch           region == the envelope's region
 //   inspect.scope                     region within the signer's write scope for the table
 //   inspect.stage                     the rule's required value (review.stage by role)
-// and of the changeset as a whole:
+// and of the changeset as a whole, before any change is judged:
 //   inspect.too_large                 more than kMaxChangesetSize bytes (checked first)
 //   inspect.empty                     no change at all
+//   inspect.corrupt                   not well framed (ScanChangeset, changeset_format.h),
+//                                     or SQLite's iterator fails or disagrees with the framing
 //   inspect.too_many                  more than kMaxChangesPerChangeset changes
-//   inspect.corrupt                   the iterator fails (malformed or truncated bytes)
+// The framing is checked by our own scanner before SQLite's iterator sees the bytes, because
+// SQLite 3.40.1 hangs or over-reads on some malformed changesets. For the same reason a
+// receiver must never pass a changeset to sqlite3changeset_apply that has not passed
+// InspectChangeset.
 // Every refusal is kInvalid, except role, scope, stage, origin (kDenied) and too_large,
 // too_many (kTooLarge). Messages name the change number, table, row (its primary-key values)
 // and column, e.g. "change 3: disclosure_item row ('v1',3) column origin: '4f…' is not the

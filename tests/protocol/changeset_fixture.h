@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 
 #include "protocol/bytes.h"
@@ -74,6 +75,20 @@ struct SourceDb {
     return buffer.ToBytes();
   }
 };
+
+// The synced tables without their triggers, indexes or STRICT typing, so that a test can
+// make changesets that a real replica never would (UPDATE, DELETE, wrong types). Each table
+// in `replaced` is left out, for the test to create its own variant.
+inline std::string LooseTablesSql(const std::set<std::string>& replaced = {}) {
+  std::string sql;
+  for (const TableSpec& t : SyncedTables()) {
+    if (replaced.count(std::string(t.name))) continue;
+    std::string create = CreateTableSql(t);
+    create = create.substr(0, create.rfind(" STRICT"));
+    sql += create + ";\n";
+  }
+  return sql;
+}
 
 inline std::string Q(const std::string& text) { return "'" + text + "'"; }
 
