@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -379,6 +383,39 @@ TEST_CASE("each revocation error code and the note limit") {
   Revocation bad_reason = SampleRevocation();
   bad_reason.reason = static_cast<RevocationReason>(9);
   CHECK(SignRevocation(bad_reason, root).status().code() == kErrRevocationReason);
+}
+
+// The seed corpus of tests/fuzz/certificate_fuzz.cc (root seed 32 x 0x01). Set
+// GONGKAI_REGENERATE_CORPUS=1 to write it; otherwise this checks the committed files open.
+TEST_CASE("the certificate fuzz corpus") {
+  SecretKey root = KeyFromByte(1);
+  Certificate township = VillageCert(KeyFromByte(4));
+  township.role = Role::kTownship;
+  township.region = "511304100";
+  township.hub_fingerprint.clear();
+  const std::pair<const char*, Bytes> seeds[] = {
+      {"village_certificate", *SignCertificate(VillageCert(KeyFromByte(2)), root)},
+      {"township_certificate", *SignCertificate(township, root)},
+      {"revocation", *SignRevocation(SampleRevocation(), root)},
+  };
+  const std::filesystem::path dir =
+      std::filesystem::path(GONGKAI_SOURCE_DIR) / "tests/fuzz/corpus/certificate";
+  const bool regenerate = std::getenv("GONGKAI_REGENERATE_CORPUS") != nullptr;
+  for (const auto& [name, bytes] : seeds) {
+    CAPTURE(name);
+    if (regenerate) {
+      std::filesystem::create_directories(dir);
+      std::ofstream(dir / name, std::ios::binary)
+          .write(reinterpret_cast<const char*>(bytes.data()),
+                 static_cast<std::streamsize>(bytes.size()));
+    }
+    std::ifstream in(dir / name, std::ios::binary);
+    REQUIRE(in.good());
+    const Bytes stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(stored == bytes);
+    CHECK((OpenCertificate(stored, root.public_key()).ok() ||
+           OpenRevocation(stored, root.public_key()).ok()));
+  }
 }
 
 }  // namespace

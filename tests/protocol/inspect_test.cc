@@ -2,7 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "changeset_fixture.h"
 
@@ -331,6 +336,40 @@ TEST_CASE("outside text in messages is shortened and escaped") {
   CHECK(s.message().find('\n') == std::string::npos);
   CHECK(s.message().find("evil\\x1b[2J") != std::string::npos);
   CHECK(s.message().find("('a\\x27\\x0a')") != std::string::npos);
+}
+
+// The seed corpus of tests/fuzz/inspect_fuzz.cc: changesets a village (the fuzz target's
+// signer) really sends, and a few that it must not. Set GONGKAI_REGENERATE_CORPUS=1 to write
+// them; otherwise this checks that the committed files still judge as expected.
+TEST_CASE("the inspect fuzz corpus") {
+  const std::string schema_loose = LooseTablesSql() + InsertPosting("p1", kVillageId, kVillage);
+  const std::vector<std::pair<std::string, Bytes>> seeds = {
+      {"village_all_tables", VillageChangeset()},
+      {"village_items", ChangesetOf(InsertVersion("v2", kVillageId, kVillage, "subsidy") +
+                                    InsertItem("v2", 1, kVillageId, kVillage) +
+                                    InsertItem("v2", 2, kVillageId, kVillage) +
+                                    InsertItem("v2", 3, kVillageId, kVillage))},
+      {"village_review", ChangesetOf(InsertReview("r9", "supervision", kVillageId, kVillage))},
+      {"refused_update", ChangesetOf("UPDATE posting SET copies = 2", schema_loose)},
+      {"refused_origin", ChangesetOf(InsertPosting("p1", kTownshipId, kVillage))},
+  };
+  const std::filesystem::path dir =
+      std::filesystem::path(GONGKAI_SOURCE_DIR) / "tests/fuzz/corpus/inspect";
+  const bool regenerate = std::getenv("GONGKAI_REGENERATE_CORPUS") != nullptr;
+  for (const auto& [name, bytes] : seeds) {
+    CAPTURE(name);
+    const std::filesystem::path file = dir / name;
+    if (regenerate) {
+      std::filesystem::create_directories(dir);
+      std::ofstream(file, std::ios::binary)
+          .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    }
+    std::ifstream in(file, std::ios::binary);
+    REQUIRE(in.good());
+    const Bytes stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const Status s = Inspect(stored, kVillageSigner, kVillage);
+    CHECK(s.ok() == (name.rfind("village_", 0) == 0));
+  }
 }
 
 }  // namespace
