@@ -142,9 +142,9 @@ class Change {
   }
 
   Status Corrupt(int rc) const {
-    return Status::Invalid(kErrInspectCorrupt, "change " + std::to_string(number_) +
-                                                   ": malformed changeset (" +
-                                                   sqlite3_errstr(rc) + ")");
+    return Status::Invalid(
+        kErrInspectCorrupt,
+        "change " + std::to_string(number_) + ": malformed changeset (" + sqlite3_errstr(rc) + ")");
   }
 
  private:
@@ -160,16 +160,15 @@ Status CheckShape(const Change& change, const TableSpec& spec) {
   if (change.column_count() != static_cast<int>(spec.columns.size())) {
     return Status::Invalid(kErrInspectColumnCount,
                            change.Where() + ": has " + std::to_string(change.column_count()) +
-                               " columns, the schema has " +
-                               std::to_string(spec.columns.size()));
+                               " columns, the schema has " + std::to_string(spec.columns.size()));
   }
   for (size_t i = 0; i < spec.columns.size(); ++i) {
     if (change.is_pk(static_cast<int>(i)) != spec.columns[i].primary_key) {
-      return Status::Invalid(kErrInspectPrimaryKey,
-                             change.Where() + " column " + std::string(spec.columns[i].name) +
-                                 (spec.columns[i].primary_key
-                                      ? ": is part of the primary key but not flagged so"
-                                      : ": is flagged as primary key but is not one"));
+      return Status::Invalid(
+          kErrInspectPrimaryKey,
+          change.Where() + " column " + std::string(spec.columns[i].name) +
+              (spec.columns[i].primary_key ? ": is part of the primary key but not flagged so"
+                                           : ": is flagged as primary key but is not one"));
     }
   }
   return Status::Ok();
@@ -182,8 +181,8 @@ Status CheckValue(const Change& change, const ColumnSpec& column, sqlite3_value*
                            change.Where(column) + ": " +
                                (v == nullptr ? std::string("no value")
                                              : std::string(TypeName(type)) + " " + ShowValue(v)) +
-                               " where the schema has " +
-                               std::string(ColumnTypeName(column.type)) + " NOT NULL");
+                               " where the schema has " + std::string(ColumnTypeName(column.type)) +
+                               " NOT NULL");
   }
   if (type != SQLITE_TEXT) return Status::Ok();
   const std::string_view text = TextOf(v);
@@ -195,8 +194,8 @@ Status CheckValue(const Change& change, const ColumnSpec& column, sqlite3_value*
     bool found = false;
     for (std::string_view allowed : column.allowed) found = found || text == allowed;
     if (!found) {
-      return Status::Invalid(kErrInspectValue,
-                             change.Where(column) + ": " + ShowValue(v) + " is not an allowed value");
+      return Status::Invalid(kErrInspectValue, change.Where(column) + ": " + ShowValue(v) +
+                                                   " is not an allowed value");
     }
   }
   return Status::Ok();
@@ -215,17 +214,16 @@ Status InspectChange(const Change& change, const Signer& signer, std::string_vie
   if (change.op() != SQLITE_INSERT) return change.Corrupt(SQLITE_CORRUPT);
   const TableSpec* spec = FindTable(change.table());
   if (spec == nullptr) {
-    return Status::Invalid(kErrInspectUnknownTable,
-                           change.Where() + ": '" + Shown(change.table(), 64) +
-                               "' is not a synced table");
+    return Status::Invalid(
+        kErrInspectUnknownTable,
+        change.Where() + ": '" + Shown(change.table(), 64) + "' is not a synced table");
   }
   GK_RETURN_IF_ERROR(CheckShape(change, *spec));
   const WriteRule* rule = FindWriteRule(*spec, signer.role);
   if (rule == nullptr) {
-    return Status::Denied(kErrInspectRole, change.Where() + ": a " +
-                                               std::string(RoleName(signer.role)) +
-                                               " may not write " + std::string(spec->name) +
-                                               " rows");
+    return Status::Denied(kErrInspectRole,
+                          change.Where() + ": a " + std::string(RoleName(signer.role)) +
+                              " may not write " + std::string(spec->name) + " rows");
   }
   std::vector<sqlite3_value*> values(spec->columns.size());
   for (size_t i = 0; i < values.size(); ++i) {
@@ -252,8 +250,7 @@ Status InspectChange(const Change& change, const Signer& signer, std::string_vie
     const int at = spec->ColumnIndex(rule->required_column);
     const std::string_view value = at < 0 ? std::string_view() : TextOf(values[at]);
     if (Status s = CheckRequiredValue(*rule, value); !s.ok()) {
-      return Status::Denied(kErrInspectStage,
-                            change.Where(spec->columns[at]) + ": " + s.message());
+      return Status::Denied(kErrInspectStage, change.Where(spec->columns[at]) + ": " + s.message());
     }
   }
   ++summary.rows_per_table[std::string(spec->name)];
@@ -262,12 +259,12 @@ Status InspectChange(const Change& change, const Signer& signer, std::string_vie
 
 }  // namespace
 
-Status InspectChangeset(ByteView changeset, const Signer& signer,
-                        std::string_view envelope_region, InspectionSummary* out) {
+Status InspectChangeset(ByteView changeset, const Signer& signer, std::string_view envelope_region,
+                        InspectionSummary* out) {
   if (changeset.size() > kMaxChangesetSize) {
     return Status::TooLarge(kErrInspectTooLarge,
-                            "changeset has " + std::to_string(changeset.size()) +
-                                " bytes, limit " + std::to_string(kMaxChangesetSize));
+                            "changeset has " + std::to_string(changeset.size()) + " bytes, limit " +
+                                std::to_string(kMaxChangesetSize));
   }
   if (Status s = ValidateRegionForRole(signer.region, signer.role); !s.ok()) {
     return Status::Internal(kErrInspectSigner, "signer: " + s.message());

@@ -80,19 +80,19 @@ inline constexpr char kErrInspectSigner[] = "inspect.signer";
 struct Signer {
   std::string node_id;  // NodeIdHex of the certificate's subject key (32 lowercase hex)
   Role role = Role::kVillage;
-  std::string region;   // the certificate's region
+  std::string region;  // the certificate's region
 };
 
 struct InspectionSummary {
-  size_t changes = 0;                           // rows in the changeset
+  size_t changes = 0;                                         // rows in the changeset
   std::map<std::string, size_t, std::less<>> rows_per_table;  // only tables with rows
 };
 
 // OK when every change of `changeset` passes the checks above for `signer` and the
 // envelope's one region. REQUIRES: ValidateRegionForRole(signer.region, signer.role) is OK
 // (else inspect.signer). On OK, fills *out when out is not null; on error *out is unchanged.
-Status InspectChangeset(ByteView changeset, const Signer& signer,
-                        std::string_view envelope_region, InspectionSummary* out);
+Status InspectChangeset(ByteView changeset, const Signer& signer, std::string_view envelope_region,
+                        InspectionSummary* out);
 
 }  // namespace gongkai
 

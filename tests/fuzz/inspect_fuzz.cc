@@ -6,8 +6,8 @@
 #include "protocol/inspect.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const gongkai::Signer kSigner{"11111111111111111111111111111111",
-                                       gongkai::Role::kVillage, "511304100201"};
+  static const gongkai::Signer kSigner{"11111111111111111111111111111111", gongkai::Role::kVillage,
+                                       "511304100201"};
   gongkai::InspectionSummary summary;
   const gongkai::Status status =
       gongkai::InspectChangeset(gongkai::ByteView(data, size), kSigner, "511304100201", &summary);

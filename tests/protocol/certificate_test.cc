@@ -167,15 +167,15 @@ TEST_CASE("a flipped bit anywhere is refused, with the field's code") {
       if (byte < 4) CHECK(code == kErrCertMagic);
       if (byte == 4) CHECK(code == kErrCertVersion);
       if (byte > county_at && byte < root_at) {
-        CHECK(std::set<std::string>{kErrCertCounty, kErrCertSignature, kErrCertOutsideCounty}
-                  .count(code));
+        CHECK(std::set<std::string>{kErrCertCounty, kErrCertSignature, kErrCertOutsideCounty}.count(
+            code));
       }
       if (byte >= root_at && byte < subject_at) CHECK(code == kErrCertRootMismatch);
       if (byte >= subject_at && byte < role_at) CHECK(code == kErrCertSignature);
       if (byte == role_at) CHECK(std::set<std::string>{kErrCertRole, kErrCertRegion}.count(code));
       if (byte > region_at && byte < name_at) {
-        CHECK(std::set<std::string>{kErrCertRegion, kErrCertOutsideCounty, kErrCertSignature}
-                  .count(code));
+        CHECK(std::set<std::string>{kErrCertRegion, kErrCertOutsideCounty, kErrCertSignature}.count(
+            code));
       }
       if (byte >= hlc_at && byte < fp_at) CHECK(code == kErrCertSignature);  // hlc, serial
       if (byte >= sig_at) CHECK(code == kErrCertSignature);
@@ -214,8 +214,7 @@ TEST_CASE("each certificate error code") {
   CHECK(code_of([](RawCert& r) { r.region = "511302100201"; }) == kErrCertOutsideCounty);
   CHECK(code_of([](RawCert& r) { r.name = std::string(201, 'a'); }) == kErrCertNameTooLarge);
   CHECK(code_of([](RawCert& r) { r.name = "\xe5\x8d"; }) == kErrCertNameUtf8);
-  CHECK(code_of([](RawCert& r) { r.fingerprint = Bytes(65, 1); }) ==
-        kErrCertFingerprintTooLarge);
+  CHECK(code_of([](RawCert& r) { r.fingerprint = Bytes(65, 1); }) == kErrCertFingerprintTooLarge);
   Bytes trailing = base.Sign(root);
   trailing.push_back(0);
   CHECK(CodeOf(trailing, pk) == kErrCertTrailing);
@@ -361,8 +360,7 @@ TEST_CASE("each revocation error code and the note limit") {
   CHECK(code_of([](RawRevocation& r) { r.reason = 3; }) == kErrRevocationReason);
   CHECK(code_of([](RawRevocation& r) { r.note = std::string("a\0b", 3); }) ==
         kErrRevocationNoteUtf8);
-  CHECK(code_of([](RawRevocation& r) { r.note = std::string(kMaxRevocationNoteSize, 'x'); }) ==
-        "");
+  CHECK(code_of([](RawRevocation& r) { r.note = std::string(kMaxRevocationNoteSize, 'x'); }) == "");
   // A note that declares one byte past the limit is refused before it is read.
   Bytes long_note = RawRevocation{.note = ""}.Sign(root);
   long_note[30] = (kMaxRevocationNoteSize + 1) >> 8;

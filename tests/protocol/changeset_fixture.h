@@ -27,8 +27,8 @@ inline constexpr char kSiblingVillage[] = "511304100202";
 
 inline SqliteDb OpenMemoryDb() {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   SqliteDb db(raw);
   REQUIRE(rc == SQLITE_OK);
   return db;
@@ -126,8 +126,10 @@ inline std::string InsertPosting(const std::string& id, const std::string& origi
 }
 inline std::string InsertCertificate(const std::string& node, const std::string& origin,
                                      const std::string& region) {
-  return "INSERT INTO certificate VALUES (" + Q(node) + ", x'00', 'village', '511304100201', "
-         "'石庙村', x'00', " + Tail(origin, region) + ");";
+  return "INSERT INTO certificate VALUES (" + Q(node) +
+         ", x'00', 'village', '511304100201', "
+         "'石庙村', x'00', " +
+         Tail(origin, region) + ");";
 }
 inline std::string InsertRevocation(const std::string& id, const std::string& origin,
                                     const std::string& region) {

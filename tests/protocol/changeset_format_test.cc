@@ -67,11 +67,11 @@ TEST_CASE("inputs that make SQLite 3.40.1 hang or over-read are refused") {
 }
 
 TEST_CASE("each framing rule") {
-  CHECK(CodeOf(Bytes{0xff}) == kErrChangesetMalformed);                 // not a header
-  CHECK(CodeOf(Bytes{18, 0, 0x05}) == kErrChangesetMalformed);          // change before header
-  CHECK(CodeOf(Bytes{'P', 1, 1, 't', 0}) == kErrChangesetMalformed);    // patchset
-  CHECK(CodeOf(Bytes{'T', 0, 't', 0}) == kErrChangesetMalformed);       // no columns
-  CHECK(CodeOf(Bytes{'T', 1, 1, 0}) == kErrChangesetMalformed);         // empty name
+  CHECK(CodeOf(Bytes{0xff}) == kErrChangesetMalformed);               // not a header
+  CHECK(CodeOf(Bytes{18, 0, 0x05}) == kErrChangesetMalformed);        // change before header
+  CHECK(CodeOf(Bytes{'P', 1, 1, 't', 0}) == kErrChangesetMalformed);  // patchset
+  CHECK(CodeOf(Bytes{'T', 0, 't', 0}) == kErrChangesetMalformed);     // no columns
+  CHECK(CodeOf(Bytes{'T', 1, 1, 0}) == kErrChangesetMalformed);       // empty name
   CHECK(CodeOf(Bytes{'T', 0xff, 0xff, 0xff, 0xff, 0x7f}) == kErrChangesetMalformed);  // varint
   CHECK(CodeOf(With(Header(), {7, 0, 0x05, 0x05})) == kErrChangesetMalformed);        // op
   CHECK(CodeOf(With(Header(), {18, 2, 0x05, 0x05})) == kErrChangesetMalformed);       // indirect

@@ -34,12 +34,11 @@ Bytes ChangesetOf(const std::string& sql, const std::string& schema = SyncedSche
 }
 
 Bytes VillageChangeset() {
-  return ChangesetOf(InsertVersion("v1", kVillageId, kVillage) +
-                     InsertItem("v1", 1, kVillageId, kVillage) +
-                     InsertItem("v1", 2, kVillageId, kVillage) +
-                     InsertReview("r1", "supervision", kVillageId, kVillage) +
-                     InsertWithdrawal("w1", kVillageId, kVillage) +
-                     InsertPosting("p1", kVillageId, kVillage));
+  return ChangesetOf(
+      InsertVersion("v1", kVillageId, kVillage) + InsertItem("v1", 1, kVillageId, kVillage) +
+      InsertItem("v1", 2, kVillageId, kVillage) +
+      InsertReview("r1", "supervision", kVillageId, kVillage) +
+      InsertWithdrawal("w1", kVillageId, kVillage) + InsertPosting("p1", kVillageId, kVillage));
 }
 
 TEST_CASE("a village's own rows pass, with a summary per table") {
@@ -60,8 +59,7 @@ TEST_CASE("a township's reviews of its villages and its own rows pass") {
   const Bytes for_village = ChangesetOf(InsertReview("r1", "township", kTownshipId, kVillage) +
                                         InsertReview("r2", "township", kTownshipId, kVillage));
   CHECK(Inspect(for_village, kTownshipSigner, kVillage).ok());
-  const Bytes sibling =
-      ChangesetOf(InsertReview("r3", "township", kTownshipId, kSiblingVillage));
+  const Bytes sibling = ChangesetOf(InsertReview("r3", "township", kTownshipId, kSiblingVillage));
   CHECK(Inspect(sibling, kTownshipSigner, kSiblingVillage).ok());
   const Bytes own = ChangesetOf(InsertVersion("v9", kTownshipId, kTownship) +
                                 InsertItem("v9", 1, kTownshipId, kTownship) +
@@ -70,10 +68,9 @@ TEST_CASE("a township's reviews of its villages and its own rows pass") {
 }
 
 TEST_CASE("the county's certificates, revocations and disclosures pass") {
-  const Bytes county = ChangesetOf(InsertCertificate("n1", kCountyId, kCounty) +
-                                   InsertRevocation("x1", kCountyId, kCounty) +
-                                   InsertVersion("v1", kCountyId, kCounty) +
-                                   InsertPosting("p1", kCountyId, kCounty));
+  const Bytes county = ChangesetOf(
+      InsertCertificate("n1", kCountyId, kCounty) + InsertRevocation("x1", kCountyId, kCounty) +
+      InsertVersion("v1", kCountyId, kCounty) + InsertPosting("p1", kCountyId, kCounty));
   InspectionSummary summary;
   CHECK(Inspect(county, kCountySigner, kCounty, &summary).ok());
   CHECK(summary.changes == 4);
@@ -93,10 +90,10 @@ TEST_CASE("UPDATE and DELETE inside a changeset are refused") {
   CHECK(s.message() ==
         "change 1: disclosure_item row ('v1',3): is a DELETE; synced rows are never deleted");
   // An insert among them does not hide the update.
-  const Bytes mixed =
-      ChangesetOf(InsertPosting("p2", kVillageId, kVillage) + "UPDATE posting SET copies = 3 "
-                                                              "WHERE posting_id = 'p1';",
-                  schema);
+  const Bytes mixed = ChangesetOf(InsertPosting("p2", kVillageId, kVillage) +
+                                      "UPDATE posting SET copies = 3 "
+                                      "WHERE posting_id = 'p1';",
+                                  schema);
   CHECK(Inspect(mixed, kVillageSigner, kVillage).code() == kErrInspectUpdate);
 }
 
@@ -128,8 +125,7 @@ TEST_CASE("regions: the envelope's one region, inside the signer's scope") {
   const Bytes up = ChangesetOf(InsertPosting("p1", kVillageId, kTownship));
   CHECK(Inspect(up, kVillageSigner, kTownship).code() == kErrInspectScope);
   // A township reviewing another township's village.
-  const Bytes other =
-      ChangesetOf(InsertReview("r1", "township", kTownshipId, kOtherVillage));
+  const Bytes other = ChangesetOf(InsertReview("r1", "township", kTownshipId, kOtherVillage));
   CHECK(Inspect(other, kTownshipSigner, kOtherVillage).code() == kErrInspectScope);
   // A township writing a disclosure for one of its villages.
   const Bytes down = ChangesetOf(InsertVersion("v1", kTownshipId, kVillage));
@@ -174,10 +170,11 @@ TEST_CASE("a table that is not synced is refused") {
 
 TEST_CASE("column count and primary key must match the schema") {
   const std::string tail = "origin TEXT, hlc INTEGER, region TEXT";
-  const std::string wider =
-      LooseTablesSql({"posting"}) + "CREATE TABLE posting (posting_id TEXT PRIMARY KEY, "
-                                    "version_id TEXT, disclosure_id TEXT, posted_by TEXT, "
-                                    "copies INTEGER, " + tail + ", extra TEXT);";
+  const std::string wider = LooseTablesSql({"posting"}) +
+                            "CREATE TABLE posting (posting_id TEXT PRIMARY KEY, "
+                            "version_id TEXT, disclosure_id TEXT, posted_by TEXT, "
+                            "copies INTEGER, " +
+                            tail + ", extra TEXT);";
   Bytes bytes = ChangesetOf("INSERT INTO posting VALUES ('p1', 'v1', 'd1', '', 1, '" +
                                 std::string(kVillageId) + "', 1, '" + kVillage + "', 'x');",
                             wider);
@@ -185,19 +182,19 @@ TEST_CASE("column count and primary key must match the schema") {
   CHECK(s.code() == kErrInspectColumnCount);
   CHECK(s.message() == "change 1: posting row ('p1'): has 9 columns, the schema has 8");
 
-  const std::string narrower =
-      LooseTablesSql({"posting"}) + "CREATE TABLE posting (posting_id TEXT PRIMARY KEY, "
-                                    "version_id TEXT, disclosure_id TEXT, posted_by TEXT, " +
-      tail + ");";
+  const std::string narrower = LooseTablesSql({"posting"}) +
+                               "CREATE TABLE posting (posting_id TEXT PRIMARY KEY, "
+                               "version_id TEXT, disclosure_id TEXT, posted_by TEXT, " +
+                               tail + ");";
   bytes = ChangesetOf("INSERT INTO posting VALUES ('p1', 'v1', 'd1', '', '" +
                           std::string(kVillageId) + "', 1, '" + kVillage + "');",
                       narrower);
   CHECK(Inspect(bytes, kVillageSigner, kVillage).code() == kErrInspectColumnCount);
 
-  const std::string other_key =
-      LooseTablesSql({"posting"}) + "CREATE TABLE posting (posting_id TEXT, version_id TEXT, "
-                                    "disclosure_id TEXT, posted_by TEXT, copies INTEGER, " +
-      tail + ", PRIMARY KEY (posting_id, version_id));";
+  const std::string other_key = LooseTablesSql({"posting"}) +
+                                "CREATE TABLE posting (posting_id TEXT, version_id TEXT, "
+                                "disclosure_id TEXT, posted_by TEXT, copies INTEGER, " +
+                                tail + ", PRIMARY KEY (posting_id, version_id));";
   bytes = ChangesetOf(InsertPosting("p1", kVillageId, kVillage), other_key);
   s = Inspect(bytes, kVillageSigner, kVillage);
   CHECK(s.code() == kErrInspectPrimaryKey);
@@ -257,7 +254,8 @@ TEST_CASE("enumerated columns hold one of their values") {
   Bytes bytes = ChangesetOf(InsertReview("r1", "county", kVillageId, kVillage), loose_review);
   Status s = Inspect(bytes, kVillageSigner, kVillage);
   CHECK(s.code() == kErrInspectValue);
-  CHECK(s.message() == "change 1: review row ('r1') column stage: 'county' is not an allowed value");
+  CHECK(s.message() ==
+        "change 1: review row ('r1') column stage: 'county' is not an allowed value");
   bytes = ChangesetOf(
       "INSERT INTO review VALUES ('r1', 'v1', 'd1', 'supervision', 'APPROVE', '', '', '" +
           std::string(kVillageId) + "', 1, '" + kVillage + "');",
@@ -270,9 +268,9 @@ TEST_CASE("empty, garbage and truncated changesets") {
   SourceDb nothing;
   CHECK(Inspect(nothing.Changeset(), kVillageSigner, kVillage).code() == kErrInspectEmpty);
 
-  for (const Bytes& garbage : {Bytes{0xff}, Bytes{0x00, 0x01, 0x02}, Bytes(100, 0xff),
-                               Bytes{'T'}, Bytes{'T', 0x05, 0x01}, Bytes(64, 'T'),
-                               Bytes{'P', 0x01, 0x01, 0x00, 0x12}}) {
+  for (const Bytes& garbage :
+       {Bytes{0xff}, Bytes{0x00, 0x01, 0x02}, Bytes(100, 0xff), Bytes{'T'}, Bytes{'T', 0x05, 0x01},
+        Bytes(64, 'T'), Bytes{'P', 0x01, 0x01, 0x00, 0x12}}) {
     CAPTURE(HexEncode(garbage));
     const Status s = Inspect(garbage, kVillageSigner, kVillage);
     CHECK_FALSE(s.ok());
@@ -362,7 +360,8 @@ TEST_CASE("the inspect fuzz corpus") {
     if (regenerate) {
       std::filesystem::create_directories(dir);
       std::ofstream(file, std::ios::binary)
-          .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+          .write(reinterpret_cast<const char*>(bytes.data()),
+                 static_cast<std::streamsize>(bytes.size()));
     }
     std::ifstream in(file, std::ios::binary);
     REQUIRE(in.good());

@@ -46,8 +46,7 @@ TEST_CASE("a changeset iterator owner walks a changeset") {
   source.Run("INSERT INTO t VALUES ('a', 'b'); INSERT INTO t VALUES ('c', 'd');");
   Bytes bytes = source.Changeset();
   sqlite3_changeset_iter* raw = nullptr;
-  REQUIRE(sqlite3changeset_start(&raw, static_cast<int>(bytes.size()), bytes.data()) ==
-          SQLITE_OK);
+  REQUIRE(sqlite3changeset_start(&raw, static_cast<int>(bytes.size()), bytes.data()) == SQLITE_OK);
   ChangesetIter iter(raw);
   int rows = 0;
   while (sqlite3changeset_next(iter.get()) == SQLITE_ROW) ++rows;
