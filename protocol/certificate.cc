@@ -113,9 +113,9 @@ Result<Bytes> SignCertificate(const Certificate& cert, const SecretKey& root) {
 
 Result<Certificate> OpenCertificate(ByteView bytes, const PublicKey& root) {
   if (bytes.size() > kMaxCertificateSize) {
-    return Status::TooLarge(kErrCertTooLarge,
-                            "certificate has " + std::to_string(bytes.size()) + " bytes, limit " +
-                                std::to_string(kMaxCertificateSize));
+    return Status::TooLarge(kErrCertTooLarge, "certificate has " + std::to_string(bytes.size()) +
+                                                  " bytes, limit " +
+                                                  std::to_string(kMaxCertificateSize));
   }
   ByteReader r(bytes, kErrCertTruncated);
   GK_ASSIGN_OR_RETURN(ByteView magic, r.Raw(kMagicSize, "magic"));
@@ -217,9 +217,9 @@ Result<Revocation> OpenRevocation(ByteView bytes, const PublicKey& root) {
   const size_t signed_size = r.position();
   GK_ASSIGN_OR_RETURN(rev.signature, r.Fixed<kSignatureSize>("signature"));
   if (!r.at_end()) {
-    return Status::Invalid(kErrRevocationTrailing, "revocation has " +
-                                                       std::to_string(r.remaining()) +
-                                                       " bytes after the signature");
+    return Status::Invalid(
+        kErrRevocationTrailing,
+        "revocation has " + std::to_string(r.remaining()) + " bytes after the signature");
   }
   GK_RETURN_IF_ERROR(CheckNote(rev.note));
   if (!VerifySignature(root, bytes.first(signed_size), rev.signature)) {

@@ -60,11 +60,10 @@ inline constexpr size_t kMaxCertificateNameSize = 200;  // bytes of UTF-8 (about
 inline constexpr size_t kMaxHubFingerprintSize = 64;    // room for SHA-512
 inline constexpr size_t kMaxRevocationNoteSize = 500;
 // The largest well-formed encodings; anything longer is refused before parsing.
-inline constexpr size_t kMaxCertificateSize = kMagicSize + 1 + 1 + kCountyCodeLength +
-                                              kNodeIdSize + kPublicKeySize + 1 + 1 +
-                                              kVillageCodeLength + 2 + kMaxCertificateNameSize +
-                                              8 + kSerialSize + 1 + kMaxHubFingerprintSize +
-                                              kSignatureSize;
+inline constexpr size_t kMaxCertificateSize = kMagicSize + 1 + 1 + kCountyCodeLength + kNodeIdSize +
+                                              kPublicKeySize + 1 + 1 + kVillageCodeLength + 2 +
+                                              kMaxCertificateNameSize + 8 + kSerialSize + 1 +
+                                              kMaxHubFingerprintSize + kSignatureSize;
 inline constexpr size_t kMaxRevocationSize =
     kMagicSize + 1 + kNodeIdSize + 1 + 8 + 2 + kMaxRevocationNoteSize + kSignatureSize;
 
@@ -80,8 +79,8 @@ inline constexpr char kErrCertTruncated[] = "cert.truncated";
 inline constexpr char kErrCertMagic[] = "cert.magic";
 inline constexpr char kErrCertVersion[] = "cert.version";
 inline constexpr char kErrCertRole[] = "cert.role";
-inline constexpr char kErrCertCounty[] = "cert.county";             // not a county code
-inline constexpr char kErrCertRegion[] = "cert.region";             // bad or wrong level
+inline constexpr char kErrCertCounty[] = "cert.county";  // not a county code
+inline constexpr char kErrCertRegion[] = "cert.region";  // bad or wrong level
 inline constexpr char kErrCertOutsideCounty[] = "cert.outside_county";
 inline constexpr char kErrCertNameTooLarge[] = "cert.name_too_large";
 inline constexpr char kErrCertNameUtf8[] = "cert.name_utf8";
@@ -104,12 +103,12 @@ inline constexpr char kErrRevocationSignature[] = "revocation.signature";
 using CertificateSerial = std::array<uint8_t, kSerialSize>;
 
 struct Certificate {
-  std::string county;          // 6-digit county code of the issuing root
-  NodeId root_key_id{};        // written by SignCertificate from the signing key; read back
-  PublicKey subject_key{};     // the enrolled node's key
+  std::string county;       // 6-digit county code of the issuing root
+  NodeId root_key_id{};     // written by SignCertificate from the signing key; read back
+  PublicKey subject_key{};  // the enrolled node's key
   Role role = Role::kVillage;
-  std::string region;          // fits the role, within `county`
-  std::string name;            // e.g. "嘉陵区龙蟠镇石庙村 村委会"
+  std::string region;  // fits the role, within `county`
+  std::string name;    // e.g. "嘉陵区龙蟠镇石庙村 村委会"
   uint64_t issued_hlc = 0;
   CertificateSerial serial{};  // random (RandomSerial)
   Bytes hub_fingerprint;       // pinned hub TLS certificate fingerprint, may be empty

@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "protocol/changeset_format.h"
 #include "protocol/schema.h"
 #include "protocol/sqlite_handles.h"
 #include "protocol/utf8.h"
@@ -141,9 +142,9 @@ class Change {
   }
 
   Status Corrupt(int rc) const {
-    return Status::Invalid(kErrInspectCorrupt, "change " + std::to_string(number_) +
-                                                   ": malformed changeset (" +
-                                                   sqlite3_errstr(rc) + ")");
+    return Status::Invalid(
+        kErrInspectCorrupt,
+        "change " + std::to_string(number_) + ": malformed changeset (" + sqlite3_errstr(rc) + ")");
   }
 
  private:
@@ -159,16 +160,15 @@ Status CheckShape(const Change& change, const TableSpec& spec) {
   if (change.column_count() != static_cast<int>(spec.columns.size())) {
     return Status::Invalid(kErrInspectColumnCount,
                            change.Where() + ": has " + std::to_string(change.column_count()) +
-                               " columns, the schema has " +
-                               std::to_string(spec.columns.size()));
+                               " columns, the schema has " + std::to_string(spec.columns.size()));
   }
   for (size_t i = 0; i < spec.columns.size(); ++i) {
     if (change.is_pk(static_cast<int>(i)) != spec.columns[i].primary_key) {
-      return Status::Invalid(kErrInspectPrimaryKey,
-                             change.Where() + " column " + std::string(spec.columns[i].name) +
-                                 (spec.columns[i].primary_key
-                                      ? ": is part of the primary key but not flagged so"
-                                      : ": is flagged as primary key but is not one"));
+      return Status::Invalid(
+          kErrInspectPrimaryKey,
+          change.Where() + " column " + std::string(spec.columns[i].name) +
+              (spec.columns[i].primary_key ? ": is part of the primary key but not flagged so"
+                                           : ": is flagged as primary key but is not one"));
     }
   }
   return Status::Ok();
@@ -181,8 +181,8 @@ Status CheckValue(const Change& change, const ColumnSpec& column, sqlite3_value*
                            change.Where(column) + ": " +
                                (v == nullptr ? std::string("no value")
                                              : std::string(TypeName(type)) + " " + ShowValue(v)) +
-                               " where the schema has " +
-                               std::string(ColumnTypeName(column.type)) + " NOT NULL");
+                               " where the schema has " + std::string(ColumnTypeName(column.type)) +
+                               " NOT NULL");
   }
   if (type != SQLITE_TEXT) return Status::Ok();
   const std::string_view text = TextOf(v);
@@ -194,8 +194,8 @@ Status CheckValue(const Change& change, const ColumnSpec& column, sqlite3_value*
     bool found = false;
     for (std::string_view allowed : column.allowed) found = found || text == allowed;
     if (!found) {
-      return Status::Invalid(kErrInspectValue,
-                             change.Where(column) + ": " + ShowValue(v) + " is not an allowed value");
+      return Status::Invalid(kErrInspectValue, change.Where(column) + ": " + ShowValue(v) +
+                                                   " is not an allowed value");
     }
   }
   return Status::Ok();
@@ -214,17 +214,16 @@ Status InspectChange(const Change& change, const Signer& signer, std::string_vie
   if (change.op() != SQLITE_INSERT) return change.Corrupt(SQLITE_CORRUPT);
   const TableSpec* spec = FindTable(change.table());
   if (spec == nullptr) {
-    return Status::Invalid(kErrInspectUnknownTable,
-                           change.Where() + ": '" + Shown(change.table(), 64) +
-                               "' is not a synced table");
+    return Status::Invalid(
+        kErrInspectUnknownTable,
+        change.Where() + ": '" + Shown(change.table(), 64) + "' is not a synced table");
   }
   GK_RETURN_IF_ERROR(CheckShape(change, *spec));
   const WriteRule* rule = FindWriteRule(*spec, signer.role);
   if (rule == nullptr) {
-    return Status::Denied(kErrInspectRole, change.Where() + ": a " +
-                                               std::string(RoleName(signer.role)) +
-                                               " may not write " + std::string(spec->name) +
-                                               " rows");
+    return Status::Denied(kErrInspectRole,
+                          change.Where() + ": a " + std::string(RoleName(signer.role)) +
+                              " may not write " + std::string(spec->name) + " rows");
   }
   std::vector<sqlite3_value*> values(spec->columns.size());
   for (size_t i = 0; i < values.size(); ++i) {
@@ -251,8 +250,7 @@ Status InspectChange(const Change& change, const Signer& signer, std::string_vie
     const int at = spec->ColumnIndex(rule->required_column);
     const std::string_view value = at < 0 ? std::string_view() : TextOf(values[at]);
     if (Status s = CheckRequiredValue(*rule, value); !s.ok()) {
-      return Status::Denied(kErrInspectStage,
-                            change.Where(spec->columns[at]) + ": " + s.message());
+      return Status::Denied(kErrInspectStage, change.Where(spec->columns[at]) + ": " + s.message());
     }
   }
   ++summary.rows_per_table[std::string(spec->name)];
@@ -261,18 +259,27 @@ Status InspectChange(const Change& change, const Signer& signer, std::string_vie
 
 }  // namespace
 
-Status InspectChangeset(ByteView changeset, const Signer& signer,
-                        std::string_view envelope_region, InspectionSummary* out) {
+Status InspectChangeset(ByteView changeset, const Signer& signer, std::string_view envelope_region,
+                        InspectionSummary* out) {
   if (changeset.size() > kMaxChangesetSize) {
     return Status::TooLarge(kErrInspectTooLarge,
-                            "changeset has " + std::to_string(changeset.size()) +
-                                " bytes, limit " + std::to_string(kMaxChangesetSize));
+                            "changeset has " + std::to_string(changeset.size()) + " bytes, limit " +
+                                std::to_string(kMaxChangesetSize));
   }
   if (Status s = ValidateRegionForRole(signer.region, signer.role); !s.ok()) {
     return Status::Internal(kErrInspectSigner, "signer: " + s.message());
   }
   if (changeset.empty()) return Status::Invalid(kErrInspectEmpty, "changeset holds no change");
   static_assert(kMaxChangesetSize <= static_cast<size_t>(std::numeric_limits<int>::max()));
+
+  // SQLite's iterator must only ever see well-framed bytes (see changeset_format.h).
+  Result<size_t> framed = ScanChangeset(changeset, kMaxChangesPerChangeset);
+  if (!framed.ok()) {
+    const Status& s = framed.status();
+    if (s.code() == kErrChangesetTooMany) return Status::TooLarge(kErrInspectTooMany, s.message());
+    return Status::Invalid(kErrInspectCorrupt, s.message());
+  }
+  if (*framed == 0) return Status::Invalid(kErrInspectEmpty, "changeset holds no change");
 
   sqlite3_changeset_iter* raw = nullptr;
   // The iterator only reads the buffer; the C API is not const-correct.
@@ -286,18 +293,15 @@ Status InspectChangeset(ByteView changeset, const Signer& signer,
   InspectionSummary summary;
   while ((rc = sqlite3changeset_next(iter.get())) == SQLITE_ROW) {
     ++summary.changes;
-    if (summary.changes > kMaxChangesPerChangeset) {
-      return Status::TooLarge(kErrInspectTooMany,
-                              "changeset holds more than " +
-                                  std::to_string(kMaxChangesPerChangeset) + " changes");
-    }
     Change change(iter.get(), summary.changes);
     GK_RETURN_IF_ERROR(change.Read());
     GK_RETURN_IF_ERROR(InspectChange(change, signer, envelope_region, summary));
   }
   if (rc != SQLITE_DONE) return Change(iter.get(), summary.changes + 1).Corrupt(rc);
-  if (summary.changes == 0) {
-    return Status::Invalid(kErrInspectEmpty, "changeset holds no change");
+  if (summary.changes != *framed) {
+    return Status::Invalid(kErrInspectCorrupt, "SQLite read " + std::to_string(summary.changes) +
+                                                   " changes where the framing holds " +
+                                                   std::to_string(*framed));
   }
   if (out != nullptr) *out = std::move(summary);
   return Status::Ok();

@@ -18,11 +18,16 @@
 //   inspect.region_mismatch           region == the envelope's region
 //   inspect.scope                     region within the signer's write scope for the table
 //   inspect.stage                     the rule's required value (review.stage by role)
-// and of the changeset as a whole:
+// and of the changeset as a whole, before any change is judged:
 //   inspect.too_large                 more than kMaxChangesetSize bytes (checked first)
 //   inspect.empty                     no change at all
+//   inspect.corrupt                   not well framed (ScanChangeset, changeset_format.h),
+//                                     or SQLite's iterator fails or disagrees with the framing
 //   inspect.too_many                  more than kMaxChangesPerChangeset changes
-//   inspect.corrupt                   the iterator fails (malformed or truncated bytes)
+// The framing is checked by our own scanner before SQLite's iterator sees the bytes, because
+// SQLite 3.40.1 hangs or over-reads on some malformed changesets. For the same reason a
+// receiver must never pass a changeset to sqlite3changeset_apply that has not passed
+// InspectChangeset.
 // Every refusal is kInvalid, except role, scope, stage, origin (kDenied) and too_large,
 // too_many (kTooLarge). Messages name the change number, table, row (its primary-key values)
 // and column, e.g. "change 3: disclosure_item row ('v1',3) column origin: '4f…' is not the
@@ -75,19 +80,19 @@ inline constexpr char kErrInspectSigner[] = "inspect.signer";
 struct Signer {
   std::string node_id;  // NodeIdHex of the certificate's subject key (32 lowercase hex)
   Role role = Role::kVillage;
-  std::string region;   // the certificate's region
+  std::string region;  // the certificate's region
 };
 
 struct InspectionSummary {
-  size_t changes = 0;                           // rows in the changeset
+  size_t changes = 0;                                         // rows in the changeset
   std::map<std::string, size_t, std::less<>> rows_per_table;  // only tables with rows
 };
 
 // OK when every change of `changeset` passes the checks above for `signer` and the
 // envelope's one region. REQUIRES: ValidateRegionForRole(signer.region, signer.role) is OK
 // (else inspect.signer). On OK, fills *out when out is not null; on error *out is unchanged.
-Status InspectChangeset(ByteView changeset, const Signer& signer,
-                        std::string_view envelope_region, InspectionSummary* out);
+Status InspectChangeset(ByteView changeset, const Signer& signer, std::string_view envelope_region,
+                        InspectionSummary* out);
 
 }  // namespace gongkai
 

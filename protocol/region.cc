@@ -55,14 +55,14 @@ Status ValidateRegion(std::string_view code) {
   }
   for (size_t i = 0; i < code.size(); ++i) {
     if (code[i] < '0' || code[i] > '9') {
-      return Status::Invalid(kErrRegionDigit, "region code: character " + std::to_string(i + 1) +
-                                                  " is not a digit");
+      return Status::Invalid(kErrRegionDigit,
+                             "region code: character " + std::to_string(i + 1) + " is not a digit");
     }
   }
   const std::string_view province = code.substr(0, 2);
   if (std::find(kProvinces.begin(), kProvinces.end(), province) == kProvinces.end()) {
-    return Status::Invalid(kErrRegionProvince, "region '" + std::string(code) + "': " +
-                                                   std::string(province) +
+    return Status::Invalid(kErrRegionProvince, "region '" + std::string(code) +
+                                                   "': " + std::string(province) +
                                                    " is not a GB/T 2260 province code");
   }
   if (AllZero(code.substr(2, 2))) return ZeroPart(code, "prefecture part (digits 3-4)");
@@ -82,10 +82,10 @@ Status ValidateRegionForRole(std::string_view code, Role role) {
   if (role == Role::kVillage) want = kVillageCodeLength;
   if (role == Role::kTownship) want = kTownshipCodeLength;
   if (code.size() != want) {
-    return Status::Invalid(kErrRegionRoleLevel,
-                           "region '" + std::string(code) + "' has " +
-                               std::to_string(code.size()) + " digits; a " +
-                               std::string(RoleName(role)) + " needs " + std::to_string(want));
+    return Status::Invalid(kErrRegionRoleLevel, "region '" + std::string(code) + "' has " +
+                                                    std::to_string(code.size()) + " digits; a " +
+                                                    std::string(RoleName(role)) + " needs " +
+                                                    std::to_string(want));
   }
   return Status::Ok();
 }

@@ -33,11 +33,11 @@ inline constexpr size_t kTownshipCodeLength = 9;
 inline constexpr size_t kVillageCodeLength = 12;
 
 // Error codes.
-inline constexpr char kErrRegionLength[] = "region.length";        // not 6, 9 or 12 long
-inline constexpr char kErrRegionDigit[] = "region.digit";          // a character not 0-9
-inline constexpr char kErrRegionProvince[] = "region.province";    // PP not a province
-inline constexpr char kErrRegionZeroPart[] = "region.zero_part";   // CC, XX, TTT or VVV zero
-inline constexpr char kErrRegionRoleLevel[] = "region.role_level"; // wrong level for a role
+inline constexpr char kErrRegionLength[] = "region.length";         // not 6, 9 or 12 long
+inline constexpr char kErrRegionDigit[] = "region.digit";           // a character not 0-9
+inline constexpr char kErrRegionProvince[] = "region.province";     // PP not a province
+inline constexpr char kErrRegionZeroPart[] = "region.zero_part";    // CC, XX, TTT or VVV zero
+inline constexpr char kErrRegionRoleLevel[] = "region.role_level";  // wrong level for a role
 inline constexpr char kErrRoleUnknown[] = "role.unknown";
 
 enum class Role : unsigned char { kVillage, kTownship, kCounty, kAuditor };

@@ -18,32 +18,39 @@ constexpr ColumnSpec kOrigin{kOriginColumn, T::kText, false, {}, "length(origin)
 constexpr ColumnSpec kHlc{kHlcColumn, T::kInteger};
 constexpr ColumnSpec kRegion{kRegionColumn, T::kText, false, {}, "length(region) IN (6, 9, 12)"};
 
-constexpr ColumnSpec kCertificateColumns[] = {
-    {"node_id", T::kText, true}, {"public_key", T::kBlob},     {"role", T::kText, false, kRoleNames},
-    {"subject_region", T::kText}, {"name", T::kText},          {"body", T::kBlob},
-    kOrigin,                      kHlc,                        kRegion};
+constexpr ColumnSpec kCertificateColumns[] = {{"node_id", T::kText, true},
+                                              {"public_key", T::kBlob},
+                                              {"role", T::kText, false, kRoleNames},
+                                              {"subject_region", T::kText},
+                                              {"name", T::kText},
+                                              {"body", T::kBlob},
+                                              kOrigin,
+                                              kHlc,
+                                              kRegion};
 
-constexpr ColumnSpec kRevocationColumns[] = {
-    {"revocation_id", T::kText, true}, {"node_id", T::kText}, {"reason", T::kText, false, kReasons},
-    {"body", T::kBlob},                kOrigin,               kHlc,
-    kRegion};
+constexpr ColumnSpec kRevocationColumns[] = {{"revocation_id", T::kText, true},
+                                             {"node_id", T::kText},
+                                             {"reason", T::kText, false, kReasons},
+                                             {"body", T::kBlob},
+                                             kOrigin,
+                                             kHlc,
+                                             kRegion};
 
-constexpr ColumnSpec kDisclosureVersionColumns[] = {
-    {"version_id", T::kText, true},
-    {"disclosure_id", T::kText},
-    {"parent_version", T::kText},
-    {"category", T::kText, false, kCategories},
-    {"title", T::kText},
-    {"period", T::kText},
-    {"body", T::kText},
-    {"publicity_from", T::kText},
-    {"publicity_to", T::kText},
-    {"item_count", T::kInteger},
-    {"content_hash", T::kText},
-    {"author", T::kText},
-    kOrigin,
-    kHlc,
-    kRegion};
+constexpr ColumnSpec kDisclosureVersionColumns[] = {{"version_id", T::kText, true},
+                                                    {"disclosure_id", T::kText},
+                                                    {"parent_version", T::kText},
+                                                    {"category", T::kText, false, kCategories},
+                                                    {"title", T::kText},
+                                                    {"period", T::kText},
+                                                    {"body", T::kText},
+                                                    {"publicity_from", T::kText},
+                                                    {"publicity_to", T::kText},
+                                                    {"item_count", T::kInteger},
+                                                    {"content_hash", T::kText},
+                                                    {"author", T::kText},
+                                                    kOrigin,
+                                                    kHlc,
+                                                    kRegion};
 
 constexpr ColumnSpec kDisclosureItemColumns[] = {{"version_id", T::kText, true},
                                                  {"line_no", T::kInteger, true},
@@ -63,15 +70,23 @@ constexpr ColumnSpec kReviewColumns[] = {{"review_id", T::kText, true},
                                          kHlc,
                                          kRegion};
 
-constexpr ColumnSpec kWithdrawalColumns[] = {
-    {"withdrawal_id", T::kText, true}, {"disclosure_id", T::kText}, {"version_id", T::kText},
-    {"reason", T::kText},              {"author", T::kText},        kOrigin,
-    kHlc,                              kRegion};
+constexpr ColumnSpec kWithdrawalColumns[] = {{"withdrawal_id", T::kText, true},
+                                             {"disclosure_id", T::kText},
+                                             {"version_id", T::kText},
+                                             {"reason", T::kText},
+                                             {"author", T::kText},
+                                             kOrigin,
+                                             kHlc,
+                                             kRegion};
 
-constexpr ColumnSpec kPostingColumns[] = {
-    {"posting_id", T::kText, true}, {"version_id", T::kText}, {"disclosure_id", T::kText},
-    {"posted_by", T::kText},        {"copies", T::kInteger},  kOrigin,
-    kHlc,                           kRegion};
+constexpr ColumnSpec kPostingColumns[] = {{"posting_id", T::kText, true},
+                                          {"version_id", T::kText},
+                                          {"disclosure_id", T::kText},
+                                          {"posted_by", T::kText},
+                                          {"copies", T::kInteger},
+                                          kOrigin,
+                                          kHlc,
+                                          kRegion};
 
 constexpr WriteRule kCountyOnly[] = {{Role::kCounty, RegionRule::kOwnRegion}};
 constexpr WriteRule kDisclosureWriters[] = {{Role::kVillage, RegionRule::kOwnRegion},
@@ -203,8 +218,8 @@ Status CheckRowRegion(const WriteRule& rule, std::string_view signer_region,
   if (ValidateRegion(row_region).ok()) {
     allowed = row_region == signer_region;
     if (!allowed && rule.region_rule == RegionRule::kOwnOrChildVillage) {
-      allowed = RegionLevelOf(row_region) == RegionLevel::kVillage &&
-                IsWithin(row_region, signer_region);
+      allowed =
+          RegionLevelOf(row_region) == RegionLevel::kVillage && IsWithin(row_region, signer_region);
     }
   }
   if (allowed) return Status::Ok();
@@ -212,9 +227,10 @@ Status CheckRowRegion(const WriteRule& rule, std::string_view signer_region,
                           ? "its own region or one of its villages"
                           : "its own region";
   // Only a valid code is echoed: the row region comes from outside.
-  const std::string row = ValidateRegion(row_region).ok()
-                              ? "region " + std::string(row_region)
-                              : "an invalid region code (" + ValidateRegion(row_region).code() + ")";
+  const std::string row =
+      ValidateRegion(row_region).ok()
+          ? "region " + std::string(row_region)
+          : "an invalid region code (" + ValidateRegion(row_region).code() + ")";
   return Status::Denied(kErrSchemaScope, "a " + std::string(RoleName(rule.role)) + " of " +
                                              std::string(signer_region) + " may write only " +
                                              scope + ", not " + row);

@@ -48,7 +48,8 @@ inline constexpr size_t kTrailingColumns = 3;
 inline constexpr char kErrSchemaUnknownTable[] = "schema.unknown_table";
 inline constexpr char kErrSchemaRole[] = "schema.role";    // the role may not write the table
 inline constexpr char kErrSchemaScope[] = "schema.scope";  // the row's region is outside
-inline constexpr char kErrSchemaValue[] = "schema.value";  // e.g. a village writing stage 'township'
+inline constexpr char kErrSchemaValue[] =
+    "schema.value";  // e.g. a village writing stage 'township'
 
 // Storage classes, valued as SQLite's fundamental datatype codes (SQLITE_INTEGER = 1,
 // SQLITE_TEXT = 3, SQLITE_BLOB = 4), so that sqlite3_value_type() compares directly.
@@ -67,8 +68,8 @@ struct ColumnSpec {
 
 // Where a rule lets a signer write, relative to the signer's own region.
 enum class RegionRule : unsigned char {
-  kOwnRegion,             // row region == signer region
-  kOwnOrChildVillage,     // row region == signer region, or a village within it
+  kOwnRegion,          // row region == signer region
+  kOwnOrChildVillage,  // row region == signer region, or a village within it
 };
 
 struct WriteRule {

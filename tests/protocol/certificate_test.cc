@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -163,15 +167,15 @@ TEST_CASE("a flipped bit anywhere is refused, with the field's code") {
       if (byte < 4) CHECK(code == kErrCertMagic);
       if (byte == 4) CHECK(code == kErrCertVersion);
       if (byte > county_at && byte < root_at) {
-        CHECK(std::set<std::string>{kErrCertCounty, kErrCertSignature, kErrCertOutsideCounty}
-                  .count(code));
+        CHECK(std::set<std::string>{kErrCertCounty, kErrCertSignature, kErrCertOutsideCounty}.count(
+            code));
       }
       if (byte >= root_at && byte < subject_at) CHECK(code == kErrCertRootMismatch);
       if (byte >= subject_at && byte < role_at) CHECK(code == kErrCertSignature);
       if (byte == role_at) CHECK(std::set<std::string>{kErrCertRole, kErrCertRegion}.count(code));
       if (byte > region_at && byte < name_at) {
-        CHECK(std::set<std::string>{kErrCertRegion, kErrCertOutsideCounty, kErrCertSignature}
-                  .count(code));
+        CHECK(std::set<std::string>{kErrCertRegion, kErrCertOutsideCounty, kErrCertSignature}.count(
+            code));
       }
       if (byte >= hlc_at && byte < fp_at) CHECK(code == kErrCertSignature);  // hlc, serial
       if (byte >= sig_at) CHECK(code == kErrCertSignature);
@@ -210,8 +214,7 @@ TEST_CASE("each certificate error code") {
   CHECK(code_of([](RawCert& r) { r.region = "511302100201"; }) == kErrCertOutsideCounty);
   CHECK(code_of([](RawCert& r) { r.name = std::string(201, 'a'); }) == kErrCertNameTooLarge);
   CHECK(code_of([](RawCert& r) { r.name = "\xe5\x8d"; }) == kErrCertNameUtf8);
-  CHECK(code_of([](RawCert& r) { r.fingerprint = Bytes(65, 1); }) ==
-        kErrCertFingerprintTooLarge);
+  CHECK(code_of([](RawCert& r) { r.fingerprint = Bytes(65, 1); }) == kErrCertFingerprintTooLarge);
   Bytes trailing = base.Sign(root);
   trailing.push_back(0);
   CHECK(CodeOf(trailing, pk) == kErrCertTrailing);
@@ -357,8 +360,7 @@ TEST_CASE("each revocation error code and the note limit") {
   CHECK(code_of([](RawRevocation& r) { r.reason = 3; }) == kErrRevocationReason);
   CHECK(code_of([](RawRevocation& r) { r.note = std::string("a\0b", 3); }) ==
         kErrRevocationNoteUtf8);
-  CHECK(code_of([](RawRevocation& r) { r.note = std::string(kMaxRevocationNoteSize, 'x'); }) ==
-        "");
+  CHECK(code_of([](RawRevocation& r) { r.note = std::string(kMaxRevocationNoteSize, 'x'); }) == "");
   // A note that declares one byte past the limit is refused before it is read.
   Bytes long_note = RawRevocation{.note = ""}.Sign(root);
   long_note[30] = (kMaxRevocationNoteSize + 1) >> 8;
@@ -379,6 +381,39 @@ TEST_CASE("each revocation error code and the note limit") {
   Revocation bad_reason = SampleRevocation();
   bad_reason.reason = static_cast<RevocationReason>(9);
   CHECK(SignRevocation(bad_reason, root).status().code() == kErrRevocationReason);
+}
+
+// The seed corpus of tests/fuzz/certificate_fuzz.cc (root seed 32 x 0x01). Set
+// GONGKAI_REGENERATE_CORPUS=1 to write it; otherwise this checks the committed files open.
+TEST_CASE("the certificate fuzz corpus") {
+  SecretKey root = KeyFromByte(1);
+  Certificate township = VillageCert(KeyFromByte(4));
+  township.role = Role::kTownship;
+  township.region = "511304100";
+  township.hub_fingerprint.clear();
+  const std::pair<const char*, Bytes> seeds[] = {
+      {"village_certificate", *SignCertificate(VillageCert(KeyFromByte(2)), root)},
+      {"township_certificate", *SignCertificate(township, root)},
+      {"revocation", *SignRevocation(SampleRevocation(), root)},
+  };
+  const std::filesystem::path dir =
+      std::filesystem::path(GONGKAI_SOURCE_DIR) / "tests/fuzz/corpus/certificate";
+  const bool regenerate = std::getenv("GONGKAI_REGENERATE_CORPUS") != nullptr;
+  for (const auto& [name, bytes] : seeds) {
+    CAPTURE(name);
+    if (regenerate) {
+      std::filesystem::create_directories(dir);
+      std::ofstream(dir / name, std::ios::binary)
+          .write(reinterpret_cast<const char*>(bytes.data()),
+                 static_cast<std::streamsize>(bytes.size()));
+    }
+    std::ifstream in(dir / name, std::ios::binary);
+    REQUIRE(in.good());
+    const Bytes stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(stored == bytes);
+    CHECK((OpenCertificate(stored, root.public_key()).ok() ||
+           OpenRevocation(stored, root.public_key()).ok()));
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 
 #include "protocol/bytes.h"
@@ -26,8 +27,8 @@ inline constexpr char kSiblingVillage[] = "511304100202";
 
 inline SqliteDb OpenMemoryDb() {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   SqliteDb db(raw);
   REQUIRE(rc == SQLITE_OK);
   return db;
@@ -75,6 +76,20 @@ struct SourceDb {
   }
 };
 
+// The synced tables without their triggers, indexes or STRICT typing, so that a test can
+// make changesets that a real replica never would (UPDATE, DELETE, wrong types). Each table
+// in `replaced` is left out, for the test to create its own variant.
+inline std::string LooseTablesSql(const std::set<std::string>& replaced = {}) {
+  std::string sql;
+  for (const TableSpec& t : SyncedTables()) {
+    if (replaced.count(std::string(t.name))) continue;
+    std::string create = CreateTableSql(t);
+    create = create.substr(0, create.rfind(" STRICT"));
+    sql += create + ";\n";
+  }
+  return sql;
+}
+
 inline std::string Q(const std::string& text) { return "'" + text + "'"; }
 
 // Row builders: the VALUES of one row, ending in origin, hlc, region.
@@ -111,8 +126,10 @@ inline std::string InsertPosting(const std::string& id, const std::string& origi
 }
 inline std::string InsertCertificate(const std::string& node, const std::string& origin,
                                      const std::string& region) {
-  return "INSERT INTO certificate VALUES (" + Q(node) + ", x'00', 'village', '511304100201', "
-         "'石庙村', x'00', " + Tail(origin, region) + ");";
+  return "INSERT INTO certificate VALUES (" + Q(node) +
+         ", x'00', 'village', '511304100201', "
+         "'石庙村', x'00', " +
+         Tail(origin, region) + ");";
 }
 inline std::string InsertRevocation(const std::string& id, const std::string& origin,
                                     const std::string& region) {

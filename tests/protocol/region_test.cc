@@ -5,9 +5,9 @@
 namespace gongkai {
 namespace {
 
-constexpr char kCounty[] = "511304";           // a county
-constexpr char kTownship[] = "511304100";      // a township of it
-constexpr char kVillage[] = "511304100201";    // a village of that township
+constexpr char kCounty[] = "511304";         // a county
+constexpr char kTownship[] = "511304100";    // a township of it
+constexpr char kVillage[] = "511304100201";  // a village of that township
 constexpr char kOtherTownship[] = "511304101";
 constexpr char kOtherVillage[] = "511304101201";
 constexpr char kOtherCounty[] = "511302";
@@ -79,9 +79,9 @@ TEST_CASE("within is a prefix on whole levels") {
   CHECK_FALSE(IsWithin(kCounty, kTownship));
   CHECK_FALSE(IsWithin(kOtherVillage, kTownship));
   CHECK_FALSE(IsWithin(kVillage, kOtherCounty));
-  CHECK_FALSE(IsWithin("5113041", "511304"));           // not a whole level
-  CHECK_FALSE(IsWithin("511304000201", "511304"));      // invalid child
-  CHECK_FALSE(IsWithin(kVillage, "51130"));             // invalid ancestor
+  CHECK_FALSE(IsWithin("5113041", "511304"));       // not a whole level
+  CHECK_FALSE(IsWithin("511304000201", "511304"));  // invalid child
+  CHECK_FALSE(IsWithin(kVillage, "51130"));         // invalid ancestor
   CHECK_FALSE(IsWithin(kVillage, ""));
 }
 

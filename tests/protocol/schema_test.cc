@@ -71,10 +71,10 @@ TEST_CASE("the synced tables, in order, with their columns") {
   const TableSpec* version = FindTable("disclosure_version");
   std::vector<std::string> columns;
   for (const ColumnSpec& c : version->columns) columns.emplace_back(c.name);
-  CHECK(columns == std::vector<std::string>{
-                       "version_id", "disclosure_id", "parent_version", "category", "title",
-                       "period", "body", "publicity_from", "publicity_to", "item_count",
-                       "content_hash", "author", "origin", "hlc", "region"});
+  CHECK(columns == std::vector<std::string>{"version_id", "disclosure_id", "parent_version",
+                                            "category", "title", "period", "body", "publicity_from",
+                                            "publicity_to", "item_count", "content_hash", "author",
+                                            "origin", "hlc", "region"});
   for (const TableSpec& t : SyncedTables()) {
     CAPTURE(t.name);
     CHECK(t.columns[t.origin_index()].name == "origin");
@@ -101,10 +101,14 @@ TEST_CASE("the SQL creates STRICT tables that match the specs") {
     }
     CHECK(QueryInt(db.get(), "SELECT strict FROM pragma_table_list WHERE name = '" +
                                  std::string(t.name) + "'") == 1);
-    CHECK(QueryInt(db.get(), "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
-                             "tbl_name = '" + std::string(t.name) + "'") == 2);
-    CHECK(QueryInt(db.get(), "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                             "tbl_name = '" + std::string(t.name) + "' AND sql IS NOT NULL") ==
+    CHECK(QueryInt(db.get(),
+                   "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
+                   "tbl_name = '" +
+                       std::string(t.name) + "'") == 2);
+    CHECK(QueryInt(db.get(),
+                   "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                   "tbl_name = '" +
+                       std::string(t.name) + "' AND sql IS NOT NULL") ==
           static_cast<int>(t.indexed_columns.size()));
   }
   CHECK(kSchemaVersion == 1);
@@ -191,9 +195,9 @@ TEST_CASE("CheckWrite: every role x table x region") {
                                                   {Role::kTownship, kTownship},
                                                   {Role::kCounty, kCounty},
                                                   {Role::kAuditor, kCounty}};
-  const std::string regions[] = {kVillage,       kSiblingVillage, kOtherVillage, kTownship,
-                                 kOtherTownship, kCounty,         "511302",      "511302100201",
-                                 "5113041",      "",              "511304100000"};
+  const std::string regions[] = {
+      kVillage, kSiblingVillage, kOtherVillage, kTownship, kOtherTownship, kCounty,
+      "511302", "511302100201",  "5113041",     "",        "511304100000"};
   int allowed = 0;
   for (const auto& [role, signer_region] : signers) {
     for (const TableSpec& t : SyncedTables()) {
