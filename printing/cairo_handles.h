@@ -55,6 +55,7 @@ using PangoContextHandle = Handle<PangoContext, UnrefAsGObject<PangoContext>>;
 using FontDescriptionHandle = Handle<PangoFontDescription, pango_font_description_free>;
 using LayoutIterHandle = Handle<PangoLayoutIter, pango_layout_iter_free>;
 using QrCodeHandle = Handle<QRcode, QRcode_free>;
+using QrInputHandle = Handle<QRinput, QRinput_free>;
 
 }  // namespace gongkai
 

@@ -1,5 +1,6 @@
 #include "printing/qr_code.h"
 
+#include <algorithm>
 #include <string>
 
 #include "printing/cairo_handles.h"
@@ -14,11 +15,18 @@ double ModuleSize(const QrMatrix& qr) { return kQrSymbolMm / qr.width * kPointsP
 }  // namespace
 
 Result<QrMatrix> EncodeQr(std::string_view payload) {
-  // QRcode_encodeData forces 8-bit mode for the whole payload.
-  const std::string copy(payload);
-  QrCodeHandle code(QRcode_encodeData(static_cast<int>(copy.size()),
-                                      reinterpret_cast<const unsigned char*>(copy.data()), 0,
-                                      QR_ECLEVEL_M));
+  const auto* bytes = reinterpret_cast<const unsigned char*>(payload.data());
+  const bool ascii = std::all_of(payload.begin(), payload.end(),
+                                 [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+  QrInputHandle input(QRinput_new2(0, QR_ECLEVEL_M));
+  bool built = static_cast<bool>(input);
+  // Non-ASCII payloads say they are UTF-8 (ECI 26); without it readers guess Shift JIS or
+  // Latin-1 for 8-bit data and misread Chinese.
+  if (built && !ascii) built = QRinput_appendECIheader(input.get(), kQrEciUtf8) == 0;
+  if (built) {
+    built = QRinput_append(input.get(), QR_MODE_8, static_cast<int>(payload.size()), bytes) == 0;
+  }
+  QrCodeHandle code(built ? QRcode_encodeInput(input.get()) : nullptr);
   if (!code) {
     return Status::Invalid(kErrQrEncode,
                            "二维码无法编码（" + std::to_string(payload.size()) + " 字节）");

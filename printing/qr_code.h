@@ -2,7 +2,8 @@
 // index; made by node/) is encoded by libqrencode in 8-bit mode at error-correction level M,
 // whatever its characters, so the bytes read back are exactly the bytes given. It is drawn as
 // filled cairo rectangles (vector, sharp at any printer resolution) with the 4-module quiet
-// zone the QR standard asks for.
+// zone the QR standard asks for. A payload with bytes >= 0x80 is preceded by ECI 26 (UTF-8) so
+// readers decode Chinese correctly; an ASCII payload has no ECI header.
 #ifndef GONGKAI_PRINTING_QR_CODE_H_
 #define GONGKAI_PRINTING_QR_CODE_H_
 
@@ -16,6 +17,8 @@
 namespace gongkai {
 
 inline constexpr int kQrQuietModules = 4;
+// ECI designator for UTF-8, written before 8-bit data that is not plain ASCII.
+inline constexpr unsigned int kQrEciUtf8 = 26;
 // Printed width of the symbol without its quiet zone, whatever its version, so a phone
 // reads it from a notice board (about 1 mm per module for the usual version 3-4 payloads).
 inline constexpr double kQrSymbolMm = 32.0;

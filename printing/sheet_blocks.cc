@@ -73,6 +73,14 @@ double BlockPainter::PageHeader(bool first, double y, bool draw) {
     h += type_->Text(sheet_.title + "（续）", Style(kContinuedTitleSize, true, Align::kCenter), x,
                      y + h, width, draw);
   }
+  if (!sheet_.approved) {
+    // Besides the diagonal watermark, a plain line a reader (and pdftotext) sees at once.
+    h += 2 * kPointsPerMm;
+    if (draw) cairo_set_source_rgb(cr_, 0.75, 0.05, 0.05);
+    h += type_->Text(std::string("【") + kUnapprovedWatermark + "】",
+                     Style(kHeaderFieldSize + 2, true, Align::kCenter), x, y + h, width, draw);
+    if (draw) cairo_set_source_rgb(cr_, 0, 0, 0);
+  }
   h = std::max(h, qr_height);
   if (!sheet_.header_fields.empty()) {
     // Under the QR, across the whole width, as wide as the table it heads.
