@@ -1,8 +1,7 @@
 #include "printing/font_coverage.h"
 
-#include <string.h>
-
 #include <glib.h>
+#include <string.h>
 
 namespace gongkai {
 
@@ -19,8 +18,7 @@ Result<FontCoverage> FontCoverage::Load(PangoContext* context) {
   if (family == nullptr || strcmp(family, kSheetFontFamily) != 0) {
     return Status::Unavailable(kErrPrintFontMissing,
                                std::string("找不到字体 Noto Sans CJK SC（系统给出 ") +
-                                   (family ? family : "无") +
-                                   "），请安装 fonts-noto-cjk");
+                                   (family ? family : "无") + "），请安装 fonts-noto-cjk");
   }
   return FontCoverage(std::move(font));
 }

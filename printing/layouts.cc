@@ -124,10 +124,14 @@ Sheet MakeFinanceSheet(const FinanceStatement& statement) {
   if (!notice.empty()) sheet.header_fields.push_back({"公开期", notice});
   sheet.header_fields.push_back({"单位", "元"});
 
-  sheet.columns = {OneLineColumn("序号", 0.6),  TextColumn("日期", 1.1, Align::kCenter),
-                   TextColumn("凭证号", 0.9, Align::kCenter), TextColumn("摘要", 3.2),
-                   NumberColumn("收入", 1.3, true), NumberColumn("支出", 1.3, true),
-                   TextColumn("经手人", 0.9, Align::kCenter), TextColumn("备注", 1.2)};
+  sheet.columns = {OneLineColumn("序号", 0.6),
+                   TextColumn("日期", 1.1, Align::kCenter),
+                   TextColumn("凭证号", 0.9, Align::kCenter),
+                   TextColumn("摘要", 3.2),
+                   NumberColumn("收入", 1.3, true),
+                   NumberColumn("支出", 1.3, true),
+                   TextColumn("经手人", 0.9, Align::kCenter),
+                   TextColumn("备注", 1.2)};
   int64_t income = 0;
   int64_t expense = 0;
   for (size_t i = 0; i < statement.entries.size(); ++i) {
@@ -152,9 +156,9 @@ Sheet MakeFinanceSheet(const FinanceStatement& statement) {
   if (!statement.supervision_members.empty()) {
     sheet.opinions.push_back({"成员签名", statement.supervision_members});
   }
-  sheet.opinions.push_back({"镇农经站（三资代理中心）审核意见",
-                            statement.township_review.empty() ? "____________________"
-                                                              : statement.township_review});
+  sheet.opinions.push_back({"镇农经站（三资代理中心）审核意见", statement.township_review.empty()
+                                                                    ? "____________________"
+                                                                    : statement.township_review});
   sheet.footer_fields.push_back({"说明", "如有异议，请于公开期内向村务监督委员会反映。"});
   AddPhones(statement.context, &sheet);
   sheet.signatures = {"村党组织书记", "村委会主任", "报账员"};

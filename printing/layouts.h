@@ -33,15 +33,15 @@ struct SheetContext {
 
 // 惠农补贴「一卡通」发放公示.
 struct SubsidyEntry {
-  std::string group;      // 村民小组
-  std::string head_name;  // 户主姓名
-  std::string id_number;  // 身份证号, in full: the builder masks it
-  std::string item;       // 补贴项目
+  std::string group;              // 村民小组
+  std::string head_name;          // 户主姓名
+  std::string id_number;          // 身份证号, in full: the builder masks it
+  std::string item;               // 补贴项目
   int64_t area_centimu = 0;       // 面积, 0.01 亩
   int64_t rate_cents_per_mu = 0;  // 标准, 分/亩
   int64_t amount_cents = 0;       // 金额, 分
-  std::string account;    // 一卡通账号, in full: the builder masks it
-  std::string note;       // 备注
+  std::string account;            // 一卡通账号, in full: the builder masks it
+  std::string note;               // 备注
 };
 
 struct SubsidyList {
@@ -62,12 +62,12 @@ Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy = {});
 
 // 村级财务收支公开表.
 struct FinanceEntry {
-  std::string date;     // "2024-07-03" or "7月3日"
-  std::string voucher;  // 凭证号
-  std::string summary;  // 摘要
+  std::string date;           // "2024-07-03" or "7月3日"
+  std::string voucher;        // 凭证号
+  std::string summary;        // 摘要
   int64_t income_cents = 0;   // 0 prints blank
   int64_t expense_cents = 0;  // 0 prints blank
-  std::string handler;  // 经手人
+  std::string handler;        // 经手人
   std::string note;
 };
 

@@ -235,15 +235,13 @@ Result<SheetPlan> PlanPages(const Sheet& sheet, BlockPainter* painter, const Pag
     GK_RETURN_IF_ERROR(place({BlockKind::kFooterField, i},
                              painter->FieldLine(sheet.footer_fields[i], 0, false), "页脚"));
   }
-  GK_RETURN_IF_ERROR(
-      place({BlockKind::kReviewChain}, painter->ReviewChain(0, false), "审核记录"));
+  GK_RETURN_IF_ERROR(place({BlockKind::kReviewChain}, painter->ReviewChain(0, false), "审核记录"));
   if (!sheet.attachments.empty()) {
     GK_RETURN_IF_ERROR(
         place({BlockKind::kAttachments}, painter->Attachments(0, false), "附件清单"));
   }
   if (!sheet.signatures.empty() || !sheet.seal_label.empty()) {
-    GK_RETURN_IF_ERROR(
-        place({BlockKind::kSignatures}, painter->Signatures(0, false), "签名栏"));
+    GK_RETURN_IF_ERROR(place({BlockKind::kSignatures}, painter->Signatures(0, false), "签名栏"));
   }
   return plan;
 }

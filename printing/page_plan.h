@@ -13,11 +13,11 @@
 namespace gongkai {
 
 enum class BlockKind {
-  kParagraph,    // index = paragraph, lines [begin, end)
+  kParagraph,  // index = paragraph, lines [begin, end)
   kTableHeader,
-  kTableRows,    // rows [begin, end)
-  kSubtotal,     // 本页小计 over rows [begin, end)
-  kGrandTotal,   // 合计 over all rows
+  kTableRows,   // rows [begin, end)
+  kSubtotal,    // 本页小计 over rows [begin, end)
+  kGrandTotal,  // 合计 over all rows
   kTotals,
   kOpinion,      // index into sheet.opinions
   kFooterField,  // index into sheet.footer_fields

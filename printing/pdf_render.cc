@@ -124,9 +124,9 @@ Status Render(const Sheet& sheet, const std::string& path, RenderReport* report)
   cr.Reset();
   cairo_surface_finish(surface.get());
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-    return Status::IoError(kErrPrintWrite,
-                           "写入 " + path + " 失败：" +
-                               cairo_status_to_string(cairo_surface_status(surface.get())));
+    return Status::IoError(
+        kErrPrintWrite,
+        "写入 " + path + " 失败：" + cairo_status_to_string(cairo_surface_status(surface.get())));
   }
   report->page_count = static_cast<int>(plan.pages.size());
   return Status::Ok();

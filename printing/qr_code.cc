@@ -38,9 +38,7 @@ Result<QrMatrix> EncodeQr(std::string_view payload) {
   return qr;
 }
 
-double QrTotalSize(const QrMatrix& qr) {
-  return ModuleSize(qr) * (qr.width + 2 * kQrQuietModules);
-}
+double QrTotalSize(const QrMatrix& qr) { return ModuleSize(qr) * (qr.width + 2 * kQrQuietModules); }
 
 void DrawQr(cairo_t* cr, const QrMatrix& qr, double x, double y) {
   const double m = ModuleSize(qr);

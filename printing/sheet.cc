@@ -43,9 +43,9 @@ Status ValidateSheet(const Sheet& sheet) {
                                 std::to_string(kMaxSheetColumns) + " 列");
   }
   if (sheet.rows.size() > kMaxSheetRows) {
-    return Status::TooLarge(kErrSheetTooManyRows,
-                            "表格有 " + std::to_string(sheet.rows.size()) + " 行，最多 " +
-                                std::to_string(kMaxSheetRows) + " 行");
+    return Status::TooLarge(kErrSheetTooManyRows, "表格有 " + std::to_string(sheet.rows.size()) +
+                                                      " 行，最多 " + std::to_string(kMaxSheetRows) +
+                                                      " 行");
   }
   if (sheet.qr_payload.size() > kMaxQrPayloadBytes) {
     return Status::TooLarge(kErrSheetQrPayload,
@@ -53,13 +53,12 @@ Status ValidateSheet(const Sheet& sheet) {
                                 " 字节，最多 " + std::to_string(kMaxQrPayloadBytes) + " 字节");
   }
   if (sheet.paragraphs.size() > kMaxParagraphs) {
-    return Status::TooLarge(kErrSheetParagraph, "正文段落过多：" +
-                                                    std::to_string(sheet.paragraphs.size()));
+    return Status::TooLarge(kErrSheetParagraph,
+                            "正文段落过多：" + std::to_string(sheet.paragraphs.size()));
   }
   for (size_t i = 0; i < sheet.paragraphs.size(); ++i) {
     if (sheet.paragraphs[i].size() > kMaxParagraphBytes) {
-      return Status::TooLarge(kErrSheetParagraph,
-                              "正文第 " + std::to_string(i + 1) + " 段过长");
+      return Status::TooLarge(kErrSheetParagraph, "正文第 " + std::to_string(i + 1) + " 段过长");
     }
   }
   for (const Column& column : sheet.columns) {
@@ -79,9 +78,9 @@ Status ValidateSheet(const Sheet& sheet) {
     for (size_t c = 0; c < row.size(); ++c) {
       const Column& column = sheet.columns[c];
       if (row[c].text.size() > kMaxCellBytes) {
-        return Status::TooLarge(kErrSheetCellTooLong,
-                                where + "“" + column.header + "”过长（" +
-                                    std::to_string(row[c].text.size()) + " 字节）");
+        return Status::TooLarge(kErrSheetCellTooLong, where + "“" + column.header + "”过长（" +
+                                                          std::to_string(row[c].text.size()) +
+                                                          " 字节）");
       }
       if (column.numeric ? !row[c].text.empty() : row[c].number.has_value()) {
         return Status::Invalid(kErrSheetNumericCell,

@@ -24,9 +24,9 @@
 namespace gongkai {
 
 // Limits of one sheet, checked by ValidateSheet before anything is drawn.
-inline constexpr size_t kMaxSheetRows = 20000;     // the largest 一卡通 list of a township
+inline constexpr size_t kMaxSheetRows = 20000;  // the largest 一卡通 list of a township
 inline constexpr size_t kMaxSheetColumns = 16;
-inline constexpr size_t kMaxCellBytes = 1024;      // one cell, one paragraph line of a table
+inline constexpr size_t kMaxCellBytes = 1024;  // one cell, one paragraph line of a table
 inline constexpr size_t kMaxParagraphBytes = 16384;
 inline constexpr size_t kMaxParagraphs = 200;
 inline constexpr size_t kMaxQrPayloadBytes = 256;  // keeps the QR at version <= 11 (level M)
@@ -51,13 +51,13 @@ std::string_view SheetCategoryLabel(SheetCategory category);
 enum class Align { kLeft, kCenter, kRight };
 
 struct Column {
-  std::string header;       // may wrap onto two lines in a narrow column
-  double weight = 1.0;      // share of the spare width, > 0
+  std::string header;   // may wrap onto two lines in a narrow column
+  double weight = 1.0;  // share of the spare width, > 0
   Align align = Align::kLeft;
-  bool numeric = false;     // cells hold `number`; printed right-aligned with `decimals`
-  int decimals = 2;         // 0..kMaxDecimals
-  bool sum = false;         // numeric only: summed into 本页小计 and 合计
-  bool wrap = true;         // text only: false keeps the cell on one line (ID numbers)
+  bool numeric = false;  // cells hold `number`; printed right-aligned with `decimals`
+  int decimals = 2;      // 0..kMaxDecimals
+  bool sum = false;      // numeric only: summed into 本页小计 and 合计
+  bool wrap = true;      // text only: false keeps the cell on one line (ID numbers)
 };
 
 struct Cell {
@@ -113,12 +113,12 @@ struct Sheet {
 
   // After the table, on the last page.
   std::vector<TotalLine> totals;
-  std::vector<Field> opinions;       // 民主理财小组/村务监督委员会审核意见, 乡镇审核意见
+  std::vector<Field> opinions;  // 民主理财小组/村务监督委员会审核意见, 乡镇审核意见
   std::vector<Field> footer_fields;  // 监督电话 (村, 乡镇, 县), 异议反映方式
   std::vector<ReviewStep> review_chain;
   std::vector<std::string> attachments;
   std::vector<std::string> signatures;  // "村党组织书记", "村委会主任", "填表人" -> blank lines
-  std::string seal_label;               // "××村民委员会（公章）"; a blank area is kept for it
+  std::string seal_label;  // "××村民委员会（公章）"; a blank area is kept for it
 
   std::string qr_payload;  // printed as a QR code on every page; may be empty
   bool approved = false;   // false -> kUnapprovedWatermark across every page

@@ -44,8 +44,8 @@ double BlockPainter::PageHeader(bool first, double y, bool draw) {
   if (qr_ != nullptr) {
     const double size = QrTotalSize(*qr_);
     reserve = size + 3 * kPointsPerMm;
-    const double caption = type_->Text("扫码核验", Style(9, false, Align::kCenter), 0, 0, size,
-                                       false);
+    const double caption =
+        type_->Text("扫码核验", Style(9, false, Align::kCenter), 0, 0, size, false);
     qr_height = size + caption;
     if (draw) {
       DrawQr(cr_, *qr_, box_.right - size, y);
@@ -64,8 +64,7 @@ double BlockPainter::PageHeader(bool first, double y, bool draw) {
   if (first) {
     // A long title steps down in size before it wraps, so it stays on one line if it can.
     double size = kTitleSize;
-    while (size > kMinTitleSize &&
-           type_->NaturalWidth(sheet_.title, Style(size, true)) > width) {
+    while (size > kMinTitleSize && type_->NaturalWidth(sheet_.title, Style(size, true)) > width) {
       size -= 1;
     }
     h += type_->Text(sheet_.title, Style(size, true, Align::kCenter), x, y + h, width, draw);
@@ -93,8 +92,7 @@ double BlockPainter::PageHeader(bool first, double y, bool draw) {
 }
 
 void BlockPainter::PageFooter(int page, int pages) {
-  const std::string text =
-      "第 " + std::to_string(page) + " 页/共 " + std::to_string(pages) + " 页";
+  const std::string text = "第 " + std::to_string(page) + " 页/共 " + std::to_string(pages) + " 页";
   type_->Text(text, Style(kPageNumberSize, false, Align::kCenter), box_.left,
               box_.bottom + 3 * kPointsPerMm, box_.content_width(), true);
 }
@@ -141,9 +139,9 @@ double BlockPainter::GridRow(const std::vector<std::string>& texts,
     // One-line cells need no shaping to know their height; only wrapping ones are laid out.
     double content = 0;
     for (size_t c = 0; c < texts.size(); ++c) {
-      const double h = styles[c].wrap
-                           ? type_->Text(texts[c], styles[c], 0, 0, widths[c] - 2 * kCellPadX, false)
-                           : type_->LineHeight(styles[c]);
+      const double h =
+          styles[c].wrap ? type_->Text(texts[c], styles[c], 0, 0, widths[c] - 2 * kCellPadX, false)
+                         : type_->LineHeight(styles[c]);
       content = std::max(content, h);
     }
     height = content + 2 * kCellPadY;
@@ -260,8 +258,8 @@ double BlockPainter::FieldLine(const Field& field, double y, bool draw) {
 }
 
 double BlockPainter::ReviewChain(double y, bool draw) {
-  double h = type_->Text("审核记录", Style(kFooterSize, true), box_.left, y, box_.content_width(),
-                         draw);
+  double h =
+      type_->Text("审核记录", Style(kFooterSize, true), box_.left, y, box_.content_width(), draw);
   h += 1 * kPointsPerMm;
   const double w = box_.content_width();
   const std::vector<double> widths = {0.2 * w, 0.3 * w, 0.3 * w, 0.2 * w};
@@ -278,8 +276,8 @@ double BlockPainter::ReviewChain(double y, bool draw) {
 }
 
 double BlockPainter::Attachments(double y, bool draw) {
-  double h = type_->Text("附件：", Style(kFooterSize, true), box_.left, y, box_.content_width(),
-                         draw);
+  double h =
+      type_->Text("附件：", Style(kFooterSize, true), box_.left, y, box_.content_width(), draw);
   for (size_t i = 0; i < sheet_.attachments.size(); ++i) {
     h += type_->Text(std::to_string(i + 1) + ". " + sheet_.attachments[i], Style(kFooterSize),
                      box_.left + 2 * kFooterSize, y + h, box_.content_width() - 2 * kFooterSize,
@@ -343,8 +341,7 @@ void BlockPainter::DrawParagraphLines(size_t paragraph, double y, size_t begin, 
   TextStyle s = Style(kBodySize);
   s.indent_em = 2;
   s.line_spacing = 1.5;
-  type_->DrawLines(sheet_.paragraphs[paragraph], s, box_.left, y, box_.content_width(), begin,
-                   end);
+  type_->DrawLines(sheet_.paragraphs[paragraph], s, box_.left, y, box_.content_width(), begin, end);
 }
 
 }  // namespace gongkai

@@ -21,9 +21,9 @@ struct TextStyle {
   double size = 11;  // points
   bool bold = false;
   Align align = Align::kLeft;
-  bool wrap = true;          // false: one line, aligned by hand inside the width
-  double indent_em = 0;      // first-line indent
-  double line_spacing = 0;   // factor of the font height (0 = font default)
+  bool wrap = true;         // false: one line, aligned by hand inside the width
+  double indent_em = 0;     // first-line indent
+  double line_spacing = 0;  // factor of the font height (0 = font default)
 };
 
 // Top and height of one line of a wrapped paragraph, relative to the paragraph top.

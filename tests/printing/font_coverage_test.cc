@@ -14,9 +14,9 @@ TEST_CASE("Noto Sans CJK SC covers 䶮 㛃 𠮷 but not 𪚥") {
   auto coverage = FontCoverage::Load(f.type.context());
   REQUIRE(coverage.ok());
   CHECK(coverage->HasChar(U'国'));
-  CHECK(coverage->HasChar(U'䶮'));  // U+4DAE, Ext A
-  CHECK(coverage->HasChar(U'㛃'));  // U+36C3, Ext A
-  CHECK(coverage->HasChar(U'𠮷'));  // U+20BB7, Ext B (in the font's JIS repertoire)
+  CHECK(coverage->HasChar(U'䶮'));                // U+4DAE, Ext A
+  CHECK(coverage->HasChar(U'㛃'));                // U+36C3, Ext A
+  CHECK(coverage->HasChar(U'𠮷'));                // U+20BB7, Ext B (in the font's JIS repertoire)
   CHECK_FALSE(coverage->HasChar(U'\U0002A6A5'));  // 𪚥, Ext B
   CHECK_FALSE(coverage->HasChar(U'\U00030000'));  // Ext G
 }

@@ -12,8 +12,8 @@ namespace gongkai::testing {
 
 struct CairoFixture {
   CairoFixture()
-      : surface(cairo_pdf_surface_create_for_stream(nullptr, nullptr, kA3ShortSidePt,
-                                                    kA3LongSidePt)),
+      : surface(
+            cairo_pdf_surface_create_for_stream(nullptr, nullptr, kA3ShortSidePt, kA3LongSidePt)),
         cr(cairo_create(surface.get())),
         type(cr.get()) {}
   SurfaceHandle surface;

@@ -64,8 +64,8 @@ TEST_CASE("finance sheet: columns, balances and 大写") {
                        {"2024-07-02", "记2", "电费", 0, 12345, "李", ""}};
   Sheet sheet = MakeFinanceSheet(statement);
   CHECK(sheet.title == "柳林镇杏花村2024年第三季度村级财务收支公开表");
-  CHECK(Headers(sheet) == std::vector<std::string>{"序号", "日期", "凭证号", "摘要", "收入",
-                                                   "支出", "经手人", "备注"});
+  CHECK(Headers(sheet) == std::vector<std::string>{"序号", "日期", "凭证号", "摘要", "收入", "支出",
+                                                   "经手人", "备注"});
   CHECK_FALSE(sheet.rows[0][5].number.has_value());  // no expense prints blank
   REQUIRE(sheet.totals.size() == 4);
   CHECK(sheet.totals[0].label == "本期收入合计");

@@ -74,8 +74,7 @@ TEST_CASE("a one-page table has 合计 but no 小计") {
   testing::CairoFixture f;
   const Sheet sheet = MakeSubsidySheet(testing::SampleSubsidyList(5, true));
   const PageBox box = Portrait();
-  BlockPainter painter(sheet, &f.type, f.cr.get(), box, *FitColumns(sheet, &f.type, 760),
-                       nullptr);
+  BlockPainter painter(sheet, &f.type, f.cr.get(), box, *FitColumns(sheet, &f.type, 760), nullptr);
   auto plan = PlanPages(sheet, &painter, box, 150, 120);
   REQUIRE(plan.ok());
   for (const PlacedBlock& b : plan->pages[0]) CHECK(b.kind != BlockKind::kSubtotal);

@@ -114,8 +114,8 @@ TEST_CASE("1,000-row subsidy list: A3, fonts, every row once, masked, watermark,
   for (size_t i = 0; i < pages.size(); ++i) {
     const std::string& page = pages[i];
     all += page;
-    const std::string number = "第 " + std::to_string(i + 1) + " 页/共 " +
-                               std::to_string(pages.size()) + " 页";
+    const std::string number =
+        "第 " + std::to_string(i + 1) + " 页/共 " + std::to_string(pages.size()) + " 页";
     CHECK_MESSAGE(CountOccurrences(page, number) == 1, number);
     // The header row is repeated on every page the table runs over, each with its 小计;
     // only the closing blocks (totals, review chain, signatures) may sit on a page alone.
@@ -183,8 +183,8 @@ TEST_CASE("an approved sheet carries no watermark") {
   testing::TempDir dir("render_approved");
   const std::string pdf = dir.File("approved.pdf");
   RenderReport report;
-  REQUIRE(RenderSheetPdf(MakeSubsidySheet(testing::SampleSubsidyList(80, true)), pdf, &report)
-              .ok());
+  REQUIRE(
+      RenderSheetPdf(MakeSubsidySheet(testing::SampleSubsidyList(80, true)), pdf, &report).ok());
   REQUIRE(report.page_count >= 2);
   const std::string raw = Run("pdftotext -raw '" + pdf + "' -");
   CHECK(raw.find("未") == std::string::npos);
@@ -205,10 +205,11 @@ TEST_CASE("finance statement: totals and their 大写 appear; QR decodes") {
   const std::string& last = pages.back();
   REQUIRE(sheet.totals.size() == 4);
   for (const TotalLine& t : sheet.totals) {
-    CHECK_MESSAGE(std::regex_search(last, std::regex(t.label + "\\s+" +
-                                                     std::regex_replace(t.value, std::regex("\\."), "\\.") +
-                                                     "\\s+大写：" + t.capitals)),
-                  t.label);
+    CHECK_MESSAGE(
+        std::regex_search(last, std::regex(t.label + "\\s+" +
+                                           std::regex_replace(t.value, std::regex("\\."), "\\.") +
+                                           "\\s+大写：" + t.capitals)),
+        t.label);
   }
   CHECK(last.find("民主理财小组/村务监督委员会审核意见") != std::string::npos);
   CHECK(last.find("镇农经站（三资代理中心）审核意见") != std::string::npos);
@@ -296,8 +297,8 @@ TEST_CASE("rare name characters: covered ones print, uncovered ones are reported
   testing::TempDir dir("render_rare");
   const std::string pdf = dir.File("rare.pdf");
   SubsidyList list = testing::SampleSubsidyList(4, true);
-  list.entries[0].head_name = "王䶮";   // U+4DAE, CJK Ext A
-  list.entries[1].head_name = "李㛃";   // U+36C3, CJK Ext A
+  list.entries[0].head_name = "王䶮";  // U+4DAE, CJK Ext A
+  list.entries[1].head_name = "李㛃";  // U+36C3, CJK Ext A
   list.entries[2].head_name = "𠮷田";  // U+20BB7, CJK Ext B
   list.entries[3].head_name = "张𪚥";  // U+2A6A5, CJK Ext B, not in Noto Sans CJK SC
   RenderReport report;

@@ -91,8 +91,8 @@ inline FinanceStatement SampleFinance(size_t rows, bool approved) {
   s.opening_balance_cents = 12345678;
   static const char* kIncome[] = {"上级转移支付", "集体土地发包收入", "村集体鱼塘租金",
                                   "一事一议财政奖补资金"};
-  static const char* kExpense[] = {"村干部误工补贴", "村道维修材料费", "办公用品购置",
-                                   "村部电费", "环境卫生保洁费用（含垃圾清运、公厕保洁）"};
+  static const char* kExpense[] = {"村干部误工补贴", "村道维修材料费", "办公用品购置", "村部电费",
+                                   "环境卫生保洁费用（含垃圾清运、公厕保洁）"};
   for (size_t i = 0; i < rows; ++i) {
     FinanceEntry e;
     e.date = "2024-0" + std::to_string(7 + i % 3) + "-" + std::to_string(10 + i % 19);
