@@ -62,7 +62,8 @@ struct Failure {
 
 class XlsxFile {
  public:
-  XlsxFile(std::string_view bytes) : stream_(bytes.data(), bytes.size()) {}
+  explicit XlsxFile(std::string_view bytes, std::uint64_t max_part_bytes)
+      : stream_(bytes.data(), bytes.size()), max_part_bytes_(max_part_bytes) {}
 
   // Poco may throw here; the caller catches.
   std::optional<Failure> Open() {
@@ -90,7 +91,7 @@ class XlsxFile {
     for (auto info = archive_->fileInfoBegin(); info != archive_->fileInfoEnd(); ++info) {
       if (info->first == name) declared = std::max(declared, info->second.getUncompressedSize());
     }
-    if (declared > kMaxXlsxPartBytes) {
+    if (declared > max_part_bytes_) {
       return TooLarge(name);
     }
     if (header->second.isEncrypted()) {
@@ -103,7 +104,7 @@ class XlsxFile {
     }
     stream_.clear();
     Poco::Zip::ZipInputStream zip_in(stream_, header->second, true);
-    BoundedStreamBuf bounded(zip_in, kMaxXlsxPartBytes);
+    BoundedStreamBuf bounded(zip_in, max_part_bytes_);
     std::istream in(&bounded);
     Poco::XML::InputSource source(in);
     Poco::XML::SAXParser parser;
@@ -133,18 +134,20 @@ class XlsxFile {
   }
 
  private:
-  static Failure TooLarge(const std::string& name) {
+  Failure TooLarge(const std::string& name) const {
     return Failure{kErrImportXlsxTooLarge, 0,
-                   name + "解压后超过" + std::to_string(kMaxXlsxPartBytes >> 20) +
-                       "MB，拒绝读取（可能是压缩炸弹）"};
+                   name + "解压后超过" + std::to_string(max_part_bytes_) +
+                       "字节，拒绝读取（可能是压缩炸弹）"};
   }
 
   Poco::MemoryInputStream stream_;
+  std::uint64_t max_part_bytes_;
   std::optional<Poco::Zip::ZipArchive> archive_;
 };
 
-std::optional<Failure> ReadInto(std::string_view bytes, Sheet* sheet) {
-  XlsxFile file(bytes);
+std::optional<Failure> ReadInto(std::string_view bytes, std::uint64_t max_part_bytes,
+                               Sheet* sheet) {
+  XlsxFile file(bytes, max_part_bytes);
   if (auto failure = file.Open()) return failure;
   WorkbookHandler workbook;
   if (auto failure = file.Parse("xl/workbook.xml", &workbook)) return failure;
@@ -176,14 +179,15 @@ std::optional<Failure> ReadInto(std::string_view bytes, Sheet* sheet) {
 
 }  // namespace
 
-Result<Sheet> ReadXlsx(std::string_view bytes, std::string_view file_name, ImportError* error) {
+Result<Sheet> ReadXlsx(std::string_view bytes, std::string_view file_name, ImportError* error,
+                       std::uint64_t max_part_bytes) {
   std::optional<Failure> failure;
   Sheet sheet;
   if (!bytes.starts_with(kZipMagic)) {
     failure = Failure{kErrImportXlsxFormat, 0, "不是XLSX文件（文件头不是ZIP格式）"};
   } else {
     try {
-      failure = ReadInto(bytes, &sheet);
+      failure = ReadInto(bytes, max_part_bytes, &sheet);
     } catch (const Poco::Exception& e) {
       failure = Failure{kErrImportXlsxFormat, 0, "XLSX文件已损坏（" + e.displayText() + "）"};
     } catch (const std::exception& e) {

@@ -23,9 +23,11 @@
 #ifndef GONGKAI_NODE_XLSX_READER_H_
 #define GONGKAI_NODE_XLSX_READER_H_
 
+#include <cstdint>
 #include <string_view>
 
 #include "node/import_error.h"
+#include "node/import_limits.h"
 #include "node/sheet.h"
 #include "protocol/status.h"
 
@@ -35,9 +37,11 @@ namespace gongkai {
 inline constexpr std::string_view kZipMagic{"PK\x03\x04", 4};
 
 // Reads the first worksheet of the XLSX file held in `bytes`. On failure *error (may be
-// null) receives the ImportError, whose message the Status also carries.
+// null) receives the ImportError, whose message the Status also carries. `max_part_bytes`
+// overrides kMaxXlsxPartBytes (tests use a small value).
 Result<Sheet> ReadXlsx(std::string_view bytes, std::string_view file_name,
-                       ImportError* error = nullptr);
+                       ImportError* error = nullptr,
+                       std::uint64_t max_part_bytes = kMaxXlsxPartBytes);
 
 }  // namespace gongkai
 
