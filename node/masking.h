@@ -24,9 +24,9 @@ struct MaskPolicy {
 inline constexpr MaskPolicy kDefaultIdMask{6, 4, 0};
 inline constexpr MaskPolicy kDefaultAccountMask{0, 4, 4};
 
-// Masks `value` (ASCII, as the importer normalises IDs and accounts). When the value is
-// too short to hide at least half of it under the policy, the shown parts shrink (the end
-// first keeps priority) so that at least half the characters are hidden; an empty value
+// Masks `value` (ASCII, as the importer normalises IDs and accounts). At least 8
+// characters, or half of them when the value is shorter than 16, always stay hidden: when
+// the policy would show more, the shown parts shrink (the start first); an empty value
 // stays empty.
 std::string MaskIdentifier(std::string_view value, const MaskPolicy& policy);
 
