@@ -103,8 +103,7 @@ std::optional<CivilDate> DateFromExcelSerial(double serial, bool date1904) {
   return date;
 }
 
-std::optional<CivilDate> ParseClerkDate(std::string_view text, bool allow_serial,
-                                        bool date1904) {
+std::optional<CivilDate> ParseClerkDate(std::string_view text, bool allow_serial, bool date1904) {
   text = TrimCell(text);
   // A time part written by XLSX or by a database export.
   if (std::size_t t = text.find_first_of("T "); t == 10) text = text.substr(0, 10);
@@ -124,8 +123,7 @@ std::optional<CivilDate> ParseClerkDate(std::string_view text, bool allow_serial
         !AllDigits(d)) {
       return std::nullopt;
     }
-    return Checked(std::stoi(std::string(y)), std::stoi(std::string(m)),
-                   std::stoi(std::string(d)));
+    return Checked(std::stoi(std::string(y)), std::stoi(std::string(m)), std::stoi(std::string(d)));
   }
   if (text.size() == 8 && AllDigits(text)) {
     int value = std::stoi(std::string(text));

@@ -14,8 +14,8 @@ struct Replacement {
 };
 
 constexpr Replacement kReplacements[] = {
-    {"（", "("}, {"）", ")"}, {"［", "["}, {"］", "]"}, {"【", "["}, {"】", "]"},
-    {"：", ":"}, {"／", "/"}, {"\u3000", ""}, {"\u00A0", ""},
+    {"（", "("}, {"）", ")"}, {"［", "["}, {"］", "]"},    {"【", "["},
+    {"】", "]"}, {"：", ":"}, {"／", "/"}, {"\u3000", ""}, {"\u00A0", ""},
 };
 
 bool Matches(std::string_view normalized, const ColumnSpec& spec) {
@@ -108,9 +108,9 @@ std::optional<HeaderMap> FindHeaderRow(const Sheet& sheet, std::span<const Colum
       if (!names.empty()) names += "、";
       names += "“" + std::string(spec.canonical) + "”";
     }
-    errors->Add(kErrImportMissingColumn, file_name, 0, "",
-                "在前" + std::to_string(kHeaderSearchRows) + "行中找不到表头，表头应包含" +
-                    names + "等列");
+    errors->Add(
+        kErrImportMissingColumn, file_name, 0, "",
+        "在前" + std::to_string(kHeaderSearchRows) + "行中找不到表头，表头应包含" + names + "等列");
     return std::nullopt;
   }
   const SheetRow& header = sheet.rows[best_index];

@@ -27,9 +27,9 @@
 namespace gongkai {
 
 struct ColumnSpec {
-  int field;                                // the caller's enum value, 0..n-1
-  std::string_view canonical;               // the name used in messages when absent
-  std::vector<std::string_view> aliases;    // normalised forms, canonical not repeated
+  int field;                              // the caller's enum value, 0..n-1
+  std::string_view canonical;             // the name used in messages when absent
+  std::vector<std::string_view> aliases;  // normalised forms, canonical not repeated
   bool required;
 };
 
@@ -39,10 +39,10 @@ std::string NormalizeHeader(std::string_view text);
 int MatchHeader(std::string_view cell, std::span<const ColumnSpec> specs);
 
 struct HeaderMap {
-  std::size_t header_index = 0;  // index of the header row in sheet.rows
-  int64_t header_row = 0;        // its Excel row number
-  std::vector<int> column;       // per field: 0-based column index, or -1 when absent
-  std::vector<std::string> text; // per field: the header as written (trimmed), or ""
+  std::size_t header_index = 0;   // index of the header row in sheet.rows
+  int64_t header_row = 0;         // its Excel row number
+  std::vector<int> column;        // per field: 0-based column index, or -1 when absent
+  std::vector<std::string> text;  // per field: the header as written (trimmed), or ""
 
   bool has(int field) const { return column[static_cast<std::size_t>(field)] >= 0; }
   // The cell of `field` in `row`, "" when the field or the cell is absent.

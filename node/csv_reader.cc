@@ -10,13 +10,13 @@
 namespace gongkai {
 namespace {
 
-Status Refuse(const char* code, std::string_view file_name, int64_t row,
-              const std::string& detail, ImportError* error) {
+Status Refuse(const char* code, std::string_view file_name, int64_t row, const std::string& detail,
+              ImportError* error) {
   ImportError made = MakeImportError(code, file_name, row, "", detail);
-  Status status = code == std::string_view(kErrImportCsvQuote) ||
-                          code == std::string_view(kErrImportEmpty)
-                      ? Status::Invalid(code, made.message)
-                      : Status::TooLarge(code, made.message);
+  Status status =
+      code == std::string_view(kErrImportCsvQuote) || code == std::string_view(kErrImportEmpty)
+          ? Status::Invalid(code, made.message)
+          : Status::TooLarge(code, made.message);
   if (error != nullptr) *error = std::move(made);
   return status;
 }
@@ -85,10 +85,10 @@ Result<Sheet> ParseCsv(std::string_view text, std::string_view file_name, Import
     return Status::Ok();
   };
   auto too_long = [&]() {
-    return Refuse(kErrImportFieldTooLong, file_name, row_number,
-                  ExcelColumnName(cells.size()) + "列的内容超过" +
-                      std::to_string(kMaxFieldBytes) + "字节",
-                  error);
+    return Refuse(
+        kErrImportFieldTooLong, file_name, row_number,
+        ExcelColumnName(cells.size()) + "列的内容超过" + std::to_string(kMaxFieldBytes) + "字节",
+        error);
   };
 
   std::size_t i = 0;

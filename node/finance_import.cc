@@ -13,7 +13,16 @@ namespace gongkai {
 namespace {
 
 enum FinanceField {
-  kSerial, kDate, kVoucher, kSummary, kIncome, kExpense, kBalance, kHandler, kNote, kFieldCount
+  kSerial,
+  kDate,
+  kVoucher,
+  kSummary,
+  kIncome,
+  kExpense,
+  kBalance,
+  kHandler,
+  kNote,
+  kFieldCount
 };
 
 const std::vector<ColumnSpec>& FinanceSpecs() {
@@ -36,8 +45,8 @@ enum class RowKind { kTransaction, kOpening, kClosing, kTotals };
 RowKind Classify(const SheetRow& row, const HeaderMap& header) {
   static constexpr std::string_view kOpening[] = {"期初余额", "上期结余", "上年结余",
                                                   "上月结余", "上季结余", "期初数"};
-  static constexpr std::string_view kClosing[] = {"期末余额", "本期结余", "本月结余",
-                                                  "本季结余", "期末数"};
+  static constexpr std::string_view kClosing[] = {"期末余额", "本期结余", "本月结余", "本季结余",
+                                                  "期末数"};
   std::string summary = NormalizeHeader(header.Cell(row, kSummary));
   if (std::find(std::begin(kOpening), std::end(kOpening), summary) != std::end(kOpening)) {
     return RowKind::kOpening;
@@ -59,8 +68,7 @@ struct Balance {
 class FinanceValidator {
  public:
   FinanceValidator(const std::string& file, const HeaderMap& header,
-                   const std::optional<Period>& period, const Sheet& sheet,
-                   ImportErrorList* errors)
+                   const std::optional<Period>& period, const Sheet& sheet, ImportErrorList* errors)
       : file_(file), header_(header), period_(period), sheet_(sheet), errors_(errors) {}
 
   // The amount of an opening/closing row: 余额, else 收入, else 支出.
@@ -112,8 +120,7 @@ void FinanceValidator::Transaction(const SheetRow& row, int64_t opening, bool ch
   if (date_text.empty()) {
     errors_->Add(kErrImportMissingValue, file_, row.number, Name(kDate), "日期不能为空");
   } else if (std::optional<CivilDate> date =
-                 ParseClerkDate(date_text, sheet_.source == SheetSource::kXlsx,
-                                sheet_.date1904)) {
+                 ParseClerkDate(date_text, sheet_.source == SheetSource::kXlsx, sheet_.date1904)) {
     out.date = *date;
     if (period_ && (*date < period_->first || *date > period_->last)) {
       errors_->Add(kErrImportDateOutsidePeriod, file_, row.number, Name(kDate),
@@ -236,9 +243,8 @@ Result<FinanceStatement> ImportFinanceSheet(const Sheet& sheet, const std::strin
     if (in_tail && kind == RowKind::kTransaction) break;
     rows.emplace_back(&sheet.rows[i], kind);
   }
-  int64_t transactions = std::count_if(rows.begin(), rows.end(), [](const auto& r) {
-    return r.second == RowKind::kTransaction;
-  });
+  int64_t transactions = std::count_if(
+      rows.begin(), rows.end(), [](const auto& r) { return r.second == RowKind::kTransaction; });
   if (!CheckRowCount(transactions, file_name, &list)) return finish();
 
   FinanceValidator validator(file_name, *header, period, sheet, &list);
@@ -271,8 +277,7 @@ Result<FinanceStatement> ImportFinanceSheet(const Sheet& sheet, const std::strin
   }
   FinanceStatement& statement = validator.statement;
   if (list.empty() && opening) {
-    int64_t computed =
-        *opening + statement.totals.income_cents - statement.totals.expense_cents;
+    int64_t computed = *opening + statement.totals.income_cents - statement.totals.expense_cents;
     if (closing && *closing != computed) {
       list.Add(kErrImportBalanceMismatch, file_name, closing_row.row,
                closing_row.row ? closing_row.column : std::string_view("期末余额"),

@@ -26,17 +26,15 @@ IdCheck CheckIdNumber(std::string_view text, const CivilDate& today) {
   };
   if (id.find('E') != std::string::npos || id.find('e') != std::string::npos) {
     if (id.find_first_not_of("0123456789.E+e") == std::string::npos) {
-      return fail(kErrImportIdFormat,
-                  "身份证号被Excel存成了数字（" + id +
-                      "），后几位已经丢失；请把该列设为“文本”格式后重新填写");
+      return fail(kErrImportIdFormat, "身份证号被Excel存成了数字（" + id +
+                                          "），后几位已经丢失；请把该列设为“文本”格式后重新填写");
     }
   }
   bool all_digits_15 = id.size() == 15 && id.find_first_not_of("0123456789") == std::string::npos;
   if (all_digits_15) {
     return fail(kErrImportIdFormat, "这是15位的旧身份证号，请改为18位号码");
   }
-  bool shape_ok = id.size() == kIdNumberLength &&
-                  id.find_first_not_of("0123456789") >= 17 &&
+  bool shape_ok = id.size() == kIdNumberLength && id.find_first_not_of("0123456789") >= 17 &&
                   (id[17] == 'X' || (id[17] >= '0' && id[17] <= '9'));
   if (!shape_ok) {
     return fail(kErrImportIdFormat,
@@ -44,10 +42,8 @@ IdCheck CheckIdNumber(std::string_view text, const CivilDate& today) {
   }
   CivilDate birth{std::stoi(id.substr(6, 4)), std::stoi(id.substr(10, 2)),
                   std::stoi(id.substr(12, 2))};
-  if (!birth.valid() || birth.year < kIdEarliestBirthYear ||
-      (today.valid() && birth > today)) {
-    return fail(kErrImportIdBirthdate,
-                "出生日期“" + id.substr(6, 8) + "”不是合理的日期");
+  if (!birth.valid() || birth.year < kIdEarliestBirthYear || (today.valid() && birth > today)) {
+    return fail(kErrImportIdBirthdate, "出生日期“" + id.substr(6, 8) + "”不是合理的日期");
   }
   char expected = IdCheckCharacter(id);
   if (id[17] != expected) {

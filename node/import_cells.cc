@@ -21,9 +21,9 @@ std::optional<int64_t> ParseAmountCell(std::string_view cell, int scale, const C
                   "“" + std::string(cell) + "”不是数字");
       return std::nullopt;
     case DecimalParse::kTooManyDecimals:
-      errors->Add(format_code, place.file, place.row, place.column,
-                  "“" + std::string(cell) + "”的小数位数过多（最多" + std::to_string(scale) +
-                      "位）");
+      errors->Add(
+          format_code, place.file, place.row, place.column,
+          "“" + std::string(cell) + "”的小数位数过多（最多" + std::to_string(scale) + "位）");
       return std::nullopt;
     case DecimalParse::kTooLarge:
       errors->Add(format_code, place.file, place.row, place.column,
@@ -34,8 +34,7 @@ std::optional<int64_t> ParseAmountCell(std::string_view cell, int scale, const C
   }
   if (units < 0) {
     errors->Add(kErrImportNegativeAmount, place.file, place.row, place.column,
-                "“" + std::string(cell) + "”是负数，" + (money ? "金额" : "面积") +
-                    "不能为负");
+                "“" + std::string(cell) + "”是负数，" + (money ? "金额" : "面积") + "不能为负");
     return std::nullopt;
   }
   return units;

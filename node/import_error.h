@@ -21,12 +21,12 @@
 namespace gongkai {
 
 // The whole file.
-inline constexpr char kErrImportIo[] = "import.io";                  // cannot be read
+inline constexpr char kErrImportIo[] = "import.io";  // cannot be read
 inline constexpr char kErrImportFileTooLarge[] = "import.file_too_large";
-inline constexpr char kErrImportEmpty[] = "import.empty";            // no bytes, or no data rows
-inline constexpr char kErrImportEncoding[] = "import.encoding";      // not UTF-8 nor GB18030
-inline constexpr char kErrImportBinary[] = "import.binary";          // NUL or control bytes
-inline constexpr char kErrImportCsvQuote[] = "import.csv_quote";     // unbalanced quotes
+inline constexpr char kErrImportEmpty[] = "import.empty";         // no bytes, or no data rows
+inline constexpr char kErrImportEncoding[] = "import.encoding";   // not UTF-8 nor GB18030
+inline constexpr char kErrImportBinary[] = "import.binary";       // NUL or control bytes
+inline constexpr char kErrImportCsvQuote[] = "import.csv_quote";  // unbalanced quotes
 inline constexpr char kErrImportFieldTooLong[] = "import.field_too_long";
 inline constexpr char kErrImportTooManyColumns[] = "import.too_many_columns";
 inline constexpr char kErrImportTooManyRows[] = "import.too_many_rows";
@@ -50,7 +50,7 @@ inline constexpr char kErrImportTotalMismatch[] = "import.total_mismatch";  // �
 inline constexpr char kErrImportDateFormat[] = "import.date_format";
 inline constexpr char kErrImportDateOutsidePeriod[] = "import.date_outside_period";
 inline constexpr char kErrImportMissingAmount[] = "import.missing_amount";  // 收入 and 支出 empty
-inline constexpr char kErrImportMissingBalance[] = "import.missing_balance";  // no 期初余额
+inline constexpr char kErrImportMissingBalance[] = "import.missing_balance";    // no 期初余额
 inline constexpr char kErrImportBalanceConflict[] = "import.balance_conflict";  // option ≠ row
 inline constexpr char kErrImportBalanceMismatch[] = "import.balance_mismatch";
 // The summary Status of a file with errors of more than one code.

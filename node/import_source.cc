@@ -37,9 +37,9 @@ Result<Sheet> ReadSheetBytes(std::string_view bytes, std::string_view file_name,
   }
   if (bytes.starts_with(kZipMagic)) return ReadXlsx(bytes, file_name, error);
   if (bytes.starts_with(kOle2Magic)) {
-    ImportError made = MakeImportError(
-        kErrImportXlsxFormat, file_name, 0, "",
-        "这是旧版Excel（.xls）文件，请在Excel中另存为.xlsx或CSV后再导入");
+    ImportError made =
+        MakeImportError(kErrImportXlsxFormat, file_name, 0, "",
+                        "这是旧版Excel（.xls）文件，请在Excel中另存为.xlsx或CSV后再导入");
     return Refuse(Status::Invalid(kErrImportXlsxFormat, made.message), made, error);
   }
   GK_ASSIGN_OR_RETURN(DecodedText text, DecodeText(bytes, file_name, error));
@@ -51,8 +51,7 @@ Result<Sheet> ReadSheetFile(const std::string& path, ImportError* error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     ImportError made = MakeImportError(kErrImportIo, file_name, 0, "", "无法打开文件");
-    return Refuse(Status::IoError(kErrImportIo, made.message + "（" + path + "）"), made,
-                  error);
+    return Refuse(Status::IoError(kErrImportIo, made.message + "（" + path + "）"), made, error);
   }
   in.seekg(0, std::ios::end);
   std::streamoff size = in.tellg();

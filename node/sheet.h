@@ -13,8 +13,8 @@ namespace gongkai {
 enum class SheetSource { kCsv, kXlsx };
 
 struct SheetRow {
-  int64_t number = 0;               // the row number Excel shows (1-based)
-  std::vector<std::string> cells;   // UTF-8; a missing cell is ""; no trailing empty cells
+  int64_t number = 0;              // the row number Excel shows (1-based)
+  std::vector<std::string> cells;  // UTF-8; a missing cell is ""; no trailing empty cells
 };
 
 struct Sheet {

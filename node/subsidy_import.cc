@@ -14,7 +14,17 @@ namespace gongkai {
 namespace {
 
 enum SubsidyField {
-  kSerial, kGroup, kName, kId, kItem, kArea, kRate, kAmount, kAccount, kNote, kFieldCount
+  kSerial,
+  kGroup,
+  kName,
+  kId,
+  kItem,
+  kArea,
+  kRate,
+  kAmount,
+  kAccount,
+  kNote,
+  kFieldCount
 };
 
 const std::vector<ColumnSpec>& SubsidySpecs() {
@@ -22,14 +32,18 @@ const std::vector<ColumnSpec>& SubsidySpecs() {
       {kSerial, "序号", {"编号"}, false},
       {kGroup, "村民小组", {"组别", "组", "村组", "小组", "村民组"}, false},
       {kName, "户主姓名", {"姓名", "户主", "农户姓名", "户名", "户主名称"}, true},
-      {kId, "身份证号", {"身份证号码", "公民身份号码", "身份证", "户主身份证号", "身份证件号码"},
+      {kId,
+       "身份证号",
+       {"身份证号码", "公民身份号码", "身份证", "户主身份证号", "身份证件号码"},
        true},
       {kItem, "补贴项目", {"项目", "补贴类型", "补贴项目名称"}, false},
       {kArea, "面积", {"面积(亩)", "补贴面积", "计税面积", "确权面积", "亩数"}, false},
       {kRate, "补贴标准", {"标准", "标准(元/亩)", "单价", "补贴标准(元/亩)"}, false},
       {kAmount, "补贴金额", {"金额", "金额(元)", "补贴金额(元)", "发放金额"}, true},
-      {kAccount, "账号",
-       {"一卡通账号", "银行账号", "卡号", "账户", "一卡通卡号", "银行卡号", "存折账号"}, false},
+      {kAccount,
+       "账号",
+       {"一卡通账号", "银行账号", "卡号", "账户", "一卡通卡号", "银行卡号", "存折账号"},
+       false},
       {kNote, "备注", {}, false},
   };
   return kSpecs;
@@ -225,8 +239,7 @@ Result<SubsidyList> ImportSubsidySheet(const Sheet& sheet, const std::string& fi
   return std::move(validator).Finish();
 }
 
-Result<SubsidyList> ImportSubsidyFile(const std::string& path,
-                                      const SubsidyImportOptions& options,
+Result<SubsidyList> ImportSubsidyFile(const std::string& path, const SubsidyImportOptions& options,
                                       std::vector<ImportError>* errors) {
   ImportError error;
   Result<Sheet> sheet = ReadSheetFile(path, &error);

@@ -38,23 +38,23 @@ struct SubsidyImportOptions {
 };
 
 struct SubsidyRow {
-  int64_t line_no = 0;             // Excel row number in the source file
-  std::string group;               // 村民小组
-  std::string name;                // 户主姓名
-  std::string id_number;           // PRIVATE: full 18 characters, 'X' upper-case
-  std::string id_published;        // masked per id_mask
-  std::string item;                // 补贴项目
-  std::optional<int64_t> area;     // 面积 in ten-thousandths of a mu (12.5 亩 = 125000)
+  int64_t line_no = 0;                // Excel row number in the source file
+  std::string group;                  // 村民小组
+  std::string name;                   // 户主姓名
+  std::string id_number;              // PRIVATE: full 18 characters, 'X' upper-case
+  std::string id_published;           // masked per id_mask
+  std::string item;                   // 补贴项目
+  std::optional<int64_t> area;        // 面积 in ten-thousandths of a mu (12.5 亩 = 125000)
   std::optional<int64_t> rate_cents;  // 补贴标准, cents per mu
-  int64_t amount_cents = 0;        // 补贴金额
-  std::string account;             // PRIVATE: digits only; "" when not given
-  std::string account_published;   // masked per account_mask; "" when not given
-  std::string note;                // 备注
+  int64_t amount_cents = 0;           // 补贴金额
+  std::string account;                // PRIVATE: digits only; "" when not given
+  std::string account_published;      // masked per account_mask; "" when not given
+  std::string note;                   // 备注
 };
 
 struct SubsidyTotals {
-  int64_t households = 0;    // rows (ID numbers are unique within a list)
-  int64_t area = 0;          // ten-thousandths of a mu, over rows that give an area
+  int64_t households = 0;  // rows (ID numbers are unique within a list)
+  int64_t area = 0;        // ten-thousandths of a mu, over rows that give an area
   int64_t amount_cents = 0;
 };
 
@@ -71,8 +71,7 @@ Result<SubsidyList> ImportSubsidySheet(const Sheet& sheet, const std::string& fi
                                        std::vector<ImportError>* errors = nullptr);
 
 // Reads and validates the file at `path` (CSV in UTF-8/GB18030, or XLSX).
-Result<SubsidyList> ImportSubsidyFile(const std::string& path,
-                                      const SubsidyImportOptions& options,
+Result<SubsidyList> ImportSubsidyFile(const std::string& path, const SubsidyImportOptions& options,
                                       std::vector<ImportError>* errors = nullptr);
 
 // The published fields of a row as one JSON object, keys sorted (disclosure_item.data):

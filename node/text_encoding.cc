@@ -89,9 +89,12 @@ Status Refuse(const char* code, std::string_view file_name, const std::string& d
 
 std::string_view TextEncodingName(TextEncoding encoding) {
   switch (encoding) {
-    case TextEncoding::kUtf8: return "UTF-8";
-    case TextEncoding::kUtf8Bom: return "UTF-8 (BOM)";
-    case TextEncoding::kGb18030: return "GB18030";
+    case TextEncoding::kUtf8:
+      return "UTF-8";
+    case TextEncoding::kUtf8Bom:
+      return "UTF-8 (BOM)";
+    case TextEncoding::kGb18030:
+      return "GB18030";
   }
   return "UTF-8";
 }
@@ -147,8 +150,7 @@ Result<DecodedText> DecodeText(std::string_view bytes, std::string_view file_nam
   if (bytes.empty()) return Refuse(kErrImportEmpty, file_name, "文件是空的", error);
   if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
     return Refuse(kErrImportEncoding, file_name,
-                  "文件是UTF-16（Unicode）编码，请在Excel中另存为“CSV UTF-8”或GBK编码的CSV",
-                  error);
+                  "文件是UTF-16（Unicode）编码，请在Excel中另存为“CSV UTF-8”或GBK编码的CSV", error);
   }
   // NUL never occurs in UTF-8 or GB18030 text: check it before decoding anything.
   if (std::size_t nul = bytes.find('\0'); nul != std::string_view::npos) {

@@ -290,8 +290,9 @@ void WorksheetHandler::EndCell() {
     int64_t index = 0;
     if (!ParseInt(std::string(TrimCell(text_)), 1 << 30, &index) ||
         static_cast<std::size_t>(index) >= shared_->size()) {
-      return Fail(kErrImportXlsxFormat, row_number_,
-                  ExcelColumnName(static_cast<std::size_t>(column_)) + "列引用了不存在的共享字符串");
+      return Fail(
+          kErrImportXlsxFormat, row_number_,
+          ExcelColumnName(static_cast<std::size_t>(column_)) + "列引用了不存在的共享字符串");
     }
     value = (*shared_)[static_cast<std::size_t>(index)];
   } else if (type_ == "b") {
@@ -301,9 +302,9 @@ void WorksheetHandler::EndCell() {
     char* end = nullptr;
     double parsed = std::strtod(number.c_str(), &end);
     if (end != number.c_str() + number.size() || !std::isfinite(parsed)) {
-      return Fail(kErrImportXlsxFormat, row_number_,
-                  ExcelColumnName(static_cast<std::size_t>(column_)) + "列的数值“" + number +
-                      "”无效");
+      return Fail(
+          kErrImportXlsxFormat, row_number_,
+          ExcelColumnName(static_cast<std::size_t>(column_)) + "列的数值“" + number + "”无效");
     }
     bool is_date = style_ >= 0 && static_cast<std::size_t>(style_) < xf_is_date_->size() &&
                    (*xf_is_date_)[static_cast<std::size_t>(style_)];

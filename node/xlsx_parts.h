@@ -34,8 +34,8 @@ class XlsxHandler : public Poco::XML::DefaultHandler {
 // xl/workbook.xml: the relationship id of the first sheet, and the 1904 date system flag.
 class WorkbookHandler : public XlsxHandler {
  public:
-  void startElement(const std::string& uri, const std::string& local_name,
-                    const std::string& qname, const Poco::XML::Attributes& attrs) override;
+  void startElement(const std::string& uri, const std::string& local_name, const std::string& qname,
+                    const Poco::XML::Attributes& attrs) override;
   std::string first_sheet_rel_id;
   std::string first_sheet_name;
   bool date1904 = false;
@@ -44,16 +44,16 @@ class WorkbookHandler : public XlsxHandler {
 // xl/_rels/workbook.xml.rels: relationship id -> target path inside the archive.
 class RelsHandler : public XlsxHandler {
  public:
-  void startElement(const std::string& uri, const std::string& local_name,
-                    const std::string& qname, const Poco::XML::Attributes& attrs) override;
+  void startElement(const std::string& uri, const std::string& local_name, const std::string& qname,
+                    const Poco::XML::Attributes& attrs) override;
   std::map<std::string, std::string> targets;  // "rId1" -> "xl/worksheets/sheet1.xml"
 };
 
 // xl/sharedStrings.xml: the string table (<si> items; <rPh> phonetic runs are skipped).
 class SharedStringsHandler : public XlsxHandler {
  public:
-  void startElement(const std::string& uri, const std::string& local_name,
-                    const std::string& qname, const Poco::XML::Attributes& attrs) override;
+  void startElement(const std::string& uri, const std::string& local_name, const std::string& qname,
+                    const Poco::XML::Attributes& attrs) override;
   void endElement(const std::string& uri, const std::string& local_name,
                   const std::string& qname) override;
   void characters(const Poco::XML::XMLChar ch[], int start, int length) override;
@@ -69,8 +69,8 @@ class SharedStringsHandler : public XlsxHandler {
 // xl/styles.xml: for each cell format (<cellXfs>/<xf>), whether it shows a date.
 class StylesHandler : public XlsxHandler {
  public:
-  void startElement(const std::string& uri, const std::string& local_name,
-                    const std::string& qname, const Poco::XML::Attributes& attrs) override;
+  void startElement(const std::string& uri, const std::string& local_name, const std::string& qname,
+                    const Poco::XML::Attributes& attrs) override;
   void endElement(const std::string& uri, const std::string& local_name,
                   const std::string& qname) override;
   std::vector<bool> xf_is_date;
@@ -94,8 +94,8 @@ class WorksheetHandler : public XlsxHandler {
   WorksheetHandler(const std::vector<std::string>* shared, const std::vector<bool>* xf_is_date,
                    bool date1904)
       : shared_(shared), xf_is_date_(xf_is_date), date1904_(date1904) {}
-  void startElement(const std::string& uri, const std::string& local_name,
-                    const std::string& qname, const Poco::XML::Attributes& attrs) override;
+  void startElement(const std::string& uri, const std::string& local_name, const std::string& qname,
+                    const Poco::XML::Attributes& attrs) override;
   void endElement(const std::string& uri, const std::string& local_name,
                   const std::string& qname) override;
   void characters(const Poco::XML::XMLChar ch[], int start, int length) override;

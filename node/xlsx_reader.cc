@@ -135,9 +135,9 @@ class XlsxFile {
 
  private:
   Failure TooLarge(const std::string& name) const {
-    return Failure{kErrImportXlsxTooLarge, 0,
-                   name + "解压后超过" + std::to_string(max_part_bytes_) +
-                       "字节，拒绝读取（可能是压缩炸弹）"};
+    return Failure{
+        kErrImportXlsxTooLarge, 0,
+        name + "解压后超过" + std::to_string(max_part_bytes_) + "字节，拒绝读取（可能是压缩炸弹）"};
   }
 
   Poco::MemoryInputStream stream_;
@@ -146,7 +146,7 @@ class XlsxFile {
 };
 
 std::optional<Failure> ReadInto(std::string_view bytes, std::uint64_t max_part_bytes,
-                               Sheet* sheet) {
+                                Sheet* sheet) {
   XlsxFile file(bytes, max_part_bytes);
   if (auto failure = file.Open()) return failure;
   WorkbookHandler workbook;
@@ -199,10 +199,9 @@ Result<Sheet> ReadXlsx(std::string_view bytes, std::string_view file_name, Impor
   }
   if (!failure) return sheet;
   ImportError made = MakeImportError(failure->code, file_name, failure->row, "", failure->detail);
-  bool too_large = failure->code == kErrImportXlsxTooLarge ||
-                   failure->code == kErrImportTooManyRows ||
-                   failure->code == kErrImportTooManyColumns ||
-                   failure->code == kErrImportFieldTooLong;
+  bool too_large =
+      failure->code == kErrImportXlsxTooLarge || failure->code == kErrImportTooManyRows ||
+      failure->code == kErrImportTooManyColumns || failure->code == kErrImportFieldTooLong;
   Status status = too_large ? Status::TooLarge(failure->code, made.message)
                             : Status::Invalid(failure->code, made.message);
   if (error != nullptr) *error = std::move(made);

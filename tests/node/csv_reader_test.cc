@@ -8,8 +8,8 @@ namespace gongkai {
 namespace {
 
 TEST_CASE("RFC 4180: quotes, doubled quotes, CRLF, newlines inside quotes") {
-  Result<Sheet> sheet =
-      ParseCsv("姓名,备注\r\n\"张三\",\"说\"\"好\"\"的\"\r\n李四,\"两行\n内容\"\r\n王五,x\r\n", "a.csv");
+  Result<Sheet> sheet = ParseCsv(
+      "姓名,备注\r\n\"张三\",\"说\"\"好\"\"的\"\r\n李四,\"两行\n内容\"\r\n王五,x\r\n", "a.csv");
   REQUIRE(sheet.ok());
   REQUIRE(sheet->rows.size() == 4);
   CHECK(sheet->rows[1].cells[1] == "说\"好\"的");

@@ -32,8 +32,8 @@ TEST_CASE("decimal parsing refuses what is not an exact amount") {
   CHECK(ParseDecimal("  ", 2, &units) == DecimalParse::kEmpty);
   CHECK(ParseDecimal("1.234", 2, &units) == DecimalParse::kTooManyDecimals);
   CHECK(ParseDecimal("1.23456", 4, &units) == DecimalParse::kTooManyDecimals);
-  for (const char* bad : {"abc", "1.2.3", "1,23", "12,3456", ",123", "1e5", "-", ".", "1 2",
-                          "--1", "NaN"}) {
+  for (const char* bad :
+       {"abc", "1.2.3", "1,23", "12,3456", ",123", "1e5", "-", ".", "1 2", "--1", "NaN"}) {
     CAPTURE(bad);
     CHECK(ParseDecimal(bad, 2, &units) == DecimalParse::kFormat);
   }

@@ -65,7 +65,8 @@ TEST_CASE("balances given as options; closing computed when absent") {
   Result<FinanceStatement> bad = ImportFinanceFile(WriteTestFile("o.csv", csv), options, &errors);
   CHECK(bad.status().code() == kErrImportBalanceMismatch);
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].message.find("期初余额1.00 ＋ 本期收入0.50 － 本期支出0.00 ＝ 1.50，但期末余额为1.51") !=
+  CHECK(errors[0].message.find(
+            "期初余额1.00 ＋ 本期收入0.50 － 本期支出0.00 ＝ 1.50，但期末余额为1.51") !=
         std::string::npos);
 }
 
@@ -82,8 +83,9 @@ TEST_CASE("a closing balance row that does not add up names the numbers and the 
 }
 
 TEST_CASE("a 余额 column is checked row by row") {
-  std::string csv = "日期,摘要,收入,支出,余额\n,期初余额,,,100\n2024-07-01,a,50,,150\n"
-                    "2024-07-02,b,,20,131\n";
+  std::string csv =
+      "日期,摘要,收入,支出,余额\n,期初余额,,,100\n2024-07-01,a,50,,150\n"
+      "2024-07-02,b,,20,131\n";
   std::vector<ImportError> errors;
   CHECK(ImportFinanceFile(WriteTestFile("r.csv", csv), Q3(), &errors).status().code() ==
         kErrImportBalanceMismatch);
@@ -118,8 +120,8 @@ TEST_CASE("every row error is reported together") {
   std::set<std::tuple<std::string, int64_t, std::string>> got;
   for (const ImportError& e : errors) got.emplace(e.code, e.row, e.column);
   std::set<std::tuple<std::string, int64_t, std::string>> want = {
-      {kErrImportDateOutsidePeriod, 3, "日期"}, {kErrImportDateFormat, 4, "日期"},
-      {kErrImportMissingValue, 5, "摘要"},      {kErrImportMissingAmount, 6, "收入金额"},
+      {kErrImportDateOutsidePeriod, 3, "日期"},  {kErrImportDateFormat, 4, "日期"},
+      {kErrImportMissingValue, 5, "摘要"},       {kErrImportMissingAmount, 6, "收入金额"},
       {kErrImportNegativeAmount, 7, "支出金额"}, {kErrImportAmountFormat, 8, "收入金额"},
       {kErrImportMissingValue, 9, "日期"},
   };
@@ -127,8 +129,8 @@ TEST_CASE("every row error is reported together") {
 }
 
 TEST_CASE("a totals row that does not add up; a bad period option") {
-  std::string csv = std::string(kHeader) + ",,,期初余额,0,,,\n1,2024-07-01,,收,50,,,\n" +
-                    ",,,合计,49,,,\n";
+  std::string csv =
+      std::string(kHeader) + ",,,期初余额,0,,,\n1,2024-07-01,,收,50,,,\n" + ",,,合计,49,,,\n";
   CHECK(ImportFinanceFile(WriteTestFile("t.csv", csv), Q3()).status().code() ==
         kErrImportTotalMismatch);
   FinanceImportOptions bad;
@@ -147,8 +149,7 @@ TEST_CASE("XLSX with date-styled cells and serial numbers in the date column") {
   });
   FinanceImportOptions options = Q3();
   options.closing_cents = 11100;
-  Result<FinanceStatement> st =
-      ImportFinanceFile(WriteTestFile("fin.xlsx", bytes), options);
+  Result<FinanceStatement> st = ImportFinanceFile(WriteTestFile("fin.xlsx", bytes), options);
   REQUIRE_MESSAGE(st.ok(), st.status().ToString());
   CHECK(st->rows[0].date == CivilDate{2024, 7, 1});
   CHECK(st->rows[1].date == CivilDate{2024, 8, 1});
@@ -161,7 +162,8 @@ TEST_CASE("XLSX with date-styled cells and serial numbers in the date column") {
 
 TEST_CASE("no 收入/支出 column at all is a missing column") {
   CHECK(ImportFinanceFile(WriteTestFile("nc.csv", "日期,摘要\n2024-07-01,x\n"), Q3())
-            .status().code() == kErrImportMissingColumn);
+            .status()
+            .code() == kErrImportMissingColumn);
 }
 
 std::string ManyTransactions(int64_t n) {
@@ -177,7 +179,8 @@ TEST_CASE("row limit: kMaxImportRows transactions accepted, one more refused") {
   REQUIRE(at.ok());
   CHECK(at->closing_cents == kMaxImportRows * 100);
   CHECK(ImportFinanceFile(WriteTestFile("fmax1.csv", ManyTransactions(kMaxImportRows + 1)), Q3())
-            .status().code() == kErrImportTooManyRows);
+            .status()
+            .code() == kErrImportTooManyRows);
 }
 
 }  // namespace

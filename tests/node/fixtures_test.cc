@@ -19,11 +19,12 @@ namespace {
 
 std::string SubsidyFixtureUtf8() {
   static const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"};
-  static const char* kGiven[] = {"建国", "秀英", "志强", "桂兰", "德华", "玉梅", "国平",
-                                 "春花", "学文", "凤英", "明亮", "红霞"};
-  std::string csv = "××县××镇××村2024年耕地地力保护补贴发放公示表\r\n"
-                    "序号,村民小组,户主姓名,身份证号码,补贴项目,计税面积（亩）,补贴标准（元/亩）,"
-                    "补贴金额（元）,一卡通账号,备注\r\n";
+  static const char* kGiven[] = {"建国", "秀英", "志强", "桂兰", "德华", "玉梅",
+                                 "国平", "春花", "学文", "凤英", "明亮", "红霞"};
+  std::string csv =
+      "××县××镇××村2024年耕地地力保护补贴发放公示表\r\n"
+      "序号,村民小组,户主姓名,身份证号码,补贴项目,计税面积（亩）,补贴标准（元/亩）,"
+      "补贴金额（元）,一卡通账号,备注\r\n";
   int64_t total_area = 0, total_cents = 0;
   for (int i = 0; i < 24; ++i) {
     char body[18];
@@ -48,11 +49,10 @@ std::string SubsidyFixtureUtf8() {
     csv += line;
   }
   char totals[128];
-  std::snprintf(totals, sizeof totals, "合计,,,,,%lld.%04lld,,%lld.%02lld,,\r\n",
-                static_cast<long long>(total_area / 10000),
-                static_cast<long long>(total_area % 10000),
-                static_cast<long long>(total_cents / 100),
-                static_cast<long long>(total_cents % 100));
+  std::snprintf(
+      totals, sizeof totals, "合计,,,,,%lld.%04lld,,%lld.%02lld,,\r\n",
+      static_cast<long long>(total_area / 10000), static_cast<long long>(total_area % 10000),
+      static_cast<long long>(total_cents / 100), static_cast<long long>(total_cents % 100));
   csv += totals;
   csv += "公示期：2024年7月1日至7月7日,,,,监督电话：0379-0000000,,,,,\r\n";
   return csv;

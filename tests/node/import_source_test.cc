@@ -21,9 +21,8 @@ TEST_CASE("the kind of file is found from its bytes, not its name") {
 
 TEST_CASE("old .xls workbooks are refused with a hint") {
   ImportError error;
-  Result<Sheet> xls = ReadSheetBytes(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") +
-                                         std::string(100, '\0'),
-                                     "old.xls", &error);
+  Result<Sheet> xls = ReadSheetBytes(
+      std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") + std::string(100, '\0'), "old.xls", &error);
   CHECK(xls.status().code() == kErrImportXlsxFormat);
   CHECK(error.message.find(".xlsx") != std::string::npos);
 }

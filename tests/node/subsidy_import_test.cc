@@ -22,7 +22,8 @@ SubsidyImportOptions Options() {
   return options;
 }
 
-const char kHeader[] = "序号,村民小组,户主姓名,身份证号,补贴项目,面积（亩）,补贴标准,补贴金额,一卡通账号,备注\n";
+const char kHeader[] =
+    "序号,村民小组,户主姓名,身份证号,补贴项目,面积（亩）,补贴标准,补贴金额,一卡通账号,备注\n";
 
 TEST_CASE("a clean UTF-8 list imports with totals, masks and JSON") {
   std::string csv = std::string("××村2024年耕地地力保护补贴发放表\n") + kHeader +
@@ -31,8 +32,7 @@ TEST_CASE("a clean UTF-8 list imports with totals, masks and JSON") {
                     "合计,,,,,15.8333,,1639.83,,\n"
                     "填表人：王五\n";
   std::vector<ImportError> errors;
-  Result<SubsidyList> list =
-      ImportSubsidyFile(WriteTestFile("clean.csv", csv), Options(), &errors);
+  Result<SubsidyList> list = ImportSubsidyFile(WriteTestFile("clean.csv", csv), Options(), &errors);
   REQUIRE_MESSAGE(list.ok(), list.status().ToString());
   CHECK(errors.empty());
   CHECK(list->file == "clean.csv");
@@ -88,11 +88,11 @@ TEST_CASE("an XLSX list with numeric cells imports") {
 
 TEST_CASE("several errors are all reported with rows and columns as written") {
   std::string csv = std::string(kHeader) +
-                    "1,一组,张三,110105194912310021,,1,100,100.00,,\n"      // row 2: check digit
-                    "2,一组,,440524188001010014,,1,100,100.00,,\n"           // row 3: no name
-                    "3,一组,王五,440524188001010014,,1,100,100.001,,\n"      // row 4: dup + decimals
-                    "4,二组,赵六,11010519491231002X,,2,100,150.00,,\n"       // row 5: mismatch
-                    "5,二组,钱七,370101190102039973,,1,100,-5,12ab,\n";      // row 6: negative, account
+                    "1,一组,张三,110105194912310021,,1,100,100.00,,\n"   // row 2: check digit
+                    "2,一组,,440524188001010014,,1,100,100.00,,\n"       // row 3: no name
+                    "3,一组,王五,440524188001010014,,1,100,100.001,,\n"  // row 4: dup + decimals
+                    "4,二组,赵六,11010519491231002X,,2,100,150.00,,\n"   // row 5: mismatch
+                    "5,二组,钱七,370101190102039973,,1,100,-5,12ab,\n";  // row 6: negative, account
   std::vector<ImportError> errors;
   Result<SubsidyList> list = ImportSubsidyFile(WriteTestFile("bad.csv", csv), Options(), &errors);
   REQUIRE_FALSE(list.ok());
@@ -100,12 +100,9 @@ TEST_CASE("several errors are all reported with rows and columns as written") {
   std::set<std::tuple<std::string, int64_t, std::string>> got;
   for (const ImportError& e : errors) got.emplace(e.code, e.row, e.column);
   std::set<std::tuple<std::string, int64_t, std::string>> want = {
-      {kErrImportIdCheckDigit, 2, "身份证号"},
-      {kErrImportMissingValue, 3, "户主姓名"},
-      {kErrImportDuplicateId, 4, "身份证号"},
-      {kErrImportAmountFormat, 4, "补贴金额"},
-      {kErrImportAmountMismatch, 5, "补贴金额"},
-      {kErrImportNegativeAmount, 6, "补贴金额"},
+      {kErrImportIdCheckDigit, 2, "身份证号"},    {kErrImportMissingValue, 3, "户主姓名"},
+      {kErrImportDuplicateId, 4, "身份证号"},     {kErrImportAmountFormat, 4, "补贴金额"},
+      {kErrImportAmountMismatch, 5, "补贴金额"},  {kErrImportNegativeAmount, 6, "补贴金额"},
       {kErrImportAccountFormat, 6, "一卡通账号"},
   };
   CHECK(got == want);
@@ -137,8 +134,8 @@ TEST_CASE("ID errors: format, birth date; area format") {
 TEST_CASE("amount = area × rate within 0.01 yuan, exactly") {
   // 3.3333 × 100.00 = 333.33; 333.34 is within 0.01, 333.35 is not.
   auto import = [](const std::string& amount) {
-    std::string csv = std::string(kHeader) + "1,一组,张三,11010519491231002X,,3.3333,100," +
-                      amount + ",,\n";
+    std::string csv =
+        std::string(kHeader) + "1,一组,张三,11010519491231002X,,3.3333,100," + amount + ",,\n";
     return ImportSubsidyFile(WriteTestFile("m.csv", csv), Options());
   };
   CHECK(import("333.33").ok());
@@ -161,13 +158,14 @@ TEST_CASE("a totals row that does not add up is refused") {
 
 TEST_CASE("missing and duplicate columns, no header, empty list") {
   std::vector<ImportError> errors;
-  CHECK_FALSE(ImportSubsidyFile(WriteTestFile("mc.csv", "姓名,金额\n张三,1\n"), Options(),
-                                &errors).ok());
+  CHECK_FALSE(
+      ImportSubsidyFile(WriteTestFile("mc.csv", "姓名,金额\n张三,1\n"), Options(), &errors).ok());
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].code == kErrImportMissingColumn);
   CHECK(errors[0].column == "身份证号");
   CHECK(ImportSubsidyFile(WriteTestFile("dc2.csv", "姓名,户主,身份证号,金额\n"), Options())
-            .status().code() == kErrImportDuplicateColumn);
+            .status()
+            .code() == kErrImportDuplicateColumn);
   CHECK(ImportSubsidyFile(WriteTestFile("nh.csv", "a,b\n1,2\n"), Options()).status().code() ==
         kErrImportMissingColumn);
   CHECK(ImportSubsidyFile(WriteTestFile("e.csv", kHeader), Options()).status().code() ==
@@ -183,8 +181,7 @@ TEST_CASE("binary garbage and unreadable files are refused cleanly") {
   CHECK_FALSE(list.ok());
   CHECK((list.status().code() == kErrImportBinary || list.status().code() == kErrImportEncoding));
   std::vector<ImportError> errors;
-  Result<SubsidyList> missing =
-      ImportSubsidyFile("/nonexistent/dir/补贴.csv", Options(), &errors);
+  Result<SubsidyList> missing = ImportSubsidyFile("/nonexistent/dir/补贴.csv", Options(), &errors);
   CHECK(missing.status().code() == kErrImportIo);
   CHECK(missing.status().kind() == StatusKind::kIoError);
   REQUIRE(errors.size() == 1);

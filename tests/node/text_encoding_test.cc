@@ -43,7 +43,10 @@ TEST_CASE("bytes neither UTF-8 nor GB18030 are refused naming line and offset") 
 }
 
 TEST_CASE("UTF-16 BOM is refused with a hint to save as UTF-8 or GBK") {
-  Result<DecodedText> le = DecodeText(std::string("\xFF\xFE" "a\0b\0", 6), "u16.csv");
+  Result<DecodedText> le = DecodeText(std::string("\xFF\xFE"
+                                                  "a\0b\0",
+                                                  6),
+                                      "u16.csv");
   REQUIRE_FALSE(le.ok());
   CHECK(le.status().code() == kErrImportEncoding);
   CHECK(le.status().message().find("UTF-8") != std::string::npos);
@@ -51,8 +54,7 @@ TEST_CASE("UTF-16 BOM is refused with a hint to save as UTF-8 or GBK") {
 }
 
 TEST_CASE("NUL bytes and control characters are binary; empty input is empty") {
-  CHECK(DecodeText(std::string("a,b\n\0\x01\x02", 7), "x.bin").status().code() ==
-        kErrImportBinary);
+  CHECK(DecodeText(std::string("a,b\n\0\x01\x02", 7), "x.bin").status().code() == kErrImportBinary);
   CHECK(DecodeText("a,b\x1B[0m\n", "x.csv").status().code() == kErrImportBinary);
   CHECK(DecodeText("", "x.csv").status().code() == kErrImportEmpty);
   CHECK(DecodeText("a\tb\r\nc\td\n", "x.tsv").ok());

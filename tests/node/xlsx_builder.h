@@ -32,11 +32,20 @@ inline std::string XmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -44,50 +53,74 @@ inline std::string XmlEscape(const std::string& text) {
 
 inline std::string BuildXlsx(const XlsxParts& parts) {
   std::vector<std::pair<std::string, std::string>> entries;
-  entries.emplace_back("[Content_Types].xml",
+  entries.emplace_back(
+      "[Content_Types].xml",
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
       "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-      "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+      "<Default Extension=\"rels\" "
+      "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
       "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-      "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
-      "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+      "<Override PartName=\"/xl/workbook.xml\" "
+      "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+      "<Override PartName=\"/xl/worksheets/sheet1.xml\" "
+      "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
       "</Types>");
-  entries.emplace_back("_rels/.rels",
+  entries.emplace_back(
+      "_rels/.rels",
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
       "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-      "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
+      "<Relationship Id=\"rId1\" "
+      "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+      "Target=\"xl/workbook.xml\"/>"
       "</Relationships>");
-  entries.emplace_back("xl/workbook.xml",
-      std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-      "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-      "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">") +
-      (parts.date1904 ? "<workbookPr date1904=\"1\"/>" : "<workbookPr/>") +
-      "<sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
-  entries.emplace_back("xl/_rels/workbook.xml.rels",
+  entries.emplace_back(
+      "xl/workbook.xml",
+      std::string(
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+          "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+          "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">") +
+          (parts.date1904 ? "<workbookPr date1904=\"1\"/>" : "<workbookPr/>") +
+          "<sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+  entries.emplace_back(
+      "xl/_rels/workbook.xml.rels",
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
       "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-      "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-      "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
-      "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+      "<Relationship Id=\"rId1\" "
+      "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+      "Target=\"worksheets/sheet1.xml\"/>"
+      "<Relationship Id=\"rId2\" "
+      "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
+      "Target=\"styles.xml\"/>"
+      "<Relationship Id=\"rId3\" "
+      "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" "
+      "Target=\"sharedStrings.xml\"/>"
       "</Relationships>");
   if (parts.include_sheet) {
-    entries.emplace_back("xl/worksheets/sheet1.xml",
+    entries.emplace_back(
+        "xl/worksheets/sheet1.xml",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
         "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-        "<sheetData>" + parts.sheet_data + "</sheetData></worksheet>");
+        "<sheetData>" +
+            parts.sheet_data + "</sheetData></worksheet>");
   }
   if (!parts.shared_strings.empty()) {
-    std::string sst = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    std::string sst =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
         "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">";
     for (const std::string& s : parts.shared_strings) sst += "<si><t>" + XmlEscape(s) + "</t></si>";
     entries.emplace_back("xl/sharedStrings.xml", sst + "</sst>");
   }
-  entries.emplace_back("xl/styles.xml",
+  entries.emplace_back(
+      "xl/styles.xml",
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
       "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-      "<numFmts>" + (parts.num_fmts.empty() ? std::string("<numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>") : parts.num_fmts) +
-      "</numFmts><cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs><cellXfs>" + parts.cell_xfs +
-      "</cellXfs></styleSheet>");
+      "<numFmts>" +
+          (parts.num_fmts.empty()
+               ? std::string("<numFmt numFmtId=\"164\" "
+                             "formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>")
+               : parts.num_fmts) +
+          "</numFmts><cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs><cellXfs>" + parts.cell_xfs +
+          "</cellXfs></styleSheet>");
   for (const auto& e : parts.extra) entries.push_back(e);
 
   std::ostringstream out;

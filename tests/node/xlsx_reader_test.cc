@@ -128,7 +128,8 @@ TEST_CASE("part size limit: declared size at the limit and past it, and a lying 
   std::string sheet_xml =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
       "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-      "<sheetData>" + parts.sheet_data + "</sheetData></worksheet>";
+      "<sheetData>" +
+      parts.sheet_data + "</sheetData></worksheet>";
   const uint64_t size = sheet_xml.size();
   CHECK(ReadXlsx(bytes, "z.xlsx", nullptr, size).ok());
   Result<Sheet> past = ReadXlsx(bytes, "z.xlsx", nullptr, size - 1);
@@ -150,9 +151,11 @@ TEST_CASE("columns past the limit with content are refused") {
 TEST_CASE("a cell past the field limit is refused") {
   XlsxParts parts;
   std::string at(kMaxFieldBytes, 'x');
-  parts.sheet_data = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" + at + "</t></is></c></row>";
+  parts.sheet_data =
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" + at + "</t></is></c></row>";
   CHECK(ReadXlsx(BuildXlsx(parts), "c.xlsx").ok());
-  parts.sheet_data = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" + at + "x</t></is></c></row>";
+  parts.sheet_data =
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" + at + "x</t></is></c></row>";
   CHECK(ReadXlsx(BuildXlsx(parts), "c.xlsx").status().code() == kErrImportFieldTooLong);
 }
 
