@@ -222,7 +222,7 @@ Status InspectChange(const Change& change, const Signer& signer, std::string_vie
   const WriteRule* rule = FindWriteRule(*spec, signer.role);
   if (rule == nullptr) {
     return Status::Denied(kErrInspectRole,
-                          change.Where() + ": a " + std::string(RoleName(signer.role)) +
+                          change.Where() + ": " + std::string(RoleWithArticle(signer.role)) +
                               " may not write " + std::string(spec->name) + " rows");
   }
   std::vector<sqlite3_value*> values(spec->columns.size());

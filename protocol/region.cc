@@ -39,6 +39,20 @@ std::string_view RoleName(Role role) {
   return "unknown";
 }
 
+std::string_view RoleWithArticle(Role role) {
+  switch (role) {
+    case Role::kVillage:
+      return "a village";
+    case Role::kTownship:
+      return "a township";
+    case Role::kCounty:
+      return "a county";
+    case Role::kAuditor:
+      return "an auditor";
+  }
+  return "an unknown role";
+}
+
 Result<Role> ParseRole(std::string_view name) {
   for (Role role : {Role::kVillage, Role::kTownship, Role::kCounty, Role::kAuditor}) {
     if (name == RoleName(role)) return role;

@@ -44,6 +44,8 @@ enum class Role : unsigned char { kVillage, kTownship, kCounty, kAuditor };
 
 // "village", "township", "county", "auditor".
 std::string_view RoleName(Role role);
+// "a village", "a township", "a county", "an auditor", for messages.
+std::string_view RoleWithArticle(Role role);
 // The inverse of RoleName (exact, lowercase); role.unknown otherwise.
 Result<Role> ParseRole(std::string_view name);
 

@@ -231,7 +231,7 @@ Status CheckRowRegion(const WriteRule& rule, std::string_view signer_region,
       ValidateRegion(row_region).ok()
           ? "region " + std::string(row_region)
           : "an invalid region code (" + ValidateRegion(row_region).code() + ")";
-  return Status::Denied(kErrSchemaScope, "a " + std::string(RoleName(rule.role)) + " of " +
+  return Status::Denied(kErrSchemaScope, std::string(RoleWithArticle(rule.role)) + " of " +
                                              std::string(signer_region) + " may write only " +
                                              scope + ", not " + row);
 }
@@ -245,7 +245,7 @@ Status CheckWrite(Role signer_role, std::string_view signer_region, std::string_
   }
   const WriteRule* rule = FindWriteRule(*spec, signer_role);
   if (rule == nullptr) {
-    return Status::Denied(kErrSchemaRole, "a " + std::string(RoleName(signer_role)) +
+    return Status::Denied(kErrSchemaRole, std::string(RoleWithArticle(signer_role)) +
                                               " may not write " + std::string(spec->name) +
                                               " rows");
   }
@@ -257,7 +257,7 @@ Status CheckWrite(Role signer_role, std::string_view signer_region, std::string_
 
 Status CheckRequiredValue(const WriteRule& rule, std::string_view value) {
   if (rule.required_column.empty() || value == rule.required_value) return Status::Ok();
-  return Status::Denied(kErrSchemaValue, "a " + std::string(RoleName(rule.role)) +
+  return Status::Denied(kErrSchemaValue, std::string(RoleWithArticle(rule.role)) +
                                              " may write only " +
                                              std::string(rule.required_column) + " '" +
                                              std::string(rule.required_value) + "', not '" +

@@ -139,7 +139,7 @@ TEST_CASE("roles: an auditor writes nothing, villages no certificates, counties 
   const Bytes posting = ChangesetOf(InsertPosting("p1", kAuditorSigner.node_id, kCounty));
   Status s = Inspect(posting, kAuditorSigner, kCounty);
   CHECK(s.code() == kErrInspectRole);
-  CHECK(s.message() == "change 1: posting row ('p1'): a auditor may not write posting rows");
+  CHECK(s.message() == "change 1: posting row ('p1'): an auditor may not write posting rows");
   const Bytes cert = ChangesetOf(InsertCertificate("n1", kVillageId, kVillage));
   CHECK(Inspect(cert, kVillageSigner, kVillage).code() == kErrInspectRole);
   const Bytes revocation = ChangesetOf(InsertRevocation("x1", kTownshipId, kTownship));

@@ -17,6 +17,8 @@ TEST_CASE("role names round trip") {
     CHECK(*ParseRole(RoleName(role)) == role);
   }
   CHECK(RoleName(Role::kTownship) == "township");
+  CHECK(RoleWithArticle(Role::kVillage) == "a village");
+  CHECK(RoleWithArticle(Role::kAuditor) == "an auditor");
   CHECK(ParseRole("Village").status().code() == kErrRoleUnknown);
   CHECK(ParseRole("").status().code() == kErrRoleUnknown);
 }
