@@ -24,7 +24,7 @@ inline std::string WriteTestFile(const std::string& name, const std::string& byt
 // A valid 18-character ID number: area 410381, born 1980-01-01 plus `n` days' worth of
 // sequence numbers (n < 365000).
 inline std::string SyntheticId(int n) {
-  char body[18];
+  char body[32];  // 17 characters for n >= 0; room for what the compiler cannot rule out
   std::snprintf(body, sizeof body, "410381%04d%02d%02d%03d", 1950 + (n / 1000) % 70,
                 1 + (n / 1000 / 70) % 12, 1 + (n / 1000 / 70 / 12) % 28, n % 1000);
   std::string id(body, 17);
