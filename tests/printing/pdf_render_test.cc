@@ -30,18 +30,7 @@ int PdfPages(const std::string& pdf) {
 
 // pdftotext -layout without the diagonal watermark, one string per page.
 std::vector<std::string> Pages(const std::string& pdf) {
-  const std::string text = Run("pdftotext -layout -nodiag '" + pdf + "' -");
-  std::vector<std::string> pages;
-  std::string current;
-  for (char ch : text) {
-    if (ch == '\f') {
-      pages.push_back(current);
-      current.clear();
-    } else {
-      current += ch;
-    }
-  }
-  return pages;
+  return testing::PageTexts(pdf, "-nodiag");
 }
 
 // The page's text in content order with all white space removed: the diagonal watermark

@@ -50,9 +50,10 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// pdftotext -layout, one string per page.
-inline std::vector<std::string> PageTexts(const std::string& pdf) {
-  const std::string text = Run("pdftotext -layout '" + pdf + "' -");
+// pdftotext -layout (plus `extra_flags`, e.g. "-nodiag"), one string per page.
+inline std::vector<std::string> PageTexts(const std::string& pdf,
+                                          const std::string& extra_flags = "") {
+  const std::string text = Run("pdftotext -layout " + extra_flags + " '" + pdf + "' -");
   std::vector<std::string> pages;
   std::string current;
   for (char ch : text) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "protocol/merkle.h"
+#include "tests/protocol/merkle_vectors.h"
 
 namespace gongkai {
 namespace {
@@ -111,30 +112,7 @@ void CheckConsistencyRefusals(uint64_t size1, uint64_t size2, const std::vector<
 }
 
 TEST_CASE("published inclusion proofs verify, and every corruption is refused") {
-  struct Vector {
-    uint64_t index, size;
-    std::vector<const char*> proof;
-  };
-  const Vector vectors[] = {
-      {0, 1, {}},
-      {0,
-       8,
-       {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {5,
-       8,
-       {"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-      {2, 3, {"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"}},
-      {1,
-       5,
-       {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
-  };
-  for (const Vector& v : vectors) {
+  for (const testing::InclusionVector& v : testing::kInclusionVectors) {
     CAPTURE(v.index);
     CAPTURE(v.size);
     std::vector<Hash256> proof;
@@ -144,32 +122,8 @@ TEST_CASE("published inclusion proofs verify, and every corruption is refused") 
 }
 
 TEST_CASE("published consistency proofs verify, and every corruption is refused") {
-  struct Vector {
-    uint64_t size1, size2;
-    std::vector<const char*> proof;
-  };
-  const Vector vectors[] = {
-      {1,
-       8,
-       {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {6,
-       8,
-       {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-      {2,
-       5,
-       {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
-      {6,
-       7,
-       {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-        "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-  };
-  for (const Vector& v : vectors) {
+  for (const testing::ConsistencyVector& v : testing::kConsistencyVectors) {
+    if (v.size1 == v.size2) continue;  // the trivial case has its own test below
     CAPTURE(v.size1);
     CAPTURE(v.size2);
     std::vector<Hash256> proof;
