@@ -10,6 +10,9 @@
 // All STRICT; envelope ids are 64 lowercase hex digits, as in the journal, so that a person
 // with the sqlite3 shell can join them and compare them with sha256sum.
 //
+// In the replica's meta table: the layout version under kMetaHubLogVersion, and
+// LogStore::AppendMissing's journal cursor (log_store.h).
+//
 // The layout version is kept in the replica's meta table under kMetaHubLogVersion. A file
 // whose version is not kHubLogVersion is refused (log.schema_version) and left untouched,
 // so that no table of the same name and another shape is ever written to.

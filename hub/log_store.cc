@@ -30,7 +30,7 @@ Result<LogEntry> EntryFromRow(const Statement& row) {
   entry.index = static_cast<uint64_t>(row.ColumnInt(0));
   auto id = HexDecodeFixed<kHashSize>(row.ColumnText(1));
   if (!id.ok()) {
-    return Status::IoError(kErrLogMissingHash,
+    return Status::IoError(kErrLogDamaged,
                            "日志条目 " + std::to_string(entry.index) + " 的信封编号已损坏");
   }
   entry.envelope_id = *id;
@@ -77,9 +77,9 @@ Result<Hash256> LogStore::ReadSubtree(int level, uint64_t position) {
   if (level != 0) query->Bind(2, int64_t{level});
   GK_ASSIGN_OR_RETURN(bool row, query->Step());
   if (!row) {
-    return Status::IoError(kErrLogMissingHash, "审计日志缺少第 " + std::to_string(level) +
-                                                   " 层第 " + std::to_string(position) +
-                                                   " 个子树的哈希; 数据库已损坏或被改动");
+    return Status::IoError(kErrLogDamaged, "审计日志缺少第 " + std::to_string(level) + " 层第 " +
+                                               std::to_string(position) +
+                                               " 个子树的哈希; 数据库已损坏或被改动");
   }
   return HashFromBlob(query->ColumnBlob(0));
 }
@@ -130,35 +130,62 @@ Result<LogAppend> LogStore::Append(const Hash256& envelope_id, int64_t received_
   return LogAppend{entry, true};
 }
 
+Result<int64_t> LogStore::JournalCursor() {
+  GK_ASSIGN_OR_RETURN(auto query, statements_.Get("SELECT value FROM meta WHERE key = ?"));
+  query->Bind(1, std::string_view(kMetaHubLogJournalCursor));
+  GK_ASSIGN_OR_RETURN(bool row, query->Step());
+  if (!row) return int64_t{0};
+  const std::string text = query->ColumnText(0);
+  int64_t cursor = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || cursor > (INT64_MAX - 9) / 10) {
+      return Status::IoError(kErrLogDamaged,
+                             "meta " + std::string(kMetaHubLogJournalCursor) + " 已损坏: " + text);
+    }
+    cursor = cursor * 10 + (c - '0');
+  }
+  return cursor;
+}
+
 Result<uint64_t> LogStore::AppendMissing() {
   uint64_t appended = 0;
-  int64_t after_rowid = -1;
+  GK_ASSIGN_OR_RETURN(int64_t cursor, JournalCursor());
   while (true) {
     GK_ASSIGN_OR_RETURN(WriteScope scope, WriteScope::Begin(db()));
-    std::vector<std::pair<Hash256, int64_t>> batch;
+    std::vector<std::pair<Hash256, int64_t>> missing;
+    int scanned = 0;
     {
       GK_ASSIGN_OR_RETURN(
-          auto missing,
-          statements_.Get("SELECT j.rowid, j.envelope_id, j.received_at FROM journal j "
-                          "WHERE j.rowid > ? AND NOT EXISTS "
-                          "(SELECT 1 FROM log_entry l WHERE l.envelope_id = j.envelope_id) "
-                          "ORDER BY j.rowid LIMIT ?"));
-      missing->Bind(1, after_rowid).Bind(2, int64_t{kAppendMissingBatch});
+          auto rows,
+          statements_.Get("SELECT j.rowid, j.envelope_id, j.received_at, EXISTS("
+                          "SELECT 1 FROM log_entry l WHERE l.envelope_id = j.envelope_id) "
+                          "FROM journal j WHERE j.rowid > ? ORDER BY j.rowid LIMIT ?"));
+      rows->Bind(1, cursor).Bind(2, int64_t{kAppendMissingBatch});
       while (true) {
-        GK_ASSIGN_OR_RETURN(bool row, missing->Step());
+        GK_ASSIGN_OR_RETURN(bool row, rows->Step());
         if (!row) break;
-        after_rowid = missing->ColumnInt(0);
-        auto id = HexDecodeFixed<kHashSize>(missing->ColumnText(1));
+        ++scanned;
+        cursor = rows->ColumnInt(0);
+        if (rows->ColumnInt(3) != 0) continue;
+        auto id = HexDecodeFixed<kHashSize>(rows->ColumnText(1));
         if (!id.ok()) return id.status().WithContext("journal envelope_id");
-        batch.emplace_back(*id, missing->ColumnInt(2));
+        missing.emplace_back(*id, rows->ColumnInt(2));
       }
     }
-    for (const auto& [id, received_at] : batch) {
+    for (const auto& [id, received_at] : missing) {
       GK_ASSIGN_OR_RETURN(LogAppend result, Append(id, received_at));
       if (result.appended) ++appended;
     }
+    if (scanned > 0) {
+      GK_ASSIGN_OR_RETURN(auto save, statements_.Get("INSERT INTO meta(key, value) VALUES(?, ?) "
+                                                     "ON CONFLICT(key) DO UPDATE SET "
+                                                     "value = excluded.value"));
+      save->Bind(1, std::string_view(kMetaHubLogJournalCursor))
+          .Bind(2, std::string_view(std::to_string(cursor)));
+      GK_RETURN_IF_ERROR(save->Run());
+    }
     GK_RETURN_IF_ERROR(scope.Commit());
-    if (batch.size() < static_cast<size_t>(kAppendMissingBatch)) return appended;
+    if (scanned < kAppendMissingBatch) return appended;
   }
 }
 

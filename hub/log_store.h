@@ -40,14 +40,18 @@
 
 namespace gongkai {
 
-// Envelopes AppendMissing logs per transaction.
+// Journal rows AppendMissing reads per transaction.
 inline constexpr int kAppendMissingBatch = 10000;
+// meta key of AppendMissing's cursor: a journal rowid, decimal.
+inline constexpr char kMetaHubLogJournalCursor[] = "hub_log_journal_cursor";
 
 // Error codes. Proof and root requests reuse protocol/merkle.h's codes:
 // merkle.size_beyond_tree (kNotFound), merkle.index_out_of_range, merkle.size_order.
 inline constexpr char kErrLogNotJournaled[] = "log.not_journaled";  // id not in journal
 inline constexpr char kErrLogNotLogged[] = "log.not_logged";        // id not in the log
-inline constexpr char kErrLogMissingHash[] = "log.missing_hash";    // stored tree damaged
+// The stored log is damaged or was altered: a subtree hash missing, an id or the journal
+// cursor not well formed (kIoError).
+inline constexpr char kErrLogDamaged[] = "log.damaged";
 
 // One row of log_entry.
 struct LogEntry {
@@ -86,8 +90,13 @@ class LogStore {
   // Logs every journal envelope that is not logged yet, in the order the journal stored them
   // (its rowid), each with its journal.received_at. For the hub's start (an envelope stored
   // by a process killed before it appended) and after the hub's own captures. Returns how
-  // many were appended; commits every kAppendMissingBatch (a crash in between loses nothing:
-  // the next call continues).
+  // many were appended.
+  //
+  // It reads only journal rows past a cursor kept in meta (kMetaHubLogJournalCursor): the
+  // highest journal rowid it has seen logged. Journal rows are never deleted, so SQLite gives
+  // every later row a higher rowid, and the cost is that of the rows journaled since the
+  // last call. It commits the cursor with each batch of kAppendMissingBatch journal rows; a
+  // crash in between loses nothing, the next call continues.
   Result<uint64_t> AppendMissing();
 
   // The entry at `index`, or by envelope id; nullopt when there is none.
@@ -106,9 +115,11 @@ class LogStore {
   Result<std::vector<Hash256>> ConsistencyProof(uint64_t size1, uint64_t size2);
 
  private:
-  // MTH of complete subtree (level, position); log.missing_hash when the row is absent.
+  // MTH of complete subtree (level, position); log.damaged when the row is absent.
   Result<Hash256> ReadSubtree(int level, uint64_t position);
   Status CheckSize(uint64_t size, const char* what);
+  // AppendMissing's cursor, 0 when none was stored; log.damaged when it is not decimal.
+  Result<int64_t> JournalCursor();
 
   StatementCache statements_;
 };

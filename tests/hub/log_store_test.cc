@@ -115,6 +115,22 @@ TEST_CASE("AppendMissing logs journal envelopes not yet logged, in journal order
   // With the journal's own received_at.
   CHECK((*store.EntryAt(3))->received_at == *hub.clock);
   CHECK(*store.AppendMissing() == 0);
+  // The cursor: the last journal row seen, so that the next call reads only later rows.
+  const auto cursor = QueryInt(hub.db(), "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?",
+                               kMetaHubLogJournalCursor);
+  CHECK(cursor->value_or(-1) == QueryInt(hub.db(), "SELECT max(rowid) FROM journal")->value_or(0));
+  const Hash256 later = hub.JournalNext();
+  CHECK(*store.AppendMissing() == 1);
+  CHECK((*store.EntryAt(4))->envelope_id == later);
+}
+
+TEST_CASE("log.damaged: a journal cursor that is not a number") {
+  HubFixture hub;
+  hub.JournalNext();
+  REQUIRE(ExecSql(hub.db(), "INSERT INTO meta VALUES('hub_log_journal_cursor', '12x')").ok());
+  Status s = LogStore(hub.db()).AppendMissing().status();
+  CHECK(s.code() == kErrLogDamaged);
+  CHECK(s.kind() == StatusKind::kIoError);
 }
 
 TEST_CASE("AppendMissing goes on past one batch") {
@@ -130,21 +146,21 @@ TEST_CASE("AppendMissing goes on past one batch") {
   CHECK(*store.Size() == static_cast<uint64_t>(kAppendMissingBatch + 3));
 }
 
-TEST_CASE("log.missing_hash: a damaged stored tree is named, not papered over") {
+TEST_CASE("log.damaged: a damaged stored tree is named, not papered over") {
   HubFixture hub;
   MerkleTree tree;
   hub.AppendMany(6, &tree);
   LogStore store(hub.db());
   REQUIRE(ExecSql(hub.db(), "DELETE FROM log_subtree WHERE level = 2 AND position = 0").ok());
   Status s = store.Root(6).status();
-  CHECK(s.code() == kErrLogMissingHash);
+  CHECK(s.code() == kErrLogDamaged);
   CHECK(s.kind() == StatusKind::kIoError);
   CHECK(store.Root(2).ok());  // what does not need the lost subtree still works
   // Entry 6 needs no stored hash, entry 7 completes (3, 0) from the lost (2, 0): the batch
   // fails as a whole and logs nothing.
   hub.JournalNext();
   hub.JournalNext();
-  CHECK(store.AppendMissing().status().code() == kErrLogMissingHash);
+  CHECK(store.AppendMissing().status().code() == kErrLogDamaged);
   CHECK(*store.Size() == 6);
 }
 

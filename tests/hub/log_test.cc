@@ -6,12 +6,17 @@
 #include <vector>
 
 #include "hub/log_schema.h"
+#include "node/apply.h"
+#include "node/capture.h"
+#include "node/journal.h"
 #include "node/sql.h"
+#include "protocol/certificate.h"
 #include "protocol/checkpoint.h"
 #include "protocol/merkle.h"
 #include "protocol/receipt.h"
 #include "protocol/signed_note.h"
 #include "tests/hub/log_fixture.h"
+#include "tests/node/replica_fixture.h"
 
 namespace gongkai {
 namespace {
@@ -208,6 +213,56 @@ TEST_CASE("tampered receipts are refused") {
     CHECK_FALSE(OpenReceipt(changed, hub.hub_key.public_key()).ok());
   }
   CHECK(OpenReceipt(bytes, hub.village_key.public_key()).status().code() == kErrReceiptSigner);
+}
+
+// The whole path with real envelopes: the county node acts as the hub, a village writes,
+// the hub applies, logs and receipts the envelope, and the village checks the receipt with
+// the key of the county certificate it was given at enrolment.
+TEST_CASE("apply, append in the same transaction, receipt: a village checks it") {
+  testing::TestCounty county;
+  Replica& hub_replica = *county.county->replica;
+  auto opened = HubLog::Open(hub_replica, county.county->key, CountyLogOrigin(testing::kCounty));
+  REQUIRE(opened.ok());
+  HubLog& log = *opened;
+  // The county's own certificates envelope was captured before the log existed.
+  CHECK(*log.AppendMissing() == 1);
+
+  auto captured = county.village->Write([](sqlite3* db, const CaptureStamp& stamp) {
+    return testing::InsertVersion(db, stamp, testing::kVillage, "v1", "村务公开");
+  });
+  REQUIRE(captured.ok());
+  {
+    // The hub's receive path: the caller's transaction around apply's own is not possible
+    // (ApplyEnvelope begins its own), so the log append follows it; AppendMissing at start
+    // covers a crash in between.
+    auto applied = ApplyEnvelope(hub_replica, captured->bytes, county.village->id());
+    REQUIRE(applied.ok());
+    REQUIRE(applied->outcome == ApplyOutcome::kApplied);
+    auto tx = Transaction::Begin(hub_replica.db());
+    REQUIRE(tx.ok());
+    auto appended = log.Append(applied->id, hub_replica.NowMs());
+    REQUIRE(appended.ok());
+    CHECK(appended->entry.index == 1);
+    REQUIRE(log.IssueReceipt(applied->id).ok());
+    REQUIRE(tx->Commit().ok());
+  }
+  const Bytes receipt_bytes = *log.IssueReceipt(captured->id);
+  const PublicKey hub_key =
+      OpenCertificate(county.county->certificate, county.root.public_key())->subject_key;
+  auto receipt = OpenReceipt(receipt_bytes, hub_key);
+  REQUIRE(receipt.ok());
+  CHECK(receipt->envelope_id == captured->id);
+  CHECK(receipt->log_index == 1);
+  CHECK(receipt->tree_size == 2);
+  const std::string origin = CountyLogOrigin(testing::kCounty);
+  const Checkpoint checkpoint =
+      *OpenCheckpoint(log.SignCheckpoint()->note, origin, origin, hub_key);
+  CHECK(VerifyReceiptInclusion(*receipt, *log.InclusionProof(1, checkpoint.size), checkpoint).ok());
+  // The leaf is recomputed from the journal's bytes alone.
+  auto bytes = JournalBytes(hub_replica.db(), county.village->key.node_id(), captured->seq);
+  REQUIRE(bytes.ok());
+  REQUIRE(bytes->has_value());
+  CHECK(EnvelopeLeafHash(Sha256(**bytes)) == (*log.store().EntryAt(1))->leaf_hash);
 }
 
 TEST_CASE("HubLog::Open refusals") {
