@@ -1,5 +1,6 @@
 #include "hub/log_store.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
