@@ -1,0 +1,90 @@
+#include "hub/log_schema.h"
+
+#include <string>
+#include <string_view>
+
+#include "hub/write_scope.h"
+#include "node/sql.h"
+
+namespace gongkai {
+
+namespace {
+
+// CHECKs hold what the code relies on, so that a hand-edited file cannot slip in a row the
+// log code would misread; the audit still recomputes everything.
+constexpr std::string_view kLogTablesSql = R"sql(
+CREATE TABLE IF NOT EXISTS log_entry(
+  idx INTEGER PRIMARY KEY CHECK(idx >= 0),
+  envelope_id TEXT NOT NULL UNIQUE CHECK(length(envelope_id) = 64),
+  leaf_hash BLOB NOT NULL CHECK(length(leaf_hash) = 32),
+  received_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS log_subtree(
+  level INTEGER NOT NULL CHECK(level BETWEEN 1 AND 63),
+  position INTEGER NOT NULL CHECK(position >= 0),
+  hash BLOB NOT NULL CHECK(length(hash) = 32),
+  PRIMARY KEY(level, position)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS log_checkpoint(
+  size INTEGER PRIMARY KEY CHECK(size >= 0),
+  root BLOB NOT NULL CHECK(length(root) = 32),
+  note TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS log_receipt(
+  envelope_id TEXT PRIMARY KEY NOT NULL REFERENCES log_entry(envelope_id),
+  log_index INTEGER NOT NULL UNIQUE,
+  tree_size INTEGER NOT NULL CHECK(tree_size > log_index),
+  bytes BLOB NOT NULL,
+  issued_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS refused_envelope(
+  id INTEGER PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  last_received_at INTEGER NOT NULL,
+  times INTEGER NOT NULL CHECK(times >= 1),
+  source TEXT NOT NULL,
+  bytes_hash TEXT NOT NULL CHECK(length(bytes_hash) = 64),
+  origin TEXT,
+  seq INTEGER,
+  region TEXT,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  bytes_length INTEGER NOT NULL CHECK(bytes_length >= 0),
+  bytes BLOB NOT NULL,
+  UNIQUE(bytes_hash, code, source)
+) STRICT;
+CREATE INDEX IF NOT EXISTS refused_envelope_origin ON refused_envelope(origin);
+)sql";
+
+}  // namespace
+
+Status CreateLogTables(sqlite3* db) {
+  GK_ASSIGN_OR_RETURN(WriteScope scope, WriteScope::Begin(db));
+  GK_ASSIGN_OR_RETURN(Statement read,
+                      Statement::Prepare(db, "SELECT value FROM meta WHERE key = ?"));
+  read.Bind(1, std::string_view(kMetaHubLogVersion));
+  GK_ASSIGN_OR_RETURN(bool found, read.Step());
+  const std::string held = found ? read.ColumnText(0) : std::string();
+  read.Reset();
+  if (found && held != std::to_string(kHubLogVersion)) {
+    return Status::Invalid(
+        kErrLogSchemaVersion,
+        "审计日志的数据格式版本 " + held + " 不是本程序的版本 " + std::to_string(kHubLogVersion));
+  }
+  GK_RETURN_IF_ERROR(ExecSql(db, kLogTablesSql));
+  if (!found) {
+    GK_ASSIGN_OR_RETURN(Statement write,
+                        Statement::Prepare(db, "INSERT INTO meta(key, value) VALUES(?, ?)"));
+    const std::string version = std::to_string(kHubLogVersion);
+    write.Bind(1, std::string_view(kMetaHubLogVersion)).Bind(2, std::string_view(version));
+    GK_RETURN_IF_ERROR(write.Run());
+  }
+  return scope.Commit();
+}
+
+}  // namespace gongkai

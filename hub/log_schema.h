@@ -1,0 +1,40 @@
+// The hub's node-local tables of the county audit log, in the hub's replica.db beside the
+// replica's own tables, so that a copy of that one file is the whole hub database.
+//
+//   log_entry         one row per logged envelope, idx 0, 1, 2, ... (log_store.h)
+//   log_subtree       hashes of the complete subtrees of the Merkle tree (log_store.h)
+//   log_checkpoint    every checkpoint the hub signed: size, root, the signed note (log.h)
+//   log_receipt       the receipt issued for each logged envelope, exact bytes (log.h)
+//   refused_envelope  envelopes the hub refused, with the reason (refused.h)
+//
+// All STRICT; envelope ids are 64 lowercase hex digits, as in the journal, so that a person
+// with the sqlite3 shell can join them and compare them with sha256sum.
+//
+// In the replica's meta table: the layout version under kMetaHubLogVersion, and
+// LogStore::AppendMissing's journal cursor (log_store.h).
+//
+// The layout version is kept in the replica's meta table under kMetaHubLogVersion. A file
+// whose version is not kHubLogVersion is refused (log.schema_version) and left untouched,
+// so that no table of the same name and another shape is ever written to.
+#ifndef GONGKAI_HUB_LOG_SCHEMA_H_
+#define GONGKAI_HUB_LOG_SCHEMA_H_
+
+#include <sqlite3.h>
+
+#include "protocol/status.h"
+
+namespace gongkai {
+
+inline constexpr char kMetaHubLogVersion[] = "hub_log_version";
+inline constexpr int kHubLogVersion = 1;
+
+inline constexpr char kErrLogSchemaVersion[] = "log.schema_version";
+
+// Creates the tables above if missing and records the layout version, in one transaction
+// (or savepoint, inside the caller's transaction). REQUIRES: the replica's node-local tables
+// exist (Replica::Open made them). Errors: log.schema_version, sql.*.
+Status CreateLogTables(sqlite3* db);
+
+}  // namespace gongkai
+
+#endif  // GONGKAI_HUB_LOG_SCHEMA_H_
