@@ -98,6 +98,8 @@ class County {
   Replica& replica() { return replica_; }
   const Replica& replica() const { return replica_; }
   // Built from the replica's last HLC; use it for every capture by this County.
+  // EnrollFromRequest and Revoke first make it observe the replica's last HLC, so a capture
+  // by another process since the open does not put this one behind (capture.clock_behind).
   HlcClock& clock() { return *clock_; }
 
  private:

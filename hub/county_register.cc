@@ -19,6 +19,14 @@ namespace gongkai {
 
 namespace {
 
+// Another process (the hub's server, a second command) may have captured into the replica
+// since this County was opened; the next capture's HLC must still be later than that one.
+Status CatchUpClock(County& county) {
+  GK_ASSIGN_OR_RETURN(Hlc last, county.replica().LastHlc());
+  county.clock().Observe(last);
+  return Status::Ok();
+}
+
 // The root key, opened under `passphrase`. Costs one key derivation.
 Result<SecretKey> OpenRootKey(const County& county, std::string_view passphrase) {
   GK_ASSIGN_OR_RETURN(
@@ -127,6 +135,7 @@ Result<Bytes> EnrollFromRequest(County& county, std::string_view root_passphrase
   cert.region = request.region;
   cert.name = request.name;
   cert.serial = RandomSerial();
+  GK_RETURN_IF_ERROR(CatchUpClock(county));
   Bytes body;
   GK_RETURN_IF_ERROR(Capture(county.replica(), county.hub_key(), county.clock(),
                              [&](sqlite3* db, const CaptureStamp& stamp) -> Status {
@@ -162,6 +171,7 @@ Result<Revocation> Revoke(County& county, std::string_view root_passphrase,
   GK_ASSIGN_OR_RETURN(revocation.subject, HexDecodeFixed<kNodeIdSize>(node_id));
   revocation.reason = reason;
   revocation.note = std::string(note);
+  GK_RETURN_IF_ERROR(CatchUpClock(county));
   Bytes body;
   GK_RETURN_IF_ERROR(Capture(county.replica(), county.hub_key(), county.clock(),
                              [&](sqlite3* db, const CaptureStamp& stamp) -> Status {

@@ -54,6 +54,18 @@ TEST_CASE("EnrollFromRequest signs a certificate and captures its row") {
                   "' AND region='511304' AND hlc=" + std::to_string(cert.issued_hlc)) == 1);
 }
 
+TEST_CASE("two handles on one home: each capture's HLC follows the other's") {
+  HubHome hub;
+  Result<County> second = OpenCounty(hub.home, testing::FixedClock());
+  REQUIRE(second.ok());
+  Enrol(hub.county, RequestOf(SecretKey::Generate(), kVillage, "甲"), Role::kVillage);
+  // The second handle's clock was built before that capture, from the same wall time.
+  Enrol(*second, RequestOf(SecretKey::Generate(), "511304100202", "乙"), Role::kVillage);
+  // And the first handle's clock is behind the second's capture now.
+  Enrol(hub.county, RequestOf(SecretKey::Generate(), "511304100203", "丙"), Role::kVillage);
+  CHECK(hub.JournalCount() == 4);
+}
+
 TEST_CASE("every role at its level") {
   HubHome hub;
   const std::pair<Role, const char*> cases[] = {{Role::kVillage, kVillage},
