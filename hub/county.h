@@ -123,8 +123,9 @@ class County {
 // key_file.params for `kdf` out of bounds, key_file.kdf). `home` must not exist or be an
 // empty folder (county.home_exists). Makes the root key and the hub key, the replica with
 // the hub's identity and certificate, and captures the hub's certificate row. Everything is
-// built in a private folder beside `home` and renamed to `home` at the end, so a failure or
-// a crash leaves no half-made home (county.home for file-system failures). Returns the
+// built in a private folder beside `home` (.NAME.init-XXXXXX) and renamed to `home` at the
+// end, so neither a failure nor a crash leaves a half-made home; a failure removes the
+// private folder, a crash may leave it (county.home for file-system failures). Returns the
 // opened county, as OpenCounty would.
 Result<County> InitCounty(const std::filesystem::path& home, std::string_view county_code,
                           std::string_view county_name, std::string_view passphrase, KdfParams kdf,
