@@ -85,6 +85,13 @@ std::string_view RevocationReasonName(RevocationReason reason) {
   return reason == RevocationReason::kCompromised ? "compromised" : "retired";
 }
 
+Result<RevocationReason> ParseRevocationReason(std::string_view name) {
+  if (name == "retired") return RevocationReason::kRetired;
+  if (name == "compromised") return RevocationReason::kCompromised;
+  return Status::Invalid(kErrRevocationReason, "revocation reason \"" + std::string(name) +
+                                                   "\" is not retired or compromised");
+}
+
 CertificateSerial RandomSerial() {
   EnsureSodium();
   CertificateSerial serial{};

@@ -120,6 +120,8 @@ struct Certificate {
 enum class RevocationReason : uint8_t { kRetired = 1, kCompromised = 2 };
 // "retired", "compromised" (the text stored in revocation rows).
 std::string_view RevocationReasonName(RevocationReason reason);
+// The inverse of RevocationReasonName (exact, lowercase); kErrRevocationReason otherwise.
+Result<RevocationReason> ParseRevocationReason(std::string_view name);
 
 struct Revocation {
   NodeId subject{};  // node id of the revoked key

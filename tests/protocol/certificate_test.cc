@@ -318,6 +318,15 @@ TEST_CASE("revocation round trip and fixed vector") {
   CHECK(RevocationReasonName(RevocationReason::kCompromised) == "compromised");
 }
 
+TEST_CASE("revocation reasons parse from their names only") {
+  CHECK(*ParseRevocationReason("retired") == RevocationReason::kRetired);
+  CHECK(*ParseRevocationReason("compromised") == RevocationReason::kCompromised);
+  for (const char* text : {"", "Retired", "lost", "compromised ", "retire"}) {
+    CAPTURE(text);
+    CHECK(ParseRevocationReason(text).status().code() == kErrRevocationReason);
+  }
+}
+
 TEST_CASE("revocation: truncations, bit flips, wrong root") {
   SecretKey root = KeyFromByte(1);
   Bytes good = *SignRevocation(SampleRevocation(), root);
