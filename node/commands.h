@@ -11,6 +11,8 @@ namespace gongkai {
 
 // new, edit, discard, submit, review, withdraw, list, show, history (commands_workflow.cc)
 std::vector<CommandSpec> WorkflowCommands();
+// init (commands_init.cc)
+std::vector<CommandSpec> InitCommands();
 // status, digest, config, alarms (commands_node.cc)
 std::vector<CommandSpec> NodeCommands();
 

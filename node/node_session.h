@@ -8,6 +8,7 @@
 #include <string>
 
 #include "node/cli.h"
+#include "node/home.h"
 #include "node/replica.h"
 #include "node/workflow.h"
 #include "protocol/hlc.h"
@@ -15,8 +16,6 @@
 
 namespace gongkai {
 
-inline constexpr char kReplicaFileName[] = "replica.db";
-inline constexpr char kNodeKeyFileName[] = "node.key";
 // settings key of the person name used when --by is not given.
 inline constexpr char kSettingPerson[] = "person";
 

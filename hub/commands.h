@@ -1,0 +1,16 @@
+// The subcommands of `gongkai-hub`, grouped by file; hub/main.cc lists them all.
+#ifndef GONGKAI_HUB_COMMANDS_H_
+#define GONGKAI_HUB_COMMANDS_H_
+
+#include <vector>
+
+#include "node/cli.h"
+
+namespace gongkai {
+
+// init, enroll, revoke, nodes (commands_county.cc)
+std::vector<CommandSpec> CountyCommands();
+
+}  // namespace gongkai
+
+#endif  // GONGKAI_HUB_COMMANDS_H_

@@ -1,0 +1,199 @@
+// gongkai-hub init | enroll | revoke | nodes
+#include <iostream>
+
+#include "hub/commands.h"
+#include "hub/county.h"
+#include "node/json_text.h"
+#include "protocol/certificate.h"
+#include "protocol/certificate_file.h"
+#include "protocol/file_io.h"
+#include "protocol/key_file.h"
+
+namespace gongkai {
+
+namespace {
+
+constexpr size_t kMaxRequestFileBytes = 64 * 1024;
+
+const OptionSpec kPassphraseFile{"passphrase-file", "FILE", "从文件第一行读取县根密钥口令（供脚本使用；默认在终端输入）"};
+
+int RunInit(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  std::optional<std::string> county = args.Get("county");
+  std::optional<std::string> name = args.Get("name");
+  if (!county || !name) {
+    return ReportFailure(Status::Invalid(kErrCliUsage, "需要 --county（6 位县级区划代码）和 --name（县名）"), args.json());
+  }
+  Result<std::string> passphrase = ReadPassphrase(args, "请设置县根密钥口令：", true);
+  if (!passphrase.ok()) return ReportFailure(passphrase.status(), args.json());
+  KdfParams kdf = kKdfDefault;
+  if (args.Has("fast-kdf")) kdf = kKdfInteractive;
+  if (!args.json()) std::cerr << "正在生成县根密钥（口令加密需要几秒钟）……\n";
+  Result<County> made = InitCounty(*home, *county, *name, *passphrase, kdf);
+  if (!made.ok()) return ReportFailure(made.status(), args.json());
+  const std::string hub_id = NodeIdHex(made->hub_key().node_id());
+  if (args.json()) {
+    JsonObject o;
+    o.Set("home", *home);
+    o.Set("county", made->code());
+    o.Set("name", made->name());
+    o.Set("hub_node_id", hub_id);
+    o.Set("root_public_key", HexEncode(made->root_public_key()));
+    std::cout << o.ToString() << "\n";
+  } else {
+    std::cout << "已建立县级汇聚节点：" << made->name() << "（" << made->code() << "）\n"
+              << "  数据目录 " << *home << "\n"
+              << "  县根密钥 " << *home << "/root.key（口令加密；请另行备份，并牢记口令）\n"
+              << "  汇聚节点编号 " << hub_id << "\n"
+              << "下一步：为乡镇、村节点签发证书：gongkai-hub enroll --request 申请文件 --role village --out 证书文件\n";
+  }
+  return kExitOk;
+}
+
+int RunEnroll(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  std::optional<std::string> request_file = args.Get("request");
+  std::optional<std::string> role_name = args.Get("role");
+  std::optional<std::string> out = args.Get("out");
+  if (!request_file || !role_name || !out) {
+    return ReportFailure(Status::Invalid(kErrCliUsage, "离线签发需要 --request FILE、--role ROLE 和 --out FILE"),
+                         args.json());
+  }
+  Result<Role> role = ParseRole(*role_name);
+  if (!role.ok()) {
+    return ReportFailure(Status::Invalid(kErrCliUsage, "角色须为 village、township、county 或 auditor"), args.json());
+  }
+  Result<Bytes> request = ReadFileLimited(*request_file, kMaxRequestFileBytes);
+  if (!request.ok()) return ReportFailure(request.status(), args.json());
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  Result<std::string> passphrase = ReadPassphrase(args, "县根密钥口令：", false);
+  if (!passphrase.ok()) return ReportFailure(passphrase.status(), args.json());
+  Result<Bytes> file = EnrollFromRequest(*county, *passphrase, *request, *role);
+  if (!file.ok()) return ReportFailure(file.status(), args.json());
+  Status written = WriteFileAtomically(*out, *file, 0644);
+  if (!written.ok()) return ReportFailure(written, args.json());
+  Result<CertificateFile> opened = OpenCertificateFile(*file);
+  if (!opened.ok()) return ReportFailure(opened.status(), args.json());
+  const Certificate* cert = &opened->node;
+  if (args.json()) {
+    JsonObject o;
+    o.Set("certificate_file", *out);
+    o.Set("node_id", NodeIdHex(cert->subject_id()));
+    o.Set("role", RoleName(cert->role));
+    o.Set("region", cert->region);
+    o.Set("name", cert->name);
+    std::cout << o.ToString() << "\n";
+  } else {
+    std::cout << "已签发证书：" << cert->name << "（" << RoleName(cert->role) << "，" << cert->region << "）\n"
+              << "  节点编号 " << NodeIdHex(cert->subject_id()) << "\n"
+              << "  证书文件 " << *out << "：交回该节点，运行 gongkai init --certificate " << *out << "\n";
+  }
+  return kExitOk;
+}
+
+int RunRevoke(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  std::optional<std::string> reason_name = args.Get("reason");
+  if (!reason_name) {
+    return ReportFailure(Status::Invalid(kErrCliUsage, "请用 --reason retired（停用）或 compromised（泄露）说明原因"),
+                         args.json());
+  }
+  Result<RevocationReason> reason = ParseRevocationReason(*reason_name);
+  if (!reason.ok()) {
+    return ReportFailure(Status::Invalid(kErrCliUsage, "原因须为 retired（停用）或 compromised（泄露）"), args.json());
+  }
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  Result<std::string> passphrase = ReadPassphrase(args, "县根密钥口令：", false);
+  if (!passphrase.ok()) return ReportFailure(passphrase.status(), args.json());
+  Result<Revocation> revoked =
+      Revoke(*county, *passphrase, args.positional()[0], *reason, args.Get("note").value_or(""));
+  if (!revoked.ok()) return ReportFailure(revoked.status(), args.json());
+  if (args.json()) {
+    JsonObject o;
+    o.Set("node_id", NodeIdHex(revoked->subject));
+    o.Set("reason", RevocationReasonName(revoked->reason));
+    std::cout << o.ToString() << "\n";
+  } else {
+    std::cout << "已吊销节点 " << NodeIdHex(revoked->subject) << "（" << RevocationReasonName(revoked->reason)
+              << "）。吊销记录随下次同步或数据包送达各节点。\n";
+  }
+  return kExitOk;
+}
+
+int RunNodes(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  Result<std::vector<EnrolledNode>> nodes = ListEnrolled(*county);
+  if (!nodes.ok()) return ReportFailure(nodes.status(), args.json());
+  if (args.json()) {
+    std::string out = "[";
+    for (size_t i = 0; i < nodes->size(); ++i) {
+      const EnrolledNode& n = (*nodes)[i];
+      JsonObject o;
+      o.Set("node_id", n.node_id);
+      o.Set("role", RoleName(n.role));
+      o.Set("region", n.region);
+      o.Set("name", n.name);
+      o.SetRaw("is_hub", n.is_hub ? "true" : "false");
+      o.Set("revoked", n.revoked ? std::string(RevocationReasonName(*n.revoked)) : "");
+      out += (i > 0 ? "," : "") + o.ToString();
+    }
+    std::cout << out << "]\n";
+    return kExitOk;
+  }
+  for (const EnrolledNode& n : *nodes) {
+    std::cout << n.node_id.substr(0, 12) << "  " << RoleName(n.role) << "  " << n.region << "  " << n.name
+              << (n.is_hub ? "  （汇聚节点）" : "")
+              << (n.revoked ? "  已吊销：" + std::string(RevocationReasonName(*n.revoked)) : "") << "\n";
+  }
+  std::cout << "共 " << nodes->size() << " 个节点。\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> CountyCommands() {
+  std::vector<CommandSpec> commands;
+  {
+    CommandSpec spec{"init", "", "建立县级汇聚节点：县根密钥（口令加密）、汇聚节点密钥和县级数据库"};
+    spec.options = {{"county", "CODE", "6 位县级区划代码"},
+                    {"name", "NAME", "县名，如 嘉陵区"},
+                    kPassphraseFile,
+                    {"fast-kdf", "", "口令加密用较快的参数（仅供测试和演示）"}};
+    spec.run = RunInit;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"enroll", "", "为节点签发证书（离线：读登记申请，写证书文件）"};
+    spec.options = {{"request", "FILE", "节点的登记申请文件（gongkai init --request-out 生成）"},
+                    {"role", "ROLE", "village（村）、township（乡镇）、county（县）或 auditor（审计）"},
+                    {"out", "FILE", "证书文件写到此处"},
+                    kPassphraseFile};
+    spec.run = RunEnroll;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"revoke", "NODE", "吊销节点密钥（NODE 为节点编号或其前 6 位以上）"};
+    spec.options = {{"reason", "R", "retired（停用）或 compromised（泄露）"},
+                    {"note", "TEXT", "备注"},
+                    kPassphraseFile};
+    spec.min_args = spec.max_args = 1;
+    spec.run = RunRevoke;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"nodes", "", "列出已登记的节点"};
+    spec.run = RunNodes;
+    commands.push_back(spec);
+  }
+  return commands;
+}
+
+}  // namespace gongkai

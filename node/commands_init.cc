@@ -1,0 +1,97 @@
+// gongkai init: offline enrolment of a node (request file out, certificate file in).
+#include <iostream>
+
+#include "node/commands.h"
+#include "node/enrolment.h"
+#include "node/json_text.h"
+#include "node/node_session.h"
+#include "protocol/certificate_file.h"
+#include "protocol/file_io.h"
+
+namespace gongkai {
+
+namespace {
+
+// A certificate file holds three certificates; far below this.
+constexpr size_t kMaxCertificateFileBytes = 64 * 1024;
+
+int RunInit(const Args& args) {
+  Result<std::string> home = HomeDir(args, false);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  const bool starting = args.Has("region") || args.Has("name") || args.Has("request-out");
+  const bool completing = args.Has("certificate");
+  if (starting == completing) {
+    return ReportFailure(
+        Status::Invalid(kErrCliUsage,
+                        "请二选一：--region CODE --name NAME --request-out FILE（生成登记申请），"
+                        "或 --certificate FILE（导入县里签发的证书）"),
+        args.json());
+  }
+  if (starting) {
+    std::optional<std::string> region = args.Get("region");
+    std::optional<std::string> name = args.Get("name");
+    std::optional<std::string> out = args.Get("request-out");
+    if (!region || !name || !out) {
+      return ReportFailure(Status::Invalid(kErrCliUsage, "生成登记申请需要 --region、--name 和 --request-out"),
+                           args.json());
+    }
+    Result<Bytes> request = StartEnrolment(*home, *region, *name, static_cast<uint64_t>(WallClockMs()));
+    if (!request.ok()) return ReportFailure(request.status(), args.json());
+    Status written = WriteFileAtomically(*out, *request, 0644);
+    if (!written.ok()) return ReportFailure(written, args.json());
+    if (args.json()) {
+      JsonObject o;
+      o.Set("request", *out);
+      o.Set("region", *region);
+      o.Set("name", *name);
+      o.Set("home", *home);
+      std::cout << o.ToString() << "\n";
+    } else {
+      std::cout << "已生成本节点的密钥和登记申请：" << *out << "\n"
+                << "请把该文件交县级管理员签发证书（gongkai-hub enroll），拿回证书文件后运行：\n"
+                << "  gongkai init --home " << *home << " --certificate 证书文件\n"
+                << "密钥保存在 " << *home << "/node.key，不要拷贝给他人。\n";
+    }
+    return kExitOk;
+  }
+  const std::string file = *args.Get("certificate");
+  Result<Bytes> bytes = ReadFileLimited(file, kMaxCertificateFileBytes);
+  if (!bytes.ok()) return ReportFailure(bytes.status(), args.json());
+  Result<CompletedEnrolment> done = CompleteEnrolment(*home, *bytes);
+  if (!done.ok()) return ReportFailure(done.status(), args.json());
+  if (args.json()) {
+    JsonObject o;
+    o.Set("node_id", NodeIdHex(done->certificate.subject_id()));
+    o.Set("role", RoleName(done->certificate.role));
+    o.Set("region", done->certificate.region);
+    o.Set("name", done->certificate.name);
+    o.Set("county", done->certificate.county);
+    o.SetRaw("already_complete", done->already_complete ? "true" : "false");
+    std::cout << o.ToString() << "\n";
+  } else {
+    std::cout << (done->already_complete ? "本节点早已登记：" : "登记完成：") << done->certificate.name << "\n"
+              << "  角色 " << RoleName(done->certificate.role) << "    区划 " << done->certificate.region
+              << "    节点编号 " << NodeIdHex(done->certificate.subject_id()) << "\n"
+              << "下一步：导入县里的数据包（gongkai bundle import）或同步（gongkai sync）。\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> InitCommands() {
+  CommandSpec spec{"init", "", "登记本节点：生成密钥和登记申请，或导入县里签发的证书"};
+  spec.options = {{"region", "CODE", "本节点区划代码：村 12 位，乡镇 9 位，县 6 位"},
+                  {"name", "NAME", "本节点名称，如 石庙村村民委员会"},
+                  {"request-out", "FILE", "登记申请写到此文件（交县级管理员）"},
+                  {"certificate", "FILE", "县里签发的证书文件"}};
+  spec.details =
+      "离线登记分两步：\n"
+      "  1. gongkai init --region 511304100201 --name 石庙村 --request-out 石庙村.request\n"
+      "  2. 县里：gongkai-hub enroll --request 石庙村.request --role village --out 石庙村.cert\n"
+      "     本机：gongkai init --certificate 石庙村.cert";
+  spec.run = RunInit;
+  return {spec};
+}
+
+}  // namespace gongkai
