@@ -62,8 +62,9 @@ struct ExportOptions {
   // the role that fits the code's length: 12 digits village, 9 township, 6 county) go in.
   // Empty: everything, for anyone (a relay or a backup).
   std::string for_region;
-  // What the receiver holds (its have summary from a bundle it made, see LoadPeerHave);
-  // those envelopes are left out. None: the receiver is taken to hold nothing.
+  // What the receiver holds: the have summary of the last bundle it made that was imported
+  // here (node/peer_state.h: LoadPeerHave(replica, BundlePeerName(its node id))). Those
+  // envelopes are left out. None: the receiver is taken to hold nothing.
   std::optional<HaveSummary> peer_have;
   // The bundle's created HLC (bundle.h); 0 takes the replica's LastHlc().
   Hlc created_hlc = 0;
@@ -89,7 +90,7 @@ struct ExportReport {
 // with no envelopes is still written: it tells the peer what to send back.
 // REQUIRES: the replica is enrolled and `key` is its node key (exchange.key_mismatch).
 // Errors: replica.not_enrolled, region.* (for_region), have.*, bundle.io and the other
-// BundleWriter codes, sql.*. On error no file is left at `path`.
+// BundleWriter codes, sql.*. On error the .partial file is removed and `path` is untouched.
 // Memory: about 80 bytes per envelope the peer lacks, plus one envelope at a time.
 Result<ExportReport> ExportBundle(const Replica& replica, const SecretKey& key,
                                   const std::filesystem::path& path,
@@ -151,9 +152,10 @@ struct ImportReport {
 // this replica itself while applying (kIoError, kUnavailable, kInternal: disk full, busy)
 // stops the import and is returned; the envelopes applied before it stay applied, each
 // being committed on its own, and importing the bundle again finishes the job.
-// Memory: 16 bytes per envelope of the bundle, one envelope and its changeset at a time,
-// the maker's have summary, and at most kMaxReportedRefusals messages. Disk: the size of the
-// bundle's envelopes in spool_dir, freed when the call returns (or the process dies).
+// Memory: 16 bytes per envelope of the bundle (24 while its signer is unknown), one envelope
+// and its changeset at a time, the maker's have summary, and at most kMaxReportedRefusals
+// messages. Disk: the size of the bundle's envelopes in spool_dir, freed when the call
+// returns (or the process dies).
 Result<ImportReport> ImportBundle(Replica& replica, const std::filesystem::path& path,
                                   const ImportOptions& options = {});
 

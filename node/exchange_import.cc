@@ -86,50 +86,38 @@ Result<ImportReport> ImportBundle(Replica& replica, const std::filesystem::path&
   const std::string label =
       options.source_label.empty() ? BundlePeerName(report.maker) : options.source_label;
 
-  // 3. Each envelope on its own. Those whose signer is not known yet wait for a later round.
-  std::vector<size_t> waiting;
-  std::vector<Status> waiting_status;
-  for (size_t i = 0; i < spool.size(); ++i) {
-    GK_ASSIGN_OR_RETURN(Bytes bytes, spool.Envelope(i));
+  // 3. Each envelope on its own. One whose signer is not known yet waits for a later round
+  // (true); only the indexes wait, so memory stays at 8 bytes per waiting envelope.
+  auto attempt = [&](size_t index, bool may_wait) -> Result<bool> {
+    GK_ASSIGN_OR_RETURN(Bytes bytes, spool.Envelope(index));
     auto applied = ApplyEnvelope(replica, bytes, label);
     if (applied.ok()) {
       Count(report, applied->outcome);
-    } else if (IsLocalFailure(applied.status())) {
-      return applied.status();
-    } else if (applied.status().code() == kErrApplyUnknownSigner) {
-      waiting.push_back(i);
-      waiting_status.push_back(applied.status());
-    } else {
-      AddRefusal(report, bytes, applied.status());
+      return false;
     }
+    if (IsLocalFailure(applied.status())) return applied.status();
+    if (may_wait && applied.status().code() == kErrApplyUnknownSigner) return true;
+    AddRefusal(report, bytes, applied.status());
+    return false;
+  };
+  std::vector<size_t> waiting;
+  for (size_t i = 0; i < spool.size(); ++i) {
+    GK_ASSIGN_OR_RETURN(bool waits, attempt(i, true));
+    if (waits) waiting.push_back(i);
     if (options.progress) options.progress({ExchangeStep::kApplying, i + 1, spool.size()});
   }
-  bool progressed = true;
-  while (progressed && !waiting.empty()) {
-    progressed = false;
+  while (!waiting.empty()) {
     std::vector<size_t> still;
-    std::vector<Status> still_status;
-    for (size_t k = 0; k < waiting.size(); ++k) {
-      GK_ASSIGN_OR_RETURN(Bytes bytes, spool.Envelope(waiting[k]));
-      auto applied = ApplyEnvelope(replica, bytes, label);
-      if (applied.ok()) {
-        Count(report, applied->outcome);
-        progressed = true;
-      } else if (IsLocalFailure(applied.status())) {
-        return applied.status();
-      } else if (applied.status().code() == kErrApplyUnknownSigner) {
-        still.push_back(waiting[k]);
-        still_status.push_back(applied.status());
-      } else {
-        AddRefusal(report, bytes, applied.status());
-      }
+    for (size_t i : waiting) {
+      GK_ASSIGN_OR_RETURN(bool waits, attempt(i, true));
+      if (waits) still.push_back(i);
+    }
+    if (still.size() == waiting.size()) {
+      // No progress: a last try records why each is refused.
+      for (size_t i : still) GK_RETURN_IF_ERROR(attempt(i, false).status());
+      break;
     }
     waiting = std::move(still);
-    waiting_status = std::move(still_status);
-  }
-  for (size_t k = 0; k < waiting.size(); ++k) {
-    GK_ASSIGN_OR_RETURN(Bytes bytes, spool.Envelope(waiting[k]));
-    AddRefusal(report, bytes, waiting_status[k]);
   }
 
   // 4. What the maker holds, for the next export to it.
