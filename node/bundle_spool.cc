@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <system_error>
@@ -78,7 +79,8 @@ Result<BundleSpool> BundleSpool::Read(const std::filesystem::path& path,
   BundleReader reader(in);
   if (Status s = reader.Open(); !s.ok()) return context(s);
   spool.header_ = reader.header();
-  spool.entries_.reserve(spool.header_.envelope_count);
+  // The count is not verified yet: reserve no more than the file could really hold.
+  spool.entries_.reserve(std::min<uint64_t>(spool.header_.envelope_count, size / kMinEnvelopeSize));
   uint64_t offset = 0;
   while (true) {
     auto next = reader.Next();

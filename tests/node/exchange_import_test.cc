@@ -139,5 +139,32 @@ TEST_CASE("the refusal list keeps kMaxReportedRefusals details and counts them a
   CHECK(report.applied == 0);
 }
 
+TEST_CASE("a replica that cannot write stops the import; importing again finishes it") {
+  TestCounty c;
+  WriteVersion(*c.village, "v1");
+  WriteVersion(*c.village, "v2");
+  auto path = c.dir.path() / "b";
+  ExportFrom(*c.village, path);
+  // A second handle on the township's file that gives up on a lock at once, and another
+  // connection holding the write lock.
+  ReplicaOptions options;
+  options.create_if_missing = false;
+  options.busy_timeout_ms = 1;
+  auto impatient = Replica::Open(c.township->replica->path(), options);
+  REQUIRE(impatient.ok());
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(c.township->replica->path().c_str(), &raw) == SQLITE_OK);
+  SqliteDb locker(raw);
+  REQUIRE(ExecSql(locker.get(), "BEGIN IMMEDIATE").ok());
+  auto stopped = ImportBundle(*impatient, path);
+  REQUIRE_FALSE(stopped.ok());
+  CHECK(stopped.status().kind() == StatusKind::kUnavailable);
+  REQUIRE(ExecSql(locker.get(), "ROLLBACK").ok());
+  CHECK(c.township->Count("sync_state") == 0);
+  ImportReport finished = ImportTo(*c.township, path);
+  CHECK(finished.applied == 2);
+  CHECK(finished.all_accepted());
+}
+
 }  // namespace
 }  // namespace gongkai

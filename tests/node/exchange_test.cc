@@ -1,6 +1,6 @@
 // The offline exchange end to end between in-process nodes: relays by bundles only, read
 // scope, idempotence, refusal of altered, truncated and foreign bundles, refusal of single
-// envelopes, out-of-order certificates and the peer's have summary.
+// envelopes, out-of-order certificates, the peer's have summary, and convergence by bundles.
 #include "node/exchange.h"
 
 #include <doctest/doctest.h>
@@ -301,6 +301,71 @@ TEST_CASE("the peer's have summary makes the next export smaller") {
   CHECK(second.bytes < first.bytes);
   CHECK(ImportTo(*c.township, path("3")).applied == 1);
   CHECK(c.township->Digest(kCounty) == c.county->Digest(kCounty));
+}
+
+TEST_CASE("convergence by bundles only: random writes, random pairs, then a sweep") {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    CAPTURE(seed);
+    std::mt19937 rng(seed);
+    TestCounty c;
+    const std::vector<TestNode*> nodes = c.nodes();
+    int bundles = 0;
+    auto exchange = [&](TestNode& from, TestNode& to) {
+      auto path = c.dir.path() / ("b" + std::to_string(bundles++));
+      ExportFrom(from, path, testing::For(to.region, PeerHaveOf(from, to)));
+      ImportReport report = ImportTo(to, path);
+      CHECK(report.all_accepted());
+      CHECK(report.out_of_scope == 0);
+    };
+    for (int step = 0; step < 40; ++step) {
+      TestNode& a = *nodes[rng() % nodes.size()];
+      TestNode& b = *nodes[rng() % nodes.size()];
+      if (rng() % 2 == 0) {
+        const std::string id = "w" + std::to_string(step);
+        if (a.role == Role::kTownship && rng() % 2 == 0) {
+          testing::WriteReview(a, id, rng() % 2 ? kVillage : kSiblingVillage);
+        } else {
+          WriteVersion(a, id, static_cast<int>(rng() % 3));
+        }
+      } else if (&a != &b) {
+        exchange(a, b);
+      }
+    }
+    // Two sweeps over every ordered pair: the first gathers everything at the county, the
+    // second hands it out.
+    for (int sweep = 0; sweep < 2; ++sweep) {
+      for (TestNode* from : nodes) {
+        for (TestNode* to : nodes) {
+          if (from != to) exchange(*from, *to);
+        }
+      }
+    }
+    struct Holders {
+      const char* region;
+      std::vector<TestNode*> nodes;
+    };
+    const Holders holders[] = {
+        {kVillage, {c.county.get(), c.township.get(), c.village.get()}},
+        {kSiblingVillage, {c.county.get(), c.township.get(), c.sibling.get()}},
+        {kTownship, {c.county.get(), c.township.get()}},
+    };
+    for (const Holders& h : holders) {
+      CAPTURE(h.region);
+      const Hash256 expected = h.nodes.front()->Digest(h.region);
+      for (TestNode* node : h.nodes) CHECK(node->Digest(h.region) == expected);
+    }
+    CHECK(c.township->Digest(kCounty) == c.county->Digest(kCounty));
+    // The villages also hold every row of their ancestors.
+    for (TestNode* village : {c.village.get(), c.sibling.get()}) {
+      CHECK(RowsOfRegion(*village, kCounty) == RowsOfRegion(*c.county, kCounty));
+      CHECK(RowsOfRegion(*village, kTownship) == RowsOfRegion(*c.county, kTownship));
+    }
+    auto county_have = HaveOf(*c.county->replica);
+    auto township_have = HaveOf(*c.township->replica);
+    REQUIRE(county_have.ok());
+    REQUIRE(township_have.ok());
+    CHECK(*county_have == *township_have);
+  }
 }
 
 }  // namespace
