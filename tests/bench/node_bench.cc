@@ -1,155 +1,180 @@
-// Benchmark of node/: a village writes N envelopes (one disclosure version with 5 items
-// each), exports them in one bundle for the county, and the county imports it. Prints the
-// time of each step and the bundle size. Every envelope is committed on its own with
-// synchronous=FULL, so the import rate is bound by the disk's fsync rate: run it on the
-// kind of disk a node has.
+// Benchmark of node/: import + submit of a 1,000-row 惠农补贴 list (one envelope), the
+// rate at which a township applies received envelopes (rows/s and envelopes/s), and a bundle
+// of everything the village wrote, exported for the county and imported there.
 //
-//   node_bench [--envelopes N] [--dir DIR]
-#include <stdlib.h>
-
+//   node_bench [--runs N]
+//
+// Every figure is measured in this run on this machine.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "node/capture.h"
+#include "node/apply.h"
 #include "node/exchange.h"
 #include "node/replica.h"
-#include "node/sql.h"
+#include "node/workflow.h"
 #include "protocol/certificate.h"
 #include "protocol/hlc.h"
+#include "tests/node/large_lists.h"
 
 namespace gongkai {
 namespace {
 
-constexpr char kCounty[] = "511304";
-constexpr char kVillage[] = "511304100201";
+using Clock = std::chrono::steady_clock;
+constexpr uint64_t kWallMs = 1'790'000'000'000;
+
+void Die(const Status& status, const char* what) {
+  if (status.ok()) return;
+  std::fprintf(stderr, "%s: %s\n", what, status.ToString().c_str());
+  std::exit(1);
+}
 
 struct Node {
   SecretKey key = SecretKey::Generate();
-  Bytes certificate;
   std::unique_ptr<Replica> replica;
+  std::unique_ptr<HlcClock> clock;
+  Bytes certificate;
 };
 
-Status Enrol(Node& node, const SecretKey& root, Role role, const std::string& region,
-             const std::filesystem::path& path) {
+std::unique_ptr<Node> MakeNode(const std::filesystem::path& dir, const std::string& name,
+                               const SecretKey& root, Role role, const std::string& region) {
+  auto node = std::make_unique<Node>();
   Certificate cert;
-  cert.county = kCounty;
-  cert.subject_key = node.key.public_key();
+  cert.county = "511304";
+  cert.subject_key = node->key.public_key();
   cert.role = role;
   cert.region = region;
-  cert.name = region;
-  cert.issued_hlc = MakeHlc(HlcClock::SystemWallMs(), 0);
+  cert.name = name;
+  cert.issued_hlc = MakeHlc(kWallMs, 0);
   cert.serial = RandomSerial();
-  GK_ASSIGN_OR_RETURN(node.certificate, SignCertificate(cert, root));
-  GK_ASSIGN_OR_RETURN(Replica replica, Replica::Open(path));
-  node.replica = std::make_unique<Replica>(std::move(replica));
-  return node.replica->SetIdentity(
-      {node.key.node_id(), role, region, node.certificate, root.public_key()});
+  auto body = SignCertificate(cert, root);
+  Die(body.status(), "certificate");
+  node->certificate = *body;
+  auto replica = Replica::Open(dir / (name + ".db"));
+  Die(replica.status(), "open");
+  node->replica = std::make_unique<Replica>(std::move(*replica));
+  Die(node->replica->SetIdentity(
+          {node->key.node_id(), role, region, node->certificate, root.public_key()}),
+      "identity");
+  node->clock = std::make_unique<HlcClock>([] { return kWallMs; }, 0);
+  return node;
 }
 
-Status WriteVersion(sqlite3* db, const CaptureStamp& s, int n) {
-  const std::string tail =
-      "', '" + s.origin + "', " + std::to_string(s.hlc) + ", '" + std::string(kVillage) + "')";
-  const std::string id = "v" + std::to_string(n);
-  GK_RETURN_IF_ERROR(ExecSql(db, "INSERT INTO disclosure_version VALUES('" + id + "', 'd" + id +
-                                     "', '', 'finance', '2026年第三季度财务公开', '2026Q3', "
-                                     "'{\"closing_cents\":1,\"opening_cents\":1,\"text\":\"\"}',"
-                                     " '2026-10-01', '2026-10-16', 5, '', '报账员" +
-                                     tail));
-  for (int line = 1; line <= 5; ++line) {
-    GK_RETURN_IF_ERROR(
-        ExecSql(db, "INSERT INTO disclosure_item VALUES('" + id + "', " + std::to_string(line) +
-                        ", '{\"摘要\":\"购买办公用品\",\"支出\":\"128.00\"}" + tail));
-  }
-  return Status::Ok();
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double Ms(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
-      .count();
-}
-
-int Run(int envelopes, const std::filesystem::path& dir) {
-  auto fail = [](const Status& s) {
-    std::fprintf(stderr, "node_bench: %s\n", s.ToString().c_str());
-    return 1;
-  };
-  const SecretKey root = SecretKey::Generate();
-  Node county, village;
-  if (Status s = Enrol(county, root, Role::kCounty, kCounty, dir / "county.db"); !s.ok()) {
-    return fail(s);
-  }
-  if (Status s = Enrol(village, root, Role::kVillage, kVillage, dir / "village.db"); !s.ok()) {
-    return fail(s);
-  }
-  // Each knows the other's certificate, as after enrolment and a first sync.
-  if (Status s = county.replica->AddKnownCertificate(village.certificate); !s.ok()) return fail(s);
-  if (Status s = village.replica->AddKnownCertificate(county.certificate); !s.ok()) return fail(s);
-
-  HlcClock clock(HlcClock::SystemWallMs, 0);
-  auto start = std::chrono::steady_clock::now();
-  for (int n = 0; n < envelopes; ++n) {
-    auto captured = Capture(*village.replica, village.key, clock,
-                            [n](sqlite3* db, auto& s) { return WriteVersion(db, s, n); });
-    if (!captured.ok()) return fail(captured.status());
-  }
-  const double capture_ms = Ms(start);
-
-  const auto path = dir / "village.gkb";
-  ExportOptions options;
-  options.for_region = kCounty;
-  start = std::chrono::steady_clock::now();
-  auto exported = ExportBundle(*village.replica, village.key, path, options);
-  if (!exported.ok()) return fail(exported.status());
-  const double export_ms = Ms(start);
-
-  start = std::chrono::steady_clock::now();
-  auto imported = ImportBundle(*county.replica, path);
-  if (!imported.ok()) return fail(imported.status());
-  const double import_ms = Ms(start);
-  if (imported->applied != static_cast<size_t>(envelopes) || !imported->all_accepted()) {
-    std::fprintf(stderr, "node_bench: applied %zu of %d\n", imported->applied, envelopes);
-    return 1;
-  }
-  std::printf("envelopes %d, bundle %.1f KB (%.0f bytes per envelope)\n", envelopes,
-              exported->bytes / 1024.0, static_cast<double>(exported->bytes) / envelopes);
-  std::printf("capture  %9.1f ms  %8.0f envelopes/s\n", capture_ms, envelopes / capture_ms * 1e3);
-  std::printf("export   %9.1f ms  %8.0f envelopes/s\n", export_ms, envelopes / export_ms * 1e3);
-  std::printf("import   %9.1f ms  %8.0f envelopes/s\n", import_ms, envelopes / import_ms * 1e3);
-  return 0;
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
 }
 
 }  // namespace
 }  // namespace gongkai
 
 int main(int argc, char** argv) {
-  int envelopes = 2000;
-  std::filesystem::path dir;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--envelopes") == 0 && i + 1 < argc) {
-      envelopes = std::atoi(argv[++i]);
-    } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
-      dir = argv[++i];
-    } else {
-      std::printf("usage: node_bench [--envelopes N] [--dir DIR]\n");
-      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
-    }
+  using namespace gongkai;
+  int runs = 15;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
   }
-  if (envelopes < 1) return 2;
-  bool made = false;
-  if (dir.empty()) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "node-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) return 1;
-    dir = pattern;
-    made = true;
+  char pattern[] = "/tmp/gongkai-bench-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) return 1;
+  const std::filesystem::path dir(pattern);
+  SecretKey root = SecretKey::Generate();
+  auto village = MakeNode(dir, "village", root, Role::kVillage, "511304100201");
+  auto township = MakeNode(dir, "township", root, Role::kTownship, "511304100");
+  Die(township->replica->AddKnownCertificate(village->certificate), "known certificate");
+
+  const std::string csv = (dir / "list.csv").string();
+  {
+    std::ofstream out(csv);
+    out << testing::LargeSubsidyCsv(1000);
   }
-  const int rc = gongkai::Run(envelopes, dir);
-  if (made) {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
+  std::vector<double> import_s, submit_s;
+  std::vector<Bytes> envelopes;
+  for (int run = 0; run < runs; ++run) {
+    DraftInput input;
+    input.category = Category::kSubsidy;
+    input.title = "补贴公示";
+    input.period = "2024";
+    input.import_path = csv;
+    auto start = Clock::now();
+    auto draft = CreateDraft(*village->replica, input, static_cast<int64_t>(kWallMs));
+    Die(draft.status(), "draft");
+    import_s.push_back(Seconds(start));
+    Actor actor{&village->key, village->clock.get(), "文书", static_cast<int64_t>(kWallMs)};
+    start = Clock::now();
+    auto submitted = Submit(*village->replica, actor, draft->id);
+    Die(submitted.status(), "submit");
+    submit_s.push_back(Seconds(start));
+    envelopes.push_back(submitted->envelope.bytes);
   }
-  return rc;
+  std::printf("1,000-row subsidy list, median of %d runs:\n", runs);
+  std::printf("  import (read, validate, mask, draft)  %.1f ms\n", Median(import_s) * 1e3);
+  std::printf("  submit (rows + envelope, one commit)  %.1f ms\n", Median(submit_s) * 1e3);
+  std::printf("  envelope size                         %zu bytes\n", envelopes[0].size());
+
+  // Apply: the township receives every list (1,001 rows each).
+  auto start = Clock::now();
+  int64_t rows = 0;
+  for (const Bytes& envelope : envelopes) {
+    auto applied = ApplyEnvelope(*township->replica, envelope, "bench");
+    Die(applied.status(), "apply");
+    rows += applied->rows_inserted;
+  }
+  const double apply_s = Seconds(start);
+  std::printf("apply of %zu list envelopes (%lld rows): %.1f ms, %.0f rows/s\n", envelopes.size(),
+              static_cast<long long>(rows), apply_s * 1e3, rows / apply_s);
+
+  // Small envelopes: one review row each, as most sync traffic is.
+  std::vector<Bytes> reviews;
+  auto draft_input = DraftInput{};
+  draft_input.category = Category::kAffairs;
+  draft_input.title = "公告";
+  draft_input.period = "2024";
+  for (int i = 0; i < 500; ++i) {
+    auto draft = CreateDraft(*village->replica, draft_input, static_cast<int64_t>(kWallMs));
+    Die(draft.status(), "draft");
+    Actor actor{&village->key, village->clock.get(), "文书", static_cast<int64_t>(kWallMs)};
+    auto submitted = Submit(*village->replica, actor, draft->id);
+    Die(submitted.status(), "submit");
+    reviews.push_back(submitted->envelope.bytes);
+  }
+  start = Clock::now();
+  for (const Bytes& envelope : reviews) Die(ApplyEnvelope(*township->replica, envelope, "bench").status(), "apply");
+  const double small_s = Seconds(start);
+  std::printf("apply of %zu one-row envelopes: %.1f ms, %.0f envelopes/s\n", reviews.size(),
+              small_s * 1e3, reviews.size() / small_s);
+
+  // A bundle of everything the village holds, for a county node that has none of it.
+  auto county = MakeNode(dir, "county", root, Role::kCounty, "511304");
+  Die(county->replica->AddKnownCertificate(village->certificate), "known certificate");
+  const std::filesystem::path bundle = dir / "village.gkb";
+  ExportOptions for_county;
+  for_county.for_region = "511304";
+  start = Clock::now();
+  auto exported = ExportBundle(*village->replica, village->key, bundle, for_county);
+  Die(exported.status(), "export");
+  const double export_s = Seconds(start);
+  start = Clock::now();
+  auto imported = ImportBundle(*county->replica, bundle);
+  Die(imported.status(), "import");
+  const double bundle_import_s = Seconds(start);
+  if (!imported->all_accepted() || imported->applied != exported->envelopes) {
+    std::fprintf(stderr, "bundle: applied %zu of %zu\n", imported->applied, exported->envelopes);
+    return 1;
+  }
+  std::printf("bundle of %zu envelopes, %.1f KB: export %.1f ms, import %.1f ms"
+              " (%.0f envelopes/s)\n",
+              exported->envelopes, exported->bytes / 1024.0, export_s * 1e3,
+              bundle_import_s * 1e3, exported->envelopes / bundle_import_s);
+  std::filesystem::remove_all(dir);
+  return 0;
 }
