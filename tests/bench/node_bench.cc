@@ -1,5 +1,6 @@
-// Benchmark of node/: import + submit of a 1,000-row 惠农补贴 list (one envelope), and the
-// rate at which a township applies received envelopes (rows/s and envelopes/s).
+// Benchmark of node/: import + submit of a 1,000-row 惠农补贴 list (one envelope), the
+// rate at which a township applies received envelopes (rows/s and envelopes/s), and a bundle
+// of everything the village wrote, exported for the county and imported there.
 //
 //   node_bench [--runs N]
 //
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "node/apply.h"
+#include "node/exchange.h"
 #include "node/replica.h"
 #include "node/workflow.h"
 #include "protocol/certificate.h"
@@ -150,6 +152,29 @@ int main(int argc, char** argv) {
   const double small_s = Seconds(start);
   std::printf("apply of %zu one-row envelopes: %.1f ms, %.0f envelopes/s\n", reviews.size(),
               small_s * 1e3, reviews.size() / small_s);
+
+  // A bundle of everything the village holds, for a county node that has none of it.
+  auto county = MakeNode(dir, "county", root, Role::kCounty, "511304");
+  Die(county->replica->AddKnownCertificate(village->certificate), "known certificate");
+  const std::filesystem::path bundle = dir / "village.gkb";
+  ExportOptions for_county;
+  for_county.for_region = "511304";
+  start = Clock::now();
+  auto exported = ExportBundle(*village->replica, village->key, bundle, for_county);
+  Die(exported.status(), "export");
+  const double export_s = Seconds(start);
+  start = Clock::now();
+  auto imported = ImportBundle(*county->replica, bundle);
+  Die(imported.status(), "import");
+  const double bundle_import_s = Seconds(start);
+  if (!imported->all_accepted() || imported->applied != exported->envelopes) {
+    std::fprintf(stderr, "bundle: applied %zu of %zu\n", imported->applied, exported->envelopes);
+    return 1;
+  }
+  std::printf("bundle of %zu envelopes, %.1f KB: export %.1f ms, import %.1f ms"
+              " (%.0f envelopes/s)\n",
+              exported->envelopes, exported->bytes / 1024.0, export_s * 1e3,
+              bundle_import_s * 1e3, exported->envelopes / bundle_import_s);
   std::filesystem::remove_all(dir);
   return 0;
 }
