@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "hub/log_schema.h"
-#include "hub/write_scope.h"
+#include "node/sql.h"
 #include "node/sql.h"
 #include "protocol/checkpoint.h"
 #include "protocol/receipt.h"
@@ -58,7 +58,7 @@ Result<Hash256> HubLog::Root() {
 
 Result<CheckpointRecord> HubLog::SignCheckpoint() {
   sqlite3* db = replica_->db();
-  GK_ASSIGN_OR_RETURN(WriteScope scope, WriteScope::Begin(db));
+  GK_ASSIGN_OR_RETURN(Transaction scope, Transaction::Begin(db));
   GK_ASSIGN_OR_RETURN(uint64_t size, store_.Size());
   GK_ASSIGN_OR_RETURN(Hash256 root, store_.Root(size));
   GK_ASSIGN_OR_RETURN(std::optional<CheckpointRecord> held, CheckpointAt(size));
@@ -116,7 +116,7 @@ Result<EntryProof> HubLog::InclusionProof(const Hash256& envelope_id, uint64_t t
 Result<Bytes> HubLog::IssueReceipt(const Hash256& envelope_id) {
   sqlite3* db = replica_->db();
   const std::string id_hex = HashHex(envelope_id);
-  GK_ASSIGN_OR_RETURN(WriteScope scope, WriteScope::Begin(db));
+  GK_ASSIGN_OR_RETURN(Transaction scope, Transaction::Begin(db));
   {
     GK_ASSIGN_OR_RETURN(
         Statement stored,

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "hub/write_scope.h"
+#include "node/sql.h"
 #include "node/sql.h"
 
 namespace gongkai {
@@ -64,7 +64,7 @@ CREATE INDEX IF NOT EXISTS refused_envelope_origin ON refused_envelope(origin);
 }  // namespace
 
 Status CreateLogTables(sqlite3* db) {
-  GK_ASSIGN_OR_RETURN(WriteScope scope, WriteScope::Begin(db));
+  GK_ASSIGN_OR_RETURN(Transaction scope, Transaction::Begin(db));
   GK_ASSIGN_OR_RETURN(Statement read,
                       Statement::Prepare(db, "SELECT value FROM meta WHERE key = ?"));
   read.Bind(1, std::string_view(kMetaHubLogVersion));

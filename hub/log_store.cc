@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "hub/log_tree.h"
-#include "hub/write_scope.h"
+#include "node/sql.h"
 #include "node/sql.h"
 #include "protocol/merkle.h"
 #include "protocol/receipt.h"
@@ -86,7 +86,7 @@ Result<Hash256> LogStore::ReadSubtree(int level, uint64_t position) {
 }
 
 Result<LogAppend> LogStore::Append(const Hash256& envelope_id, int64_t received_at) {
-  GK_ASSIGN_OR_RETURN(WriteScope scope, WriteScope::Begin(db()));
+  GK_ASSIGN_OR_RETURN(Transaction scope, Transaction::Begin(db()));
   GK_ASSIGN_OR_RETURN(std::optional<LogEntry> held, EntryOf(envelope_id));
   if (held) return LogAppend{*held, false};
   const std::string id_hex = HashHex(envelope_id);
@@ -152,7 +152,7 @@ Result<uint64_t> LogStore::AppendMissing() {
   uint64_t appended = 0;
   GK_ASSIGN_OR_RETURN(int64_t cursor, JournalCursor());
   while (true) {
-    GK_ASSIGN_OR_RETURN(WriteScope scope, WriteScope::Begin(db()));
+    GK_ASSIGN_OR_RETURN(Transaction scope, Transaction::Begin(db()));
     std::vector<std::pair<Hash256, int64_t>> missing;
     int scanned = 0;
     {

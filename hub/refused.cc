@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "hub/write_scope.h"
+#include "node/sql.h"
 #include "node/sql.h"
 #include "protocol/envelope.h"
 #include "protocol/keys.h"
@@ -34,7 +34,7 @@ Result<int64_t> RecordRefused(sqlite3* db, ByteView bytes, std::string_view sour
     auto decoded = DecodeEnvelope(bytes);
     if (decoded.ok()) envelope.emplace(std::move(*decoded));
   }
-  GK_ASSIGN_OR_RETURN(WriteScope scope, WriteScope::Begin(db));
+  GK_ASSIGN_OR_RETURN(Transaction scope, Transaction::Begin(db));
   GK_ASSIGN_OR_RETURN(
       Statement insert,
       Statement::Prepare(

@@ -150,7 +150,7 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
   GK_RETURN_IF_ERROR(chain.status());
   if (!verdict.ok()) {
     Status refusal = verdict.status().WithContext(Describe(envelope));
-    GK_RETURN_IF_ERROR(ExecSql(db, "ROLLBACK"));
+    GK_RETURN_IF_ERROR(tx.Rollback());
     if (refusal.code() == kErrChainEquivocation || refusal.code() == kErrChainBrokenLink) {
       GK_RETURN_IF_ERROR(RaiseChainAlarm(replica, envelope, refusal, source));
     }

@@ -33,6 +33,9 @@
 namespace gongkai {
 
 // Error codes.
+// Envelopes applied under one commit by ImportBundle (each all-or-nothing on its own).
+inline constexpr size_t kApplyBatchSize = 256;
+
 inline constexpr char kErrExchangeKeyMismatch[] = "exchange.key_mismatch";    // kInvalid
 inline constexpr char kErrExchangeUnknownMaker[] = "exchange.unknown_maker";  // kDenied
 inline constexpr char kErrExchangeMakerRevoked[] = "exchange.maker_revoked";  // kDenied

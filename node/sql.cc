@@ -115,22 +115,47 @@ bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
 }
 
+namespace {
+// One name is enough: savepoints nest by name, and the innermost one of that name is the
+// one released or rolled back.
+constexpr char kSavepoint[] = "gongkai_write";
+}  // namespace
+
 Result<Transaction> Transaction::Begin(sqlite3* db) {
-  GK_RETURN_IF_ERROR(ExecSql(db, "BEGIN IMMEDIATE"));
-  return Transaction(db);
+  if (sqlite3_get_autocommit(db)) {
+    GK_RETURN_IF_ERROR(ExecSql(db, "BEGIN IMMEDIATE"));
+    return Transaction(db, false);
+  }
+  GK_RETURN_IF_ERROR(ExecSql(db, std::string("SAVEPOINT ") + kSavepoint));
+  return Transaction(db, true);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_), nested_(other.nested_) {
+  other.db_ = nullptr;
+}
 
-Transaction::~Transaction() {
-  if (db_ != nullptr && !sqlite3_get_autocommit(db_)) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+Transaction::~Transaction() { (void)Rollback(); }
+
+Status Transaction::Rollback() {
+  if (db_ == nullptr) return Status::Ok();
+  sqlite3* db = db_;
+  db_ = nullptr;
+  if (nested_) {
+    // If SQLite already rolled back the whole transaction (some errors do), there is no
+    // savepoint left and both statements fail harmlessly.
+    sqlite3_exec(db, (std::string("ROLLBACK TO ") + kSavepoint).c_str(), nullptr, nullptr,
+                 nullptr);
+    sqlite3_exec(db, (std::string("RELEASE ") + kSavepoint).c_str(), nullptr, nullptr, nullptr);
+    return Status::Ok();
   }
+  if (sqlite3_get_autocommit(db)) return Status::Ok();
+  return ExecSql(db, "ROLLBACK");
 }
 
 Status Transaction::Commit() {
   if (db_ == nullptr) return Status::Internal(kErrSqlFailed, "commit without a transaction");
-  Status status = ExecSql(db_, "COMMIT");
+  Status status =
+      ExecSql(db_, nested_ ? std::string("RELEASE ") + kSavepoint : std::string("COMMIT"));
   if (status.ok()) db_ = nullptr;
   return status;
 }

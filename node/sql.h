@@ -64,9 +64,16 @@ class Statement {
   Status bind_error_;  // the first failed bind, reported by the next Step
 };
 
-// BEGIN IMMEDIATE on construction through Begin(); ROLLBACK on destruction unless committed.
+// All-or-nothing writes that work both on their own and inside a caller's transaction:
+//   - on a connection in autocommit mode Begin() runs BEGIN IMMEDIATE and Commit() commits;
+//   - inside an open transaction Begin() runs SAVEPOINT and Commit() releases it, so the
+//     rows commit (or roll back) with the caller's transaction. This lets a caller apply a
+//     batch of envelopes, each all-or-nothing, under one commit (one fsync).
+// Destroyed without Commit(), or by Rollback(), it undoes exactly what it wrote (ROLLBACK,
+// or ROLLBACK TO and RELEASE of its savepoint), leaving an enclosing transaction open.
 class Transaction {
  public:
+  // Errors: sql.* (sql.busy when another connection holds the write lock too long).
   static Result<Transaction> Begin(sqlite3* db);
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
@@ -74,11 +81,18 @@ class Transaction {
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();
 
+  // True when this is a savepoint inside the caller's transaction.
+  bool nested() const { return nested_; }
+
+  // COMMIT or RELEASE. After a failed Commit the destructor still rolls back.
   Status Commit();
+  // Undoes the writes now (as the destructor would).
+  Status Rollback();
 
  private:
-  explicit Transaction(sqlite3* db) : db_(db) {}
-  sqlite3* db_;  // nullptr once committed or moved from
+  Transaction(sqlite3* db, bool nested) : db_(db), nested_(nested) {}
+  sqlite3* db_;  // nullptr once committed, rolled back or moved from
+  bool nested_ = false;
 };
 
 // Helpers for single values.

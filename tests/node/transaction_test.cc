@@ -1,5 +1,4 @@
-#include "hub/write_scope.h"
-
+// Transaction (node/sql.h): alone or nested inside a caller's transaction.
 #include <doctest/doctest.h>
 
 #include "node/sql.h"
@@ -21,7 +20,7 @@ int64_t Rows(sqlite3* db) { return QueryInt(db, "SELECT count(*) FROM t")->value
 TEST_CASE("alone: its own transaction, committed or rolled back") {
   SqliteDb db = MemoryDb();
   {
-    auto scope = WriteScope::Begin(db.get());
+    auto scope = Transaction::Begin(db.get());
     REQUIRE(scope.ok());
     CHECK_FALSE(scope->nested());
     REQUIRE(ExecSql(db.get(), "INSERT INTO t VALUES(1)").ok());
@@ -30,7 +29,7 @@ TEST_CASE("alone: its own transaction, committed or rolled back") {
   CHECK(sqlite3_get_autocommit(db.get()));
   CHECK(Rows(db.get()) == 1);
   {
-    auto scope = WriteScope::Begin(db.get());
+    auto scope = Transaction::Begin(db.get());
     REQUIRE(scope.ok());
     REQUIRE(ExecSql(db.get(), "INSERT INTO t VALUES(2)").ok());
   }
@@ -43,7 +42,7 @@ TEST_CASE("nested: a savepoint that commits or rolls back only its own writes") 
   REQUIRE(ExecSql(db.get(), "BEGIN").ok());
   REQUIRE(ExecSql(db.get(), "INSERT INTO t VALUES(1)").ok());
   {
-    auto scope = WriteScope::Begin(db.get());
+    auto scope = Transaction::Begin(db.get());
     REQUIRE(scope.ok());
     CHECK(scope->nested());
     REQUIRE(ExecSql(db.get(), "INSERT INTO t VALUES(2)").ok());
@@ -51,7 +50,7 @@ TEST_CASE("nested: a savepoint that commits or rolls back only its own writes") 
   CHECK_FALSE(sqlite3_get_autocommit(db.get()));  // the caller's transaction is still open
   CHECK(Rows(db.get()) == 1);
   {
-    auto scope = WriteScope::Begin(db.get());
+    auto scope = Transaction::Begin(db.get());
     REQUIRE(scope.ok());
     REQUIRE(ExecSql(db.get(), "INSERT INTO t VALUES(3)").ok());
     REQUIRE(scope->Commit().ok());
@@ -63,9 +62,9 @@ TEST_CASE("nested: a savepoint that commits or rolls back only its own writes") 
 
 TEST_CASE("a moved scope rolls back once; Commit twice is refused") {
   SqliteDb db = MemoryDb();
-  auto scope = WriteScope::Begin(db.get());
+  auto scope = Transaction::Begin(db.get());
   REQUIRE(scope.ok());
-  WriteScope moved = std::move(*scope);
+  Transaction moved = std::move(*scope);
   REQUIRE(moved.Commit().ok());
   CHECK(moved.Commit().code() == kErrSqlFailed);
 }
