@@ -3,6 +3,8 @@
 
 #include "hub/commands.h"
 #include "hub/county.h"
+#include "hub/log.h"
+#include "node/bundle_commands.h"
 #include "node/json_text.h"
 #include "protocol/certificate.h"
 #include "protocol/certificate_file.h"
@@ -157,6 +159,29 @@ int RunNodes(const Args& args) {
   return kExitOk;
 }
 
+int RunHubBundleExport(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  return RunBundleExport(args, county->replica(), county->hub_key());
+}
+
+int RunHubBundleImport(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  // Every envelope the county accepts, by any road, enters the audit log.
+  return RunBundleImport(args, county->replica(), [&county](const ImportReport&) -> Status {
+    GK_ASSIGN_OR_RETURN(HubLog log, HubLog::Open(county->replica(), county->hub_key(),
+                                                 CountyLogOrigin(county->code())));
+    GK_ASSIGN_OR_RETURN(uint64_t appended, log.AppendMissing());
+    if (appended > 0) GK_RETURN_IF_ERROR(log.SignCheckpoint().status());
+    return Status::Ok();
+  });
+}
+
 }  // namespace
 
 std::vector<CommandSpec> CountyCommands() {
@@ -186,6 +211,18 @@ std::vector<CommandSpec> CountyCommands() {
                     kPassphraseFile};
     spec.min_args = spec.max_args = 1;
     spec.run = RunRevoke;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"bundle export", "", "写出数据包文件，用 U 盘带给乡镇或村（离线交换）"};
+    spec.options = BundleExportOptions();
+    spec.run = RunHubBundleExport;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"bundle import", "FILE", "导入乡镇或村带来的数据包，并记入县级审计日志"};
+    spec.min_args = spec.max_args = 1;
+    spec.run = RunHubBundleImport;
     commands.push_back(spec);
   }
   {

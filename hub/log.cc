@@ -156,7 +156,7 @@ Result<int64_t> HubLog::RecordRefused(ByteView bytes, std::string_view source,
   return gongkai::RecordRefused(replica_->db(), bytes, source, refusal, received_at);
 }
 
-Result<std::vector<RefusedEnvelope>> HubLog::ListRefused(int64_t after_id, int limit) {
+Result<std::vector<RefusedRecord>> HubLog::ListRefused(int64_t after_id, int limit) {
   return gongkai::ListRefused(replica_->db(), after_id, limit);
 }
 

@@ -124,7 +124,7 @@ class HubLog {
   // refused.h, on this replica's database.
   Result<int64_t> RecordRefused(ByteView bytes, std::string_view source, const Status& refusal,
                                 int64_t received_at);
-  Result<std::vector<RefusedEnvelope>> ListRefused(int64_t after_id, int limit);
+  Result<std::vector<RefusedRecord>> ListRefused(int64_t after_id, int limit);
 
  private:
   HubLog(Replica& replica, const SecretKey& hub_key, std::string origin,

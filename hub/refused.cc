@@ -66,7 +66,7 @@ Result<int64_t> RecordRefused(sqlite3* db, ByteView bytes, std::string_view sour
   return id;
 }
 
-Result<std::vector<RefusedEnvelope>> ListRefused(sqlite3* db, int64_t after_id, int limit) {
+Result<std::vector<RefusedRecord>> ListRefused(sqlite3* db, int64_t after_id, int limit) {
   if (limit < 1 || limit > kMaxRefusedListed) {
     return Status::Invalid(kErrRefusedLimit, "每次最多列出 " + std::to_string(kMaxRefusedListed) +
                                                  " 条被拒信封, 请求的是 " + std::to_string(limit));
@@ -78,11 +78,11 @@ Result<std::vector<RefusedEnvelope>> ListRefused(sqlite3* db, int64_t after_id, 
                          "origin, seq, region, code, message, bytes_length, bytes "
                          "FROM refused_envelope WHERE id > ? ORDER BY id LIMIT ?"));
   query.Bind(1, after_id).Bind(2, int64_t{limit});
-  std::vector<RefusedEnvelope> out;
+  std::vector<RefusedRecord> out;
   while (true) {
     GK_ASSIGN_OR_RETURN(bool row, query.Step());
     if (!row) break;
-    RefusedEnvelope r;
+    RefusedRecord r;
     r.id = query.ColumnInt(0);
     r.received_at = query.ColumnInt(1);
     r.last_received_at = query.ColumnInt(2);

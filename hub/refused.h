@@ -48,7 +48,7 @@ inline constexpr int kMaxRefusedListed = 1000;
 inline constexpr char kErrRefusedOk[] = "refused.ok_status";  // asked to record success
 inline constexpr char kErrRefusedLimit[] = "refused.limit";   // limit outside 1..max
 
-struct RefusedEnvelope {
+struct RefusedRecord {
   int64_t id = 0;
   int64_t received_at = 0;
   int64_t last_received_at = 0;
@@ -76,7 +76,7 @@ Result<int64_t> RecordRefused(sqlite3* db, ByteView bytes, std::string_view sour
 
 // Up to `limit` rows with id > after_id, in id order (page with the last id returned).
 // refused.limit (kInvalid) unless 1 <= limit <= kMaxRefusedListed. Errors: sql.*.
-Result<std::vector<RefusedEnvelope>> ListRefused(sqlite3* db, int64_t after_id, int limit);
+Result<std::vector<RefusedRecord>> ListRefused(sqlite3* db, int64_t after_id, int limit);
 
 }  // namespace gongkai
 

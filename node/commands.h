@@ -13,6 +13,8 @@ namespace gongkai {
 std::vector<CommandSpec> WorkflowCommands();
 // init (commands_init.cc)
 std::vector<CommandSpec> InitCommands();
+// bundle export, bundle import (bundle_commands.cc)
+std::vector<CommandSpec> BundleCommands();
 // status, digest, config, alarms (commands_node.cc)
 std::vector<CommandSpec> NodeCommands();
 

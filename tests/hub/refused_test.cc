@@ -16,7 +16,7 @@ using testing::HubFixture;
 
 const Status kMagic = Status::Invalid("envelope.magic", "不是信封");
 
-RefusedEnvelope Only(sqlite3* db) {
+RefusedRecord Only(sqlite3* db) {
   auto listed = ListRefused(db, 0, kMaxRefusedListed);
   REQUIRE(listed.ok());
   REQUIRE(listed->size() == 1);
@@ -29,7 +29,7 @@ TEST_CASE("a refused envelope is kept with its header, reason and bytes") {
   const Status refusal = Status::Denied("apply.unknown_signer", "签名者未知");
   auto id = RecordRefused(hub.db(), envelope.raw(), "node:abc", refusal, 1234);
   REQUIRE(id.ok());
-  const RefusedEnvelope row = Only(hub.db());
+  const RefusedRecord row = Only(hub.db());
   CHECK(row.id == *id);
   CHECK(row.received_at == 1234);
   CHECK(row.last_received_at == 1234);
@@ -49,7 +49,7 @@ TEST_CASE("bytes that are no envelope are kept without a header") {
   HubFixture hub;
   const Bytes junk = {'n', 'o', 'p', 'e'};
   REQUIRE(RecordRefused(hub.db(), junk, "bundle:x.gkb", kMagic, 5).ok());
-  const RefusedEnvelope row = Only(hub.db());
+  const RefusedRecord row = Only(hub.db());
   CHECK_FALSE(row.origin.has_value());
   CHECK_FALSE(row.seq.has_value());
   CHECK_FALSE(row.region.has_value());
@@ -66,7 +66,7 @@ TEST_CASE("the same refusal again from the same source counts, it does not add a
   REQUIRE(first.ok());
   CHECK(*second == *first);
   CHECK(*late == *first);
-  RefusedEnvelope row = Only(hub.db());
+  RefusedRecord row = Only(hub.db());
   CHECK(row.times == 3);
   CHECK(row.received_at == 10);
   CHECK(row.last_received_at == 30);
@@ -97,7 +97,7 @@ TEST_CASE("source and message are cut at their caps on a character boundary") {
   const std::string source = std::string(kMaxRefusedSourceSize - 1, 's') + "审";
   const std::string message = std::string(kMaxRefusedMessageSize, 'm');
   REQUIRE(RecordRefused(hub.db(), Bytes{1}, source, Status::Invalid("a.b", message + "x"), 1).ok());
-  RefusedEnvelope row = Only(hub.db());
+  RefusedRecord row = Only(hub.db());
   CHECK(row.source == std::string(kMaxRefusedSourceSize - 1, 's'));
   CHECK(row.message == message);
 }
