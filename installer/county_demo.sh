@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The county demo: a county hub, one township and two villages, each with its own home
+# folder, run with the real programs on this machine. Deterministic data (the sample files
+# in tests/node/fixtures/); a clean exit; nothing left running.
+#
+#   bash installer/county_demo.sh [BUILD_DIR] [DEMO_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=${1:-$top/build}
+demo=${2:-$build/county-demo}
+G="$build/node/gongkai"
+H="$build/hub/gongkai-hub"
+fixtures="$top/tests/node/fixtures"
+
+step() { printf '\n== %s\n' "$*"; }
+json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+rm -rf "$demo"
+mkdir -p "$demo"
+cd "$demo"
+printf '嘉陵区根密钥-演示口令\n' > pass.txt
+chmod 600 pass.txt
+
+step "县：建立汇聚节点（县根密钥口令加密）"
+"$H" init --home hub --county 511304 --name 嘉陵区 --passphrase-file pass.txt --fast-kdf
+
+step "乡镇和两个村：生成密钥和登记申请；县签发证书；各自导入证书（离线登记）"
+enrol() {  # home region name role
+  "$G" init --home "$1" --region "$2" --name "$3" --request-out "$1.request" >/dev/null
+  "$H" enroll --home hub --request "$1.request" --role "$4" --out "$1.cert" --passphrase-file pass.txt
+  "$G" init --home "$1" --certificate "$1.cert" >/dev/null
+}
+enrol township 511304100 龙蟠镇 township
+enrol shimiao 511304100201 石庙村 village
+enrol jinfeng 511304100202 金凤村 village
+"$G" config set --home shimiao phone.village 0817-2000201 >/dev/null
+"$G" config set --home jinfeng phone.village 0817-2000202 >/dev/null
+for h in shimiao jinfeng township; do
+  "$G" config set --home "$h" phone.township 0817-2000100 >/dev/null
+  "$G" config set --home "$h" phone.county 0817-2000000 >/dev/null
+done
+
+carry() {  # from to for-region : export a bundle and import it (a USB stick)
+  local file="usb/$1-to-$2.gkb"
+  mkdir -p usb
+  if [ "$1" = hub ]; then "$H" bundle export --home hub --out "$file" ${3:+--for "$3"} >/dev/null
+  else "$G" bundle export --home "$1" --out "$file" ${3:+--for "$3"} >/dev/null; fi
+  if [ "$2" = hub ]; then "$H" bundle import --home hub "$file"
+  else "$G" bundle import --home "$2" "$file"; fi
+}
+
+step "县的证书数据带给乡镇和各村"
+carry hub township 511304100
+carry township shimiao 511304100201
+carry township jinfeng 511304100202
+
+step "石庙村：导入惠农补贴名册（GB18030 CSV），提交，村务监督委员会审核"
+subsidy=$("$G" new --home shimiao --category subsidy --title 2024年耕地地力保护补贴发放公示 --period 2024 \
+  --import "$fixtures/subsidy_gb18030.csv" --json | json_field "['id']")
+"$G" submit --home shimiao "$subsidy" --by 王文书
+"$G" review --home shimiao "$subsidy" --approve --comment 经核对无误 --by 村监委会李主任
+
+step "金凤村（不通网）：导入三季度财务收支表（XLSX），提交，民主理财小组审核"
+finance=$("$G" new --home jinfeng --category finance --title 2024年第三季度村级财务收支公开 --period 2024Q3 \
+  --import "$fixtures/finance_2024q3.xlsx" --json | json_field "['id']")
+"$G" submit --home jinfeng "$finance" --by 赵会计
+"$G" review --home jinfeng "$finance" --approve --comment 收支凭证齐全 --by 民主理财小组陈组长
+
+step "两村的数据带到乡镇"
+carry shimiao township 511304100
+carry jinfeng township 511304100
+
+step "乡镇：退回石庙村的补贴名册（附意见），通过金凤村的财务公开"
+"$G" review --home township "$subsidy" --return --comment "第3户面积与二轮承包台账不符，请核实" --by 镇农经站张站长
+"$G" review --home township "$finance" --approve --comment 同意公开 --by 镇农经站张站长
+
+step "石庙村收到退回意见，更正后重新提交；乡镇审核通过"
+carry township shimiao 511304100201
+"$G" show --home shimiao "$subsidy" | sed -n '1,9p'
+"$G" edit --home shimiao "$subsidy" --body "经核实，第3户面积以二轮承包台账为准，已更正。"
+"$G" submit --home shimiao "$subsidy" --by 王文书
+carry shimiao township 511304100
+"$G" review --home township "$subsidy" --approve --comment 同意公示 --by 镇农经站张站长
+
+step "乡镇把结果带回两村，并把全部数据带到县"
+carry township shimiao 511304100201
+carry township jinfeng 511304100202
+carry township hub
+
+step "打印公开栏 A3 公示单"
+mkdir -p sheets
+"$G" print --home shimiao "$subsidy" --out sheets/石庙村-补贴公示.pdf --by 王文书
+"$G" print --home jinfeng "$finance" --out sheets/金凤村-财务公开.pdf --by 赵会计
+payload=$("$G" print --home shimiao "$subsidy" --out sheets/石庙村-补贴公示-第2份.pdf --json | json_field "['qr_payload']")
+step "核对公示单二维码：$payload"
+"$G" verify-sheet --home township "$payload"
+
+step "核对：每个区划在持有它的各节点上摘要一致"
+ok=1
+for region in 511304100201 511304100202; do
+  case $region in 511304100201) village=shimiao;; *) village=jinfeng;; esac
+  a=$("$G" digest --home "$village" --region $region --json | json_field "['digest']")
+  b=$("$G" digest --home township --region $region --json | json_field "['digest']")
+  printf '%s  %s: 村 %s  乡镇 %s\n' "$([ "$a" = "$b" ] && echo 一致 || echo 不一致)" $region "${a:0:16}" "${b:0:16}"
+  [ "$a" = "$b" ] || ok=0
+done
+"$H" nodes --home hub
+
+step "完成"
+cat <<EOT
+演示目录：$demo
+  hub/        县级汇聚节点（root.key 县根密钥，replica.db 县级数据库与审计日志）
+  township/   龙蟠镇；shimiao/ 石庙村；jinfeng/ 金凤村（各自 replica.db 和 node.key）
+  usb/        各节点之间用 U 盘交换的数据包
+  sheets/     打印的 A3 公示单（PDF）
+EOT
+[ "$ok" = 1 ]
