@@ -68,7 +68,7 @@ std::string Range(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy) {
+Sheet MakeSubsidySheet(const SubsidyNotice& list, const SheetMaskPolicy& policy) {
   Sheet sheet = BaseSheet(SheetCategory::kSubsidy, list.context);
   sheet.title = list.context.village + list.year + "年" + list.subsidy_name + "发放公示";
   sheet.period = list.year.empty() ? "" : list.year + "年";
@@ -115,7 +115,7 @@ Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy) {
   return sheet;
 }
 
-Sheet MakeFinanceSheet(const FinanceStatement& statement) {
+Sheet MakeFinanceSheet(const FinanceNotice& statement) {
   Sheet sheet = BaseSheet(SheetCategory::kFinance, statement.context);
   sheet.title = statement.context.township + statement.context.village + statement.period +
                 "村级财务收支公开表";

@@ -44,7 +44,7 @@ struct SubsidyEntry {
   std::string note;               // 备注
 };
 
-struct SubsidyList {
+struct SubsidyNotice {
   SheetContext context;
   std::string year;          // "2024"
   std::string subsidy_name;  // "耕地地力保护补贴"
@@ -58,7 +58,7 @@ struct SubsidyList {
 // 面积(亩) 标准(元/亩) 金额(元) 账号 备注; 合计 of 面积 and 金额 with the 户数 in its label, and
 // a totals block (户数, 面积, 金额 with 大写); 公示期; 监督电话 of village, township, county.
 // ID and account numbers are masked with `policy`.
-Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy = {});
+Sheet MakeSubsidySheet(const SubsidyNotice& list, const SheetMaskPolicy& policy = {});
 
 // 村级财务收支公开表.
 struct FinanceEntry {
@@ -71,7 +71,7 @@ struct FinanceEntry {
   std::string note;
 };
 
-struct FinanceStatement {
+struct FinanceNotice {
   SheetContext context;
   std::string period;       // "2024年第三季度"
   std::string notice_from;  // 公开期
@@ -86,7 +86,7 @@ struct FinanceStatement {
 // Title "××镇××村2024年第三季度村级财务收支公开表"; columns 序号 日期 凭证号 摘要 收入 支出
 // 经手人 备注; 合计 of 收入 and 支出; totals block 本期收入合计, 本期支出合计, 期初余额, 期末余额
 // (期初 + 收入 - 支出), each with its 大写; opinions; signature lines of 书记 and 主任.
-Sheet MakeFinanceSheet(const FinanceStatement& statement);
+Sheet MakeFinanceSheet(const FinanceNotice& statement);
 
 // 村务公开: a notice with paragraphs, an optional table and attachments.
 struct AffairsNotice {

@@ -14,7 +14,7 @@ std::vector<std::string> Headers(const Sheet& sheet) {
 }
 
 TEST_CASE("subsidy sheet: title, columns, masking, totals") {
-  SubsidyList list = testing::SampleSubsidyList(3, false);
+  SubsidyNotice list = testing::SampleSubsidyList(3, false);
   Sheet sheet = MakeSubsidySheet(list);
   CHECK(sheet.category == SheetCategory::kSubsidy);
   CHECK(sheet.title == "杏花村2024年耕地地力保护补贴发放公示");
@@ -50,7 +50,7 @@ TEST_CASE("subsidy sheet: title, columns, masking, totals") {
 }
 
 TEST_CASE("subsidy sheet: the county's mask policy applies") {
-  MaskPolicy policy;
+  SheetMaskPolicy policy;
   policy.id_keep_first = 0;
   policy.id_keep_last = 0;
   Sheet sheet = MakeSubsidySheet(testing::SampleSubsidyList(1, true), policy);
@@ -58,7 +58,7 @@ TEST_CASE("subsidy sheet: the county's mask policy applies") {
 }
 
 TEST_CASE("finance sheet: columns, balances and 大写") {
-  FinanceStatement statement = testing::SampleFinance(0, true);
+  FinanceNotice statement = testing::SampleFinance(0, true);
   statement.opening_balance_cents = 100000;
   statement.entries = {{"2024-07-01", "记1", "租金", 50000, 0, "王", ""},
                        {"2024-07-02", "记2", "电费", 0, 12345, "李", ""}};

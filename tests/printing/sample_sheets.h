@@ -58,8 +58,8 @@ inline std::string SampleAccount(size_t i) {
   return buf;
 }
 
-inline SubsidyList SampleSubsidyList(size_t rows, bool approved) {
-  SubsidyList list;
+inline SubsidyNotice SampleSubsidyList(size_t rows, bool approved) {
+  SubsidyNotice list;
   list.context = SampleContext(approved);
   list.year = "2024";
   list.subsidy_name = "耕地地力保护补贴";
@@ -82,8 +82,8 @@ inline SubsidyList SampleSubsidyList(size_t rows, bool approved) {
   return list;
 }
 
-inline FinanceStatement SampleFinance(size_t rows, bool approved) {
-  FinanceStatement s;
+inline FinanceNotice SampleFinance(size_t rows, bool approved) {
+  FinanceNotice s;
   s.context = SampleContext(approved);
   s.period = "2024年第三季度";
   s.notice_from = "2024年10月15日";
