@@ -31,6 +31,10 @@ Column OneLineColumn(std::string header, double weight, Align align = Align::kCe
 
 Cell AmountOrBlank(int64_t cents) { return cents == 0 ? Cell::Blank() : Cell::Number(cents); }
 
+Cell OptionalNumber(const std::optional<int64_t>& value) {
+  return value ? Cell::Number(*value) : Cell::Blank();
+}
+
 // The parts every category shares: place names, 公开时间, review chain, QR, approval, phones.
 Sheet BaseSheet(SheetCategory category, const SheetContext& context) {
   Sheet sheet;
@@ -86,6 +90,7 @@ Sheet MakeSubsidySheet(const SubsidyNotice& list, const SheetMaskPolicy& policy)
                    NumberColumn("金额(元)", 1.2, true),
                    OneLineColumn("账号", 1.8),
                    TextColumn("备注", 1.0)};
+  sheet.columns[5].decimals = list.area_decimals;
   int64_t area = 0;
   int64_t amount = 0;
   sheet.rows.reserve(list.entries.size());
@@ -93,16 +98,16 @@ Sheet MakeSubsidySheet(const SubsidyNotice& list, const SheetMaskPolicy& policy)
     const SubsidyEntry& e = list.entries[i];
     sheet.rows.push_back({Cell::Text(std::to_string(i + 1)), Cell::Text(e.group),
                           Cell::Text(e.head_name), Cell::Text(MaskIdNumber(e.id_number, policy)),
-                          Cell::Text(e.item), Cell::Number(e.area_centimu),
-                          Cell::Number(e.rate_cents_per_mu), Cell::Number(e.amount_cents),
+                          Cell::Text(e.item), OptionalNumber(e.area),
+                          OptionalNumber(e.rate_cents_per_mu), Cell::Number(e.amount_cents),
                           Cell::Text(MaskAccount(e.account, policy)), Cell::Text(e.note)});
-    area += e.area_centimu;
+    area += e.area.value_or(0);
     amount += e.amount_cents;
   }
   const std::string households = std::to_string(list.entries.size());
   sheet.grand_total_label = "合计（" + households + " 户）";
   sheet.totals = {{"合计户数", households + " 户", ""},
-                  {"合计面积", FormatScaled(area, 2) + " 亩", ""},
+                  {"合计面积", FormatScaled(area, list.area_decimals) + " 亩", ""},
                   {"合计金额", FormatScaled(amount, 2) + " 元", AmountInChineseCapitals(amount)}};
   if (!notice.empty()) {
     sheet.footer_fields.push_back(

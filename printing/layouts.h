@@ -9,6 +9,7 @@
 #define GONGKAI_PRINTING_LAYOUTS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,15 +34,16 @@ struct SheetContext {
 
 // 惠农补贴「一卡通」发放公示.
 struct SubsidyEntry {
-  std::string group;              // 村民小组
-  std::string head_name;          // 户主姓名
-  std::string id_number;          // 身份证号, in full: the builder masks it
-  std::string item;               // 补贴项目
-  int64_t area_centimu = 0;       // 面积, 0.01 亩
-  int64_t rate_cents_per_mu = 0;  // 标准, 分/亩
-  int64_t amount_cents = 0;       // 金额, 分
-  std::string account;            // 一卡通账号, in full: the builder masks it
-  std::string note;               // 备注
+  std::string group;      // 村民小组
+  std::string head_name;  // 户主姓名
+  std::string id_number;  // 身份证号, in full: the builder masks it
+  std::string item;       // 补贴项目
+  // 面积 in units of the list's area_decimals (0.01 亩 by default); empty prints blank.
+  std::optional<int64_t> area;
+  std::optional<int64_t> rate_cents_per_mu;  // 标准, 分/亩; empty prints blank
+  int64_t amount_cents = 0;                  // 金额, 分
+  std::string account;                       // 一卡通账号, in full: the builder masks it
+  std::string note;                          // 备注
 };
 
 struct SubsidyNotice {
@@ -51,6 +53,9 @@ struct SubsidyNotice {
   std::string notice_from;   // 公示期 "2024年10月15日"
   std::string notice_to;     // "2024年10月21日"
   std::string filled_by;     // 填表人
+  // Decimals of 面积 and 合计面积, 2..kMaxDecimals: a list measured to 0.0001 亩 prints
+  // with 4 rather than rounded, so every printed area and its sum are exact.
+  int area_decimals = 2;
   std::vector<SubsidyEntry> entries;
 };
 

@@ -136,13 +136,13 @@ TEST_CASE("1,000-row subsidy list: A3, fonts, every row once, masked, watermark,
     };
     CHECK_MESSAGE(count(e.head_name) == 1, e.head_name);
     CHECK_MESSAGE(count(FormatScaled(e.amount_cents, 2)) == 1, e.amount_cents);
-    CHECK_MESSAGE(count(FormatScaled(e.area_centimu, 2)) == 1, e.area_centimu);
+    CHECK_MESSAGE(count(FormatScaled(*e.area, 2)) == 1, *e.area);
     CHECK_MESSAGE(count(MaskIdNumber(e.id_number)) == 1, e.id_number);
     CHECK_MESSAGE(count(MaskAccount(e.account)) == 1, e.account);
     CHECK(all.find(e.id_number) == std::string::npos);
     CHECK(raw_pdf.find(e.id_number) == std::string::npos);
     CHECK(all.find(e.account) == std::string::npos);
-    area += e.area_centimu;
+    area += *e.area;
     amount += e.amount_cents;
   }
   CHECK(CountOccurrences(pages[table_pages - 1], FormatScaled(amount, 2)) >= 1);
