@@ -152,6 +152,52 @@ inline void WriteAndDeliver(TestNode& from, const CaptureWrites& writes,
   }
 }
 
+// The county enrols a machine named `name` for `region` (beside the fixture's machines,
+// named "county", "township", "village"), revoked at once when `revoke`, and the
+// certificate (and revocation) rows reach each of `to`.
+inline void EnrolNamed(TestCounty& c, Role role, std::string region, std::string name,
+                       std::initializer_list<TestNode*> to, bool revoke = false) {
+  TestNode machine;
+  machine.role = role;
+  machine.region = std::move(region);
+  const Bytes body = IssueCertificate(c.root, machine, std::move(name));
+  Bytes revocation_body;
+  if (revoke) {
+    Revocation revocation;
+    revocation.subject = machine.key.node_id();
+    revocation.reason = RevocationReason::kRetired;
+    auto signed_body = SignRevocation(revocation, c.root);
+    REQUIRE(signed_body.ok());
+    revocation_body = *signed_body;
+  }
+  WriteAndDeliver(
+      *c.county,
+      [&](sqlite3* db, const CaptureStamp& s) -> Status {
+        GK_RETURN_IF_ERROR(InsertCertificate(db, s, c.root.public_key(), body));
+        if (!revoke) return Status::Ok();
+        GK_ASSIGN_OR_RETURN(Statement stmt,
+                            Statement::Prepare(db,
+                                               "INSERT INTO revocation VALUES(?, ?, "
+                                               "'retired', ?, ?, ?, ?)"));
+        stmt.Bind(1, HashHex(Sha256(revocation_body)))
+            .Bind(2, NodeIdHex(machine.key.node_id()))
+            .Bind(3, ByteView(revocation_body))
+            .Bind(4, s.origin)
+            .Bind(5, static_cast<int64_t>(s.hlc))
+            .Bind(6, kCounty);
+        return stmt.Run();
+      },
+      to);
+}
+
+// Real names for the fixture's places: 嘉陵区, 龙蟠镇, 石庙村 (and 青山村 for the sibling).
+inline void EnrolPlaceNames(TestCounty& c, std::initializer_list<TestNode*> to) {
+  EnrolNamed(c, Role::kCounty, kCounty, "嘉陵区 政务公开办", to);
+  EnrolNamed(c, Role::kTownship, kTownship, "嘉陵区龙蟠镇 经管站", to);
+  EnrolNamed(c, Role::kVillage, kVillage, "嘉陵区龙蟠镇石庙村 村委会", to);
+  EnrolNamed(c, Role::kVillage, kSiblingVillage, "青山村", to);
+}
+
 }  // namespace gongkai::testing
 
 #endif  // GONGKAI_TESTS_NODE_DISCLOSURE_ROWS_H_

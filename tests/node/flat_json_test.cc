@@ -68,7 +68,7 @@ TEST_CASE("syntax errors name the byte") {
   for (const char* text :
        {"", "[]", "{", "{\"a\"}", "{\"a\":1,}", "{\"a\":1} x", "{\"a\":1}{}", "{a:1}",
         "{\"a\":[\"x\"", "{\"a\":[\"x\" \"y\"]}", "{\"a\":\"x", "{\"a\":'x'}", "{\"a\":+1}"}) {
-    INFO(text);
+    INFO(std::string(text));
     CHECK(CodeOf(text) == kErrJsonSyntax);
   }
   auto bad = FlatJsonObject::Parse("{\"a\":1,}");

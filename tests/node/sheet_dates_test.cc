@@ -23,7 +23,7 @@ TEST_CASE("ISO dates to Chinese, strictly") {
   CHECK(*ChineseDateFromIso("2024-02-29") == "2024年2月29日");
   for (const char* bad : {"", "2026-9-01", "2026/09/01", "2026-09-01 ", "2025-02-29", "2026-13-01",
                           "2026-00-10", "20260901", "2026-09-0x"}) {
-    INFO(bad);
+    INFO(std::string(bad));
     CHECK(ChineseDateFromIso(bad).status().code() == kErrSheetDate);
   }
 }
@@ -35,7 +35,7 @@ TEST_CASE("periods as printed") {
   CHECK(*ChinesePeriod("2026-07") == "2026年7月");
   CHECK(*ChinesePeriod("2026-12") == "2026年12月");
   for (const char* bad : {"", "2026q3", "2026-7", " 2026", "2026Q5", "2026-13", "二〇二六"}) {
-    INFO(bad);
+    INFO(std::string(bad));
     CHECK(ChinesePeriod(bad).status().code() == kErrSheetPeriod);
   }
 }

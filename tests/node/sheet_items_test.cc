@@ -80,7 +80,7 @@ TEST_CASE("areas print with the most decimals the list uses, never rounded") {
 
   for (const char* bad :
        {"1.23456", "-1", "+1", "01.5", "1.", ".5", "1,000", "1 ", "", "abc", "1.2.3", "１.５"}) {
-    INFO(bad);
+    INFO(std::string(bad));
     auto refused = ParseSubsidyItems({Item("1"), Item(bad)});
     CHECK(refused.status().code() == kErrSheetItemValue);
     CHECK(refused.status().message().starts_with("第 2 行: "));

@@ -13,44 +13,6 @@ using testing::kSiblingVillage;
 using testing::kTownship;
 using testing::kVillage;
 
-// The county enrols machines with real names (beside the fixture's, named "county",
-// "township", "village") and the certificate rows reach the village.
-struct NamedCounty : testing::TestCounty {
-  void Enrol(Role role, std::string region, std::string name, bool revoke = false) {
-    testing::TestNode machine;
-    machine.role = role;
-    machine.region = std::move(region);
-    const Bytes body = testing::IssueCertificate(root, machine, std::move(name));
-    Bytes revocation_body;
-    if (revoke) {
-      Revocation revocation;
-      revocation.subject = machine.key.node_id();
-      revocation.reason = RevocationReason::kRetired;
-      auto signed_body = SignRevocation(revocation, root);
-      REQUIRE(signed_body.ok());
-      revocation_body = *signed_body;
-    }
-    testing::WriteAndDeliver(
-        *county,
-        [&](sqlite3* db, const CaptureStamp& s) -> Status {
-          GK_RETURN_IF_ERROR(testing::InsertCertificate(db, s, root.public_key(), body));
-          if (!revoke) return Status::Ok();
-          GK_ASSIGN_OR_RETURN(Statement stmt,
-                              Statement::Prepare(db,
-                                                 "INSERT INTO revocation VALUES(?, ?, "
-                                                 "'retired', ?, ?, ?, ?)"));
-          stmt.Bind(1, HashHex(Sha256(revocation_body)))
-              .Bind(2, NodeIdHex(machine.key.node_id()))
-              .Bind(3, ByteView(revocation_body))
-              .Bind(4, s.origin)
-              .Bind(5, static_cast<int64_t>(s.hlc))
-              .Bind(6, kCounty);
-          return stmt.Run();
-        },
-        {village.get()});
-  }
-};
-
 TEST_CASE("place names from certificate names: first word, without the levels above") {
   CHECK(PlaceNameFromCertificate("嘉陵区龙蟠镇石庙村 村委会", {"嘉陵区", "龙蟠镇"}) == "石庙村");
   CHECK(PlaceNameFromCertificate("龙蟠镇石庙村\u3000村委会", {"嘉陵区", "龙蟠镇"}) == "石庙村");
@@ -62,10 +24,8 @@ TEST_CASE("place names from certificate names: first word, without the levels ab
 }
 
 TEST_CASE("the latest certificate of the region's level names it; revoked ones only last") {
-  NamedCounty c;
-  c.Enrol(Role::kCounty, kCounty, "嘉陵区 政务公开办");
-  c.Enrol(Role::kTownship, kTownship, "嘉陵区龙蟠镇 经管站");
-  c.Enrol(Role::kVillage, kVillage, "嘉陵区龙蟠镇石庙村 村委会");
+  testing::TestCounty c;
+  testing::EnrolPlaceNames(c, {c.village.get()});
   auto places = ReadSheetPlaces(c.village->db(), kVillage);
   INFO(places.status().ToString());
   REQUIRE(places.ok());
@@ -74,7 +34,7 @@ TEST_CASE("the latest certificate of the region's level names it; revoked ones o
   CHECK(places->village == "石庙村");
 
   // A newer machine for the village that was then retired does not rename it.
-  c.Enrol(Role::kVillage, kVillage, "错误村", /*revoke=*/true);
+  testing::EnrolNamed(c, Role::kVillage, kVillage, "错误村", {c.village.get()}, /*revoke=*/true);
   CHECK(ReadSheetPlaces(c.village->db(), kVillage)->village == "石庙村");
 
   auto township = ReadSheetPlaces(c.village->db(), kTownship);
