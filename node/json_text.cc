@@ -53,6 +53,10 @@ void JsonObject::Set(std::string_view key, int64_t value) {
   members_[std::string(key)] = std::to_string(value);
 }
 
+void JsonObject::SetRaw(std::string_view key, std::string json) {
+  members_[std::string(key)] = std::move(json);
+}
+
 std::string JsonObject::ToString() const {
   std::string out = "{";
   bool first = true;

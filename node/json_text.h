@@ -22,6 +22,9 @@ class JsonObject {
   void Set(std::string_view key, std::string_view value);
   void Set(std::string_view key, const char* value) { Set(key, std::string_view(value)); }
   void Set(std::string_view key, int64_t value);
+  // Sets a value that is already JSON text (an array or object written by this file or
+  // json_value.h). REQUIRES: `json` is valid JSON.
+  void SetRaw(std::string_view key, std::string json);
   // {"a":1,"b":"x"}
   std::string ToString() const;
 

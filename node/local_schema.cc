@@ -76,7 +76,9 @@ CREATE TABLE IF NOT EXISTS draft(
   period TEXT NOT NULL,
   body TEXT NOT NULL,
   items_json TEXT NOT NULL DEFAULT '[]' CHECK(json_valid(items_json)),
-  publicity_days INTEGER NOT NULL CHECK(publicity_days >= 0),
+  publicity_days INTEGER NOT NULL CHECK(publicity_days >= 1),
+  publicity_from TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
   updated_at INTEGER NOT NULL,
   based_on TEXT
 ) STRICT;

@@ -127,11 +127,13 @@ TEST_CASE("drafts: the category is checked") {
   auto replica = Replica::Open(dir.path() / "r.db");
   REQUIRE(replica.ok());
   CHECK(ExecSql(replica->db(),
-                "INSERT INTO draft VALUES('d1', 'finance', '三季度收支', '2026Q3',"
+                "INSERT INTO draft(id, category, title, period, body, items_json,"
+                " publicity_days, updated_at, based_on) VALUES('d1', 'finance', '三季度收支', '2026Q3',"
                 " '', '[]', 15, 1, NULL)")
             .ok());
   CHECK_FALSE(ExecSql(replica->db(),
-                      "INSERT INTO draft VALUES('d2', 'other', 't', 'p', '', '[]',"
+                      "INSERT INTO draft(id, category, title, period, body, items_json,"
+                      " publicity_days, updated_at, based_on) VALUES('d2', 'other', 't', 'p', '', '[]',"
                       " 15, 1, NULL)")
                   .ok());
 }

@@ -1,0 +1,19 @@
+// The subcommands of `gongkai`, grouped by file. Each returns its CommandSpecs (with their
+// run functions); node/main.cc lists them all.
+#ifndef GONGKAI_NODE_COMMANDS_H_
+#define GONGKAI_NODE_COMMANDS_H_
+
+#include <vector>
+
+#include "node/cli.h"
+
+namespace gongkai {
+
+// new, edit, discard, submit, review, withdraw, list, show, history (commands_workflow.cc)
+std::vector<CommandSpec> WorkflowCommands();
+// status, digest, config, alarms (commands_node.cc)
+std::vector<CommandSpec> NodeCommands();
+
+}  // namespace gongkai
+
+#endif  // GONGKAI_NODE_COMMANDS_H_

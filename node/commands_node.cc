@@ -1,0 +1,235 @@
+// gongkai status | digest | config | alarms
+#include <iostream>
+#include <map>
+
+#include "node/alarm.h"
+#include "node/commands.h"
+#include "node/digest.h"
+#include "node/disclosure_view.h"
+#include "node/json_text.h"
+#include "node/node_session.h"
+#include "node/sql.h"
+#include "protocol/region.h"
+
+namespace gongkai {
+
+namespace {
+
+// Settings a person may set with `gongkai config set`, and what they mean.
+constexpr struct {
+  std::string_view key;
+  std::string_view help;
+} kConfigKeys[] = {
+    {"person", "默认经办人姓名（submit、review 等未给 --by 时记录）"},
+    {"phone.village", "村监督电话（印在公示单上）"},
+    {"phone.township", "乡镇监督电话"},
+    {"phone.county", "县监督电话"},
+    {"hub", "县汇聚服务器地址，如 http://10.0.0.1:8440"},
+};
+
+bool KnownConfigKey(std::string_view key) {
+  for (const auto& k : kConfigKeys) {
+    if (k.key == key) return true;
+  }
+  return false;
+}
+
+int RunStatus(const Args& args) {
+  Result<std::string> home = HomeDir(args, false);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<NodeSession> session = OpenNodeSession(*home, false);
+  if (!session.ok()) return ReportFailure(session.status(), args.json());
+  sqlite3* db = session->replica->db();
+  Result<std::vector<DisclosureState>> all = ListDisclosures(db, {});
+  if (!all.ok()) return ReportFailure(all.status(), args.json());
+  std::map<DisclosureStatus, int64_t> counts;
+  int64_t conflicts = 0;
+  for (const DisclosureState& s : *all) {
+    ++counts[s.status];
+    if (s.conflict) ++conflicts;
+  }
+  const std::string me = NodeIdHex(session->identity.node_id);
+  auto count = [db](const std::string& sql) -> int64_t {
+    Result<std::optional<int64_t>> n = QueryInt(db, sql);
+    return n.ok() ? n->value_or(0) : -1;
+  };
+  const int64_t journal = count("SELECT count(*) FROM journal");
+  const int64_t own = count("SELECT count(*) FROM journal WHERE origin = '" + me + "'");
+  const int64_t pending = count("SELECT count(*) FROM journal WHERE origin = '" + me + "' AND status = 'own'");
+  const int64_t alarms = count("SELECT count(*) FROM alarm");
+  const int64_t last_sync = count("SELECT ifnull(max(last_success_at), 0) FROM sync_state");
+  if (args.json()) {
+    JsonObject out;
+    out.Set("node_id", me);
+    out.Set("name", session->node_name);
+    out.Set("role", RoleName(session->identity.role));
+    out.Set("region", session->identity.region);
+    JsonObject by_status;
+    for (const auto& [status, n] : counts) by_status.Set(StatusName(status), n);
+    out.SetRaw("disclosures", by_status.ToString());
+    out.Set("conflicts", conflicts);
+    out.Set("envelopes", journal);
+    out.Set("own_envelopes", own);
+    out.Set("pending_envelopes", pending);
+    out.Set("alarms", alarms);
+    out.Set("last_sync_ms", last_sync);
+    std::cout << out.ToString() << "\n";
+    return kExitOk;
+  }
+  std::cout << "节点 " << session->node_name << "\n"
+            << "  编号 " << me << "\n"
+            << "  角色 " << RoleName(session->identity.role) << "    区划 " << session->identity.region << "\n"
+            << "  公开事项：";
+  if (counts.empty()) std::cout << "无";
+  for (const auto& [status, n] : counts) std::cout << StatusLabel(status) << " " << n << "  ";
+  std::cout << "\n";
+  if (conflicts > 0) std::cout << "  有 " << conflicts << " 项并行修改待解决\n";
+  std::cout << "  数据包 " << journal << "（本节点 " << own << "，未获县级回执 " << pending << "）\n";
+  if (alarms > 0) std::cout << "  告警 " << alarms << " 条：gongkai alarms 查看\n";
+  std::cout << "  上次同步 ";
+  if (last_sync > 0) {
+    std::cout << HlcBeijingTime(MakeHlc(static_cast<uint64_t>(last_sync), 0)) << "\n";
+  } else {
+    std::cout << "从未\n";
+  }
+  return kExitOk;
+}
+
+int RunDigest(const Args& args) {
+  Result<std::string> home = HomeDir(args, false);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<NodeSession> session = OpenNodeSession(*home, false);
+  if (!session.ok()) return ReportFailure(session.status(), args.json());
+  const std::string region = args.Get("region").value_or(session->identity.region);
+  Result<Hash256> digest = RegionDigest(*session->replica, region);
+  if (!digest.ok()) return ReportFailure(digest.status(), args.json());
+  if (args.json()) {
+    JsonObject out;
+    out.Set("region", region);
+    out.Set("digest", HashHex(*digest));
+    std::cout << out.ToString() << "\n";
+  } else {
+    std::cout << HashHex(*digest) << "  " << region << "\n";
+  }
+  return kExitOk;
+}
+
+int RunConfigSet(const Args& args) {
+  const std::string& key = args.positional()[0];
+  if (!KnownConfigKey(key)) {
+    std::string known;
+    for (const auto& k : kConfigKeys) known += " " + std::string(k.key);
+    return ReportFailure(Status::Invalid(kErrCliUsage, "没有设置项“" + key + "”；可设置：" + known),
+                         args.json());
+  }
+  Result<std::string> home = HomeDir(args, false);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<NodeSession> session = OpenNodeSession(*home, false);
+  if (!session.ok()) return ReportFailure(session.status(), args.json());
+  const std::string& value = args.positional()[1];
+  Status status = session->replica->PutSetting(key, AsBytes(value));
+  if (!status.ok()) return ReportFailure(status, args.json());
+  if (args.json()) {
+    JsonObject out;
+    out.Set(key, value);
+    std::cout << out.ToString() << "\n";
+  } else {
+    std::cout << "已设置 " << key << " = " << value << "\n";
+  }
+  return kExitOk;
+}
+
+int RunConfigShow(const Args& args) {
+  Result<std::string> home = HomeDir(args, false);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<NodeSession> session = OpenNodeSession(*home, false);
+  if (!session.ok()) return ReportFailure(session.status(), args.json());
+  JsonObject out;
+  for (const auto& k : kConfigKeys) {
+    Result<std::optional<Bytes>> value = session->replica->GetSetting(k.key);
+    if (!value.ok()) return ReportFailure(value.status(), args.json());
+    const std::string text = value->has_value() ? std::string((*value)->begin(), (*value)->end()) : "";
+    if (args.json()) {
+      out.Set(k.key, text);
+    } else {
+      std::cout << k.key << " = " << (text.empty() ? "（未设置）" : text) << "    # " << k.help << "\n";
+    }
+  }
+  if (args.json()) std::cout << out.ToString() << "\n";
+  return kExitOk;
+}
+
+int RunAlarms(const Args& args) {
+  Result<std::string> home = HomeDir(args, false);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<NodeSession> session = OpenNodeSession(*home, false);
+  if (!session.ok()) return ReportFailure(session.status(), args.json());
+  Result<std::vector<Alarm>> alarms = ListAlarms(session->replica->db());
+  if (!alarms.ok()) return ReportFailure(alarms.status(), args.json());
+  if (args.json()) {
+    std::string out = "[";
+    for (size_t i = 0; i < alarms->size(); ++i) {
+      const Alarm& a = (*alarms)[i];
+      JsonObject o;
+      o.Set("kind", a.kind);
+      o.Set("origin", a.origin);
+      o.Set("seq", static_cast<int64_t>(a.seq));
+      o.Set("held_envelope", a.held_envelope_id);
+      o.Set("other_envelope", a.other_envelope_id);
+      o.Set("source", a.source);
+      o.Set("raised_at_ms", a.raised_at);
+      o.Set("message", a.message);
+      out += (i > 0 ? "," : "") + o.ToString();
+    }
+    std::cout << out << "]\n";
+    return kExitOk;
+  }
+  if (alarms->empty()) {
+    std::cout << "没有告警。\n";
+    return kExitOk;
+  }
+  for (const Alarm& a : *alarms) {
+    std::cout << (a.kind == "equivocation" ? "一号两包" : "链条断裂") << "  节点 " << a.origin
+              << " 序号 " << a.seq << "  来源 " << a.source << "\n    已有 " << a.held_envelope_id
+              << "\n    拒收 " << a.other_envelope_id << "\n";
+  }
+  std::cout << "共 " << alarms->size() << " 条。请报县级管理员核查该节点的密钥是否外泄或被复制。\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> NodeCommands() {
+  std::vector<CommandSpec> commands;
+  {
+    CommandSpec spec{"status", "", "显示本节点：身份、公开事项统计、待送出的数据包、上次同步"};
+    spec.run = RunStatus;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"digest", "", "计算某区划（含下级）全部同步数据的摘要，用于核对两台机器是否一致"};
+    spec.options = {{"region", "CODE", "区划代码（默认本节点区划）"}};
+    spec.run = RunDigest;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"config set", "KEY VALUE", "设置本机选项（经办人、监督电话、汇聚服务器地址）"};
+    spec.min_args = spec.max_args = 2;
+    spec.details = "可设置：person phone.village phone.township phone.county hub";
+    spec.run = RunConfigSet;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"config show", "", "显示本机选项"};
+    spec.run = RunConfigShow;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"alarms", "", "列出告警：同一节点的同一序号出现两个不同数据包等"};
+    spec.run = RunAlarms;
+    commands.push_back(spec);
+  }
+  return commands;
+}
+
+}  // namespace gongkai
