@@ -23,51 +23,14 @@ Result<std::string> ReadPhone(const Replica& replica, std::string_view key) {
   return text;
 }
 
-// The data of lines 1..item_count, in order, of the version's own region.
-Result<std::vector<std::string>> ReadItems(sqlite3* db, const SheetVersionRow& version) {
-  if (version.item_count < 0 || static_cast<uint64_t>(version.item_count) > kMaxSheetRows) {
-    return Status::TooLarge(kErrSheetItemCount, "版本有 " + std::to_string(version.item_count) +
-                                                    " 行，超出上限 " +
-                                                    std::to_string(kMaxSheetRows));
-  }
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db,
-                                         "SELECT line_no, data FROM disclosure_item "
-                                         "WHERE version_id = ? AND region = ? "
-                                         "ORDER BY line_no LIMIT ?"));
-  stmt.Bind(1, version.version_id).Bind(2, version.region).Bind(3, version.item_count + 1);
-  std::vector<std::string> items;
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) break;
-    const int64_t line = stmt.ColumnInt(0);
-    if (line != static_cast<int64_t>(items.size()) + 1) {
-      return Status::Invalid(kErrSheetItemCount, "版本的表格行不连续：缺第 " +
-                                                     std::to_string(items.size() + 1) + " 行");
-    }
-    if (line > version.item_count) {
-      return Status::Invalid(kErrSheetItemCount, "版本应有 " + std::to_string(version.item_count) +
-                                                     " 行，本机多出第 " + std::to_string(line) +
-                                                     " 行");
-    }
-    items.push_back(stmt.ColumnText(1));
-  }
-  if (static_cast<int64_t>(items.size()) < version.item_count) {
-    return Status::Unavailable(kErrSheetItemCount,
-                               "版本应有 " + std::to_string(version.item_count) + " 行，本机只有 " +
-                                   std::to_string(items.size()) + " 行；请先同步");
-  }
-  return items;
-}
-
-std::string DecisionText(const SheetReview& review) {
+std::string DecisionText(const ReviewFact& review) {
   std::string text = review.decision == "approve" ? "同意" : "退回";
   if (!review.comment.empty()) text += "：" + review.comment;
   return text;
 }
 
 // A finance opinion: the decision, then who and when.
-std::string OpinionText(const SheetReview* review) {
+std::string OpinionText(const ReviewFact* review) {
   if (review == nullptr) return "";
   return DecisionText(*review) + "（" + review->reviewer + "，" +
          ChineseDate(BeijingDate(review->hlc)) + "）";
@@ -103,11 +66,11 @@ Result<Common> MakeCommon(const Replica& replica, const SheetVersionFacts& facts
   GK_ASSIGN_OR_RETURN(context.phone_village, ReadPhone(replica, kSettingPhoneVillage));
   GK_ASSIGN_OR_RETURN(context.phone_township, ReadPhone(replica, kSettingPhoneTownship));
   GK_ASSIGN_OR_RETURN(context.phone_county, ReadPhone(replica, kSettingPhoneCounty));
-  for (const SheetReview& review : facts.reviews) {
-    context.review_chain.push_back(SheetReviewStep(review));
+  for (const ReviewFact& review : facts.version.reviews) {
+    context.review_chain.push_back(SheetReviewStep(review, facts.SignerName(review.origin)));
   }
   context.qr_payload = payload;
-  context.approved = facts.standing == SheetStanding::kApproved;
+  context.approved = facts.version.status == DisclosureStatus::kApproved;
   return common;
 }
 
@@ -147,8 +110,8 @@ Result<FinanceNotice> FinanceInput(const SheetVersionFacts& facts, Common common
                                                  " 元不等于期初余额加收入减支出 " +
                                                  FormatScaled(closing, 2) + " 元");
   }
-  notice.supervision_opinion = OpinionText(facts.LastReview("supervision"));
-  notice.township_review = OpinionText(facts.LastReview("township"));
+  notice.supervision_opinion = OpinionText(facts.version.LatestReview("supervision"));
+  notice.township_review = OpinionText(facts.version.LatestReview("township"));
   *text = std::move(body.text);
   return notice;
 }
@@ -173,11 +136,11 @@ Result<SubsidyNotice> SubsidyInput(const SheetVersionFacts& facts, Common common
 
 }  // namespace
 
-ReviewStep SheetReviewStep(const SheetReview& review) {
+ReviewStep SheetReviewStep(const ReviewFact& review, std::string_view signer_name) {
   ReviewStep step;
   step.stage = review.stage == "supervision" ? "村务监督委员会审核" : "乡镇审核";
   step.who = review.reviewer;
-  if (!review.signer_name.empty()) step.who += "（" + review.signer_name + "）";
+  if (!signer_name.empty()) step.who += "（" + std::string(signer_name) + "）";
   step.decision = DecisionText(review);
   step.when = BeijingDateTimeText(review.hlc);
   return step;
@@ -189,11 +152,12 @@ Result<DisclosureSheet> BuildSheetForVersion(const Replica& replica, std::string
   GK_ASSIGN_OR_RETURN(std::string full_id, ResolveVersionId(db, version_id));
   DisclosureSheet out;
   GK_ASSIGN_OR_RETURN(out.facts, ReadSheetVersionFacts(db, full_id));
-  const SheetVersionRow& version = out.facts.version;
-  GK_ASSIGN_OR_RETURN(out.payload, MakeSheetPayload(version.disclosure_id, version.version_id,
+  const VersionFact& version = out.facts.version;
+  GK_ASSIGN_OR_RETURN(out.payload, MakeSheetPayload(out.facts.disclosure_id, version.version_id,
                                                     version.content_hash, options.hub_log_index));
   GK_ASSIGN_OR_RETURN(SheetPlaces places, ReadSheetPlaces(db, version.region, options.places));
-  GK_ASSIGN_OR_RETURN(std::vector<std::string> items, ReadItems(db, version));
+  GK_ASSIGN_OR_RETURN(std::vector<std::string> items, ReadVersionItems(db, version));
+  GK_RETURN_IF_ERROR(CheckVersionContent(out.facts, items));
   GK_ASSIGN_OR_RETURN(Common common,
                       MakeCommon(replica, out.facts, places, FormatSheetPayload(out.payload)));
 
@@ -224,7 +188,7 @@ Result<DisclosureSheet> BuildSheetForVersion(const Replica& replica, std::string
   if (!village_level) out.sheet.seal_label = unit + "（公章）";
   if (!text.empty()) out.sheet.paragraphs = SplitParagraphs(text);
   out.sheet.header_fields.push_back(
-      {"审核状态", std::string(SheetStandingLabel(out.facts.standing))});
+      {"审核状态", std::string(StatusLabel(out.facts.version.status))});
   GK_RETURN_IF_ERROR(ValidateSheet(out.sheet));
   return out;
 }

@@ -7,7 +7,7 @@
 //                   MakeSubsidySheet / MakeFinanceSheet / MakeAffairsSheet; the text of a
 //                   finance or subsidy body prints as paragraphs above the table
 //   公开时间, 公示期  publicity_from / publicity_to
-//   审核状态         the version's standing (node/sheet_facts.h)
+//   审核状态         the version's status (node/disclosure_view.h StatusLabel)
 //   review chain    every supervision and township review of the version, oldest first:
 //                   stage, reviewer (and the certificate name of the node that signed it),
 //                   decision with comment, Beijing time of its HLC; on a finance sheet the
@@ -15,13 +15,14 @@
 //   监督电话          this node's settings kSettingPhone*; one not set prints as a blank line
 //                   to fill by hand (kBlankToFill)
 //   QR code         node/sheet_payload.h, with options.hub_log_index when given
-//   watermark       unless the standing is approved: a sheet that is submitted, returned,
+//   watermark       unless the status is approved: a sheet that is submitted, returned,
 //                   superseded or withdrawn prints kUnapprovedWatermark on every page
 // A disclosure of a township or the county (no village) names that unit in its titles and
 // seal (“龙蟠镇（公章）”) where a village's sheet names the village.
 //
 // The whole version is checked before anything is returned: item lines exactly 1..
-// item_count, every body and item member (sheet_items.h), a finance statement's closing
+// item_count, the content hash of its fields and items (so the QR code names what is
+// printed), every body and item member (sheet_items.h), a finance statement's closing
 // balance equal to opening + income − expense, and ValidateSheet (printing/sheet.h).
 // Thread-safety: reads through the replica's connection; one thread at a time.
 #ifndef GONGKAI_NODE_DISCLOSURE_SHEET_H_
@@ -54,7 +55,6 @@ inline constexpr size_t kMaxPhoneBytes = 64;
 inline constexpr char kBlankToFill[] = "______________";
 
 inline constexpr char kErrSheetPhone[] = "disclosure_sheet.phone";
-inline constexpr char kErrSheetItemCount[] = "disclosure_sheet.item_count";
 inline constexpr char kErrSheetBalance[] = "disclosure_sheet.balance";
 
 struct DisclosureSheetOptions {
@@ -72,26 +72,27 @@ struct DisclosureSheet {
   Sheet sheet;  // ready for RenderSheetPdf
   // What the layout builder was given.
   std::variant<AffairsNotice, FinanceNotice, SubsidyNotice> input;
-  SheetVersionFacts facts;  // the version, its reviews and standing
+  SheetVersionFacts facts;  // the version, its reviews and status
   SheetPayload payload;     // FormatSheetPayload(payload) == sheet.qr_payload
 };
 
 // Builds the sheet of the version `version_id` (its full id, or a unique prefix of at least
-// kMinVersionPrefixDigits digits).
-// Errors: from ResolveVersionId and ReadSheetVersionFacts; kErrSheetItemCount (items held
-// are not lines 1..item_count: kUnavailable when some have not arrived yet, kInvalid when
-// lines are missing between or beyond; kTooLarge past kMaxSheetRows); json.* and
-// kErrSheetItemValue for a body or item (with its place); kErrSheetDate, kErrSheetPeriod;
-// kErrSheetBalance; kErrSheetPlaceName; kErrSheetPhone (a setting that is not UTF-8 or is
-// longer than kMaxPhoneBytes); sheet_payload.* (an id or content_hash that cannot make a
-// payload); sheet.* from ValidateSheet; sql.*.
+// kMinIdPrefix digits).
+// Errors: from ResolveVersionId and ReadSheetVersionFacts (workflow.input, .not_found,
+// .ambiguous; kErrSheetRow); sheet_payload.* (a content_hash that cannot make a payload);
+// kErrSheetPlaceName; kErrSheetItemCount (items held are not lines 1..item_count: kUnavailable
+// when some have not arrived yet); kErrSheetContentHash (fields and items do not hash to the
+// version's content_hash); json.*, kErrSheetItemKey and kErrSheetItemValue for a body or
+// item (with its place); kErrSheetDate, kErrSheetPeriod; kErrSheetBalance; kErrSheetPhone (a
+// setting that is not UTF-8 or is longer than kMaxPhoneBytes); sheet.* from ValidateSheet;
+// sql.*.
 Result<DisclosureSheet> BuildSheetForVersion(const Replica& replica, std::string_view version_id,
                                              const DisclosureSheetOptions& options = {});
 
 // One step of the printed review chain for `review`: 村务监督委员会审核 / 乡镇审核, the
-// reviewer (with the signing node's certificate name), 同意/退回 with the comment, and
-// the Beijing time.
-ReviewStep SheetReviewStep(const SheetReview& review);
+// reviewer (with `signer_name`, the signing node's certificate name, when known),
+// 同意/退回 with the comment, and the Beijing time.
+ReviewStep SheetReviewStep(const ReviewFact& review, std::string_view signer_name);
 
 }  // namespace gongkai
 

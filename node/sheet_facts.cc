@@ -1,6 +1,8 @@
 #include "node/sheet_facts.h"
 
 #include "node/sql.h"
+#include "node/workflow.h"
+#include "protocol/hlc.h"
 
 namespace gongkai {
 
@@ -13,166 +15,39 @@ bool IsLowerHexText(std::string_view text) {
   return true;
 }
 
-Result<Hlc> ReadHlc(const Statement& stmt, int column, std::string_view what) {
-  const int64_t value = stmt.ColumnInt(column);
-  if (value < 0 || !HlcIsValid(static_cast<Hlc>(value))) {
-    return Status::Invalid(kErrSheetRow, std::string(what) + " has an hlc no clock makes");
-  }
-  return static_cast<Hlc>(value);
+// Sheets print these times; a value no clock makes came from a broken or hostile writer.
+Status CheckHlc(uint64_t hlc, std::string_view what, std::string_view id) {
+  if (HlcIsValid(hlc)) return Status::Ok();
+  return Status::Invalid(kErrSheetRow,
+                         std::string(what) + " " + std::string(id) + " 的 hlc 超出范围");
 }
 
-Result<SheetVersionRow> ReadVersionRow(sqlite3* db, std::string_view version_id) {
-  GK_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(db,
-                         "SELECT version_id, disclosure_id, parent_version, category, title, "
-                         "period, body, publicity_from, publicity_to, item_count, content_hash, "
-                         "author, origin, hlc, region FROM disclosure_version "
-                         "WHERE version_id = ?"));
+Result<std::string> DisclosureOf(sqlite3* db, std::string_view version_id) {
+  GK_ASSIGN_OR_RETURN(Statement stmt,
+                      Statement::Prepare(db,
+                                         "SELECT disclosure_id FROM disclosure_version "
+                                         "WHERE version_id = ?"));
   stmt.Bind(1, version_id);
   GK_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) {
-    return Status::NotFound(kErrSheetUnknownVersion,
+    return Status::NotFound(kErrWorkflowNotFound,
                             "本机没有版本 " + std::string(version_id) + "（尚未同步或编号有误）");
   }
-  SheetVersionRow row;
-  row.version_id = stmt.ColumnText(0);
-  row.disclosure_id = stmt.ColumnText(1);
-  row.parent_version = stmt.ColumnText(2);
-  row.category = stmt.ColumnText(3);
-  row.title = stmt.ColumnText(4);
-  row.period = stmt.ColumnText(5);
-  row.body = stmt.ColumnText(6);
-  row.publicity_from = stmt.ColumnText(7);
-  row.publicity_to = stmt.ColumnText(8);
-  row.item_count = stmt.ColumnInt(9);
-  row.content_hash = stmt.ColumnText(10);
-  row.author = stmt.ColumnText(11);
-  row.origin = stmt.ColumnText(12);
-  GK_ASSIGN_OR_RETURN(row.hlc, ReadHlc(stmt, 13, "version " + row.version_id));
-  row.region = stmt.ColumnText(14);
-  return row;
-}
-
-Result<std::vector<SheetReview>> ReadReviews(sqlite3* db, const SheetVersionRow& version) {
-  GK_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(db,
-                         "SELECT r.review_id, r.stage, r.decision, r.comment, r.reviewer, "
-                         "r.origin, r.hlc, (SELECT c.name FROM certificate c "
-                         "WHERE c.node_id = r.origin) FROM review r "
-                         "WHERE r.version_id = ? AND r.disclosure_id = ? AND r.region = ? "
-                         "ORDER BY r.hlc, r.review_id"));
-  stmt.Bind(1, version.version_id).Bind(2, version.disclosure_id).Bind(3, version.region);
-  std::vector<SheetReview> reviews;
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) break;
-    SheetReview review;
-    review.review_id = stmt.ColumnText(0);
-    review.stage = stmt.ColumnText(1);
-    review.decision = stmt.ColumnText(2);
-    review.comment = stmt.ColumnText(3);
-    review.reviewer = stmt.ColumnText(4);
-    review.origin = stmt.ColumnText(5);
-    GK_ASSIGN_OR_RETURN(review.hlc, ReadHlc(stmt, 6, "review " + review.review_id));
-    review.signer_name = stmt.ColumnIsNull(7) ? "" : stmt.ColumnText(7);
-    reviews.push_back(std::move(review));
-  }
-  return reviews;
-}
-
-Result<std::vector<std::string>> ReadChildren(sqlite3* db, const SheetVersionRow& version) {
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db,
-                                         "SELECT version_id FROM disclosure_version "
-                                         "WHERE parent_version = ? AND disclosure_id = ? AND "
-                                         "region = ? ORDER BY hlc, version_id"));
-  stmt.Bind(1, version.version_id).Bind(2, version.disclosure_id).Bind(3, version.region);
-  std::vector<std::string> children;
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) break;
-    children.push_back(stmt.ColumnText(0));
-  }
-  return children;
-}
-
-Result<std::optional<SheetWithdrawal>> ReadWithdrawal(sqlite3* db, const SheetVersionRow& version) {
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db,
-                                         "SELECT withdrawal_id, version_id, reason, author, hlc "
-                                         "FROM withdrawal WHERE disclosure_id = ? AND region = ? "
-                                         "ORDER BY hlc, withdrawal_id LIMIT 1"));
-  stmt.Bind(1, version.disclosure_id).Bind(2, version.region);
-  GK_ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return std::optional<SheetWithdrawal>();
-  SheetWithdrawal withdrawal;
-  withdrawal.withdrawal_id = stmt.ColumnText(0);
-  withdrawal.version_id = stmt.ColumnText(1);
-  withdrawal.reason = stmt.ColumnText(2);
-  withdrawal.author = stmt.ColumnText(3);
-  GK_ASSIGN_OR_RETURN(withdrawal.hlc, ReadHlc(stmt, 4, "withdrawal " + withdrawal.withdrawal_id));
-  return std::optional<SheetWithdrawal>(std::move(withdrawal));
-}
-
-Result<bool> InConflict(sqlite3* db, const SheetVersionRow& version) {
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db,
-                                         "SELECT 1 FROM disclosure_version "
-                                         "WHERE disclosure_id = ? AND region = ? "
-                                         "GROUP BY parent_version HAVING count(*) > 1 LIMIT 1"));
-  stmt.Bind(1, version.disclosure_id).Bind(2, version.region);
-  return stmt.Step();
+  return stmt.ColumnText(0);
 }
 
 }  // namespace
 
-std::string_view SheetStandingName(SheetStanding standing) {
-  switch (standing) {
-    case SheetStanding::kSubmitted:
-      return "submitted";
-    case SheetStanding::kApproved:
-      return "approved";
-    case SheetStanding::kReturned:
-      return "returned";
-    case SheetStanding::kSuperseded:
-      return "superseded";
-    case SheetStanding::kWithdrawn:
-      return "withdrawn";
-  }
-  return "?";
+std::string SheetVersionFacts::SignerName(std::string_view origin) const {
+  auto it = signer_names.find(std::string(origin));
+  return it == signer_names.end() ? std::string() : it->second;
 }
-
-std::string_view SheetStandingLabel(SheetStanding standing) {
-  switch (standing) {
-    case SheetStanding::kSubmitted:
-      return "待乡镇审核";
-    case SheetStanding::kApproved:
-      return "乡镇审核通过";
-    case SheetStanding::kReturned:
-      return "乡镇退回";
-    case SheetStanding::kSuperseded:
-      return "已被新版本取代";
-    case SheetStanding::kWithdrawn:
-      return "已撤回";
-  }
-  return "?";
-}
-
-const SheetReview* SheetVersionFacts::LastReview(std::string_view stage) const {
-  for (auto it = reviews.rbegin(); it != reviews.rend(); ++it) {
-    if (it->stage == stage) return &*it;
-  }
-  return nullptr;
-}
-
-const SheetReview* SheetVersionFacts::DecidingReview() const { return LastReview("township"); }
 
 Result<std::string> ResolveVersionId(sqlite3* db, std::string_view id_or_prefix) {
-  if (id_or_prefix.size() < kMinVersionPrefixDigits || id_or_prefix.size() > 32 ||
+  if (id_or_prefix.size() < kMinIdPrefix || id_or_prefix.size() > 32 ||
       !IsLowerHexText(id_or_prefix)) {
-    return Status::Invalid(kErrSheetVersionId, "版本编号应为 6 到 32 位小写十六进制数");
+    return Status::Invalid(kErrWorkflowInput, "版本编号应为 " + std::to_string(kMinIdPrefix) +
+                                                  " 到 32 位小写十六进制数");
   }
   GK_ASSIGN_OR_RETURN(Statement stmt,
                       Statement::Prepare(db,
@@ -182,13 +57,13 @@ Result<std::string> ResolveVersionId(sqlite3* db, std::string_view id_or_prefix)
   stmt.Bind(1, static_cast<int64_t>(id_or_prefix.size())).Bind(2, id_or_prefix);
   GK_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) {
-    return Status::NotFound(kErrSheetUnknownVersion,
+    return Status::NotFound(kErrWorkflowNotFound,
                             "本机没有编号为 " + std::string(id_or_prefix) + " 的版本");
   }
   std::string id = stmt.ColumnText(0);
   GK_ASSIGN_OR_RETURN(bool second, stmt.Step());
   if (second) {
-    return Status::Invalid(kErrSheetAmbiguousVersion,
+    return Status::Invalid(kErrWorkflowAmbiguous,
                            "编号 " + std::string(id_or_prefix) + " 对应不止一个版本，请多输入几位");
   }
   return id;
@@ -196,20 +71,84 @@ Result<std::string> ResolveVersionId(sqlite3* db, std::string_view id_or_prefix)
 
 Result<SheetVersionFacts> ReadSheetVersionFacts(sqlite3* db, std::string_view version_id) {
   SheetVersionFacts facts;
-  GK_ASSIGN_OR_RETURN(facts.version, ReadVersionRow(db, version_id));
-  GK_ASSIGN_OR_RETURN(facts.reviews, ReadReviews(db, facts.version));
-  GK_ASSIGN_OR_RETURN(facts.superseded_by, ReadChildren(db, facts.version));
-  GK_ASSIGN_OR_RETURN(facts.withdrawal, ReadWithdrawal(db, facts.version));
-  GK_ASSIGN_OR_RETURN(facts.conflict, InConflict(db, facts.version));
-  if (!facts.superseded_by.empty()) {
-    facts.standing = SheetStanding::kSuperseded;
-  } else if (facts.withdrawal) {
-    facts.standing = SheetStanding::kWithdrawn;
-  } else if (const SheetReview* deciding = facts.DecidingReview()) {
-    facts.standing =
-        deciding->decision == "approve" ? SheetStanding::kApproved : SheetStanding::kReturned;
+  GK_ASSIGN_OR_RETURN(facts.disclosure_id, DisclosureOf(db, version_id));
+  GK_ASSIGN_OR_RETURN(std::optional<DisclosureState> state,
+                      LoadDisclosure(db, facts.disclosure_id));
+  const VersionFact* version = state ? state->FindVersion(version_id) : nullptr;
+  if (version == nullptr) {
+    return Status::Internal(kErrSheetRow, "版本 " + std::string(version_id) + " 读取后不见了");
+  }
+  facts.version = *version;
+  facts.conflict = state->conflict;
+  GK_RETURN_IF_ERROR(CheckHlc(facts.version.hlc, "版本", facts.version.version_id));
+  for (const VersionFact& v : state->versions) {
+    if (v.parent_version == facts.version.version_id && v.region == facts.version.region) {
+      facts.superseded_by.push_back(v.version_id);
+    }
+  }
+  for (const WithdrawalFact& w : state->withdrawals) {
+    if (w.region == facts.version.region) {
+      GK_RETURN_IF_ERROR(CheckHlc(w.hlc, "撤回", w.withdrawal_id));
+      facts.withdrawal = w;
+      break;  // withdrawals are in hlc order: the earliest
+    }
+  }
+  GK_ASSIGN_OR_RETURN(Statement name,
+                      Statement::Prepare(db, "SELECT name FROM certificate WHERE node_id = ?"));
+  for (const ReviewFact& review : facts.version.reviews) {
+    GK_RETURN_IF_ERROR(CheckHlc(review.hlc, "审核", review.review_id));
+    if (facts.signer_names.contains(review.origin)) continue;
+    name.Reset();
+    name.Bind(1, review.origin);
+    GK_ASSIGN_OR_RETURN(bool found, name.Step());
+    if (found) facts.signer_names[review.origin] = name.ColumnText(0);
   }
   return facts;
+}
+
+Result<std::vector<std::string>> ReadVersionItems(sqlite3* db, const VersionFact& version) {
+  if (version.item_count < 0 || static_cast<uint64_t>(version.item_count) > kMaxSheetRows) {
+    return Status::TooLarge(kErrSheetItemCount, "版本有 " + std::to_string(version.item_count) +
+                                                    " 行，超出上限 " +
+                                                    std::to_string(kMaxSheetRows));
+  }
+  GK_ASSIGN_OR_RETURN(Statement stmt,
+                      Statement::Prepare(db,
+                                         "SELECT line_no, data FROM disclosure_item "
+                                         "WHERE version_id = ? AND region = ? "
+                                         "ORDER BY line_no LIMIT ?"));
+  stmt.Bind(1, version.version_id).Bind(2, version.region).Bind(3, version.item_count + 1);
+  std::vector<std::string> items;
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) break;
+    const int64_t line = stmt.ColumnInt(0);
+    if (line != static_cast<int64_t>(items.size()) + 1) {
+      return Status::Invalid(kErrSheetItemCount, "版本的表格行不连续：缺第 " +
+                                                     std::to_string(items.size() + 1) + " 行");
+    }
+    if (line > version.item_count) {
+      return Status::Invalid(kErrSheetItemCount, "版本应有 " + std::to_string(version.item_count) +
+                                                     " 行，本机多出第 " + std::to_string(line) +
+                                                     " 行");
+    }
+    items.push_back(stmt.ColumnText(1));
+  }
+  if (static_cast<int64_t>(items.size()) < version.item_count) {
+    return Status::Unavailable(kErrSheetItemCount,
+                               "版本应有 " + std::to_string(version.item_count) + " 行，本机只有 " +
+                                   std::to_string(items.size()) + " 行；请先同步");
+  }
+  return items;
+}
+
+Status CheckVersionContent(const SheetVersionFacts& facts, const std::vector<std::string>& items) {
+  const VersionFact& v = facts.version;
+  const std::string hash = ContentHash(facts.disclosure_id, v.category, v.title, v.period, v.body,
+                                       v.publicity_from, v.publicity_to, items);
+  if (hash == v.content_hash) return Status::Ok();
+  return Status::Invalid(kErrSheetContentHash,
+                         "版本 " + v.version_id + " 的内容与其记载的内容摘要不符，不能打印或核验");
 }
 
 }  // namespace gongkai

@@ -1,115 +1,66 @@
 // What a replica holds about one disclosure version, as a printed sheet and its
-// verification need it: the version row, its reviews, what replaced or withdrew it, and its
-// standing.
-//
-// Standing (the rules of the disclosure facts), first that applies:
-//   superseded  another version of the same disclosure names it as parent_version;
-//   withdrawn   a withdrawal row of its disclosure exists;
-//   approved    the township review with the highest hlc (ties: highest review_id) approves;
-//   returned    that review returns it;
-//   submitted   there is no township review.
-// Only facts in the version's own region count: a village writes only its region, and a
-// township writes its review rows in the village's region, so a row elsewhere that names
-// this version (another village declaring it superseded, a township reviewing a village
-// that is not its own) was written by someone without say over it and is ignored. A review
-// must also name the version's disclosure.
-// A disclosure with two first versions, or two versions with one parent, is in conflict
-// (flagged, both kept).
-//
+// verification need it: the version with its reviews and status (node/disclosure_view.h,
+// whose rules decide it: superseded, withdrawn, approved / returned by the latest township
+// review, submitted; facts outside the version's region do not count), the versions that
+// replaced it, the withdrawal of its disclosure, whether the disclosure is in conflict, and
+// the certificate names of the nodes that signed its reviews.
 // Thread-safety: uses the caller's connection; one thread at a time.
 #ifndef GONGKAI_NODE_SHEET_FACTS_H_
 #define GONGKAI_NODE_SHEET_FACTS_H_
 
 #include <sqlite3.h>
 
-#include <cstddef>
-#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "protocol/hlc.h"
+#include "node/disclosure_view.h"
+#include "printing/sheet.h"
 #include "protocol/status.h"
 
 namespace gongkai {
 
-inline constexpr size_t kMinVersionPrefixDigits = 6;
-
-inline constexpr char kErrSheetVersionId[] = "disclosure_sheet.version_id";  // malformed
-inline constexpr char kErrSheetUnknownVersion[] = "disclosure_sheet.unknown_version";
-inline constexpr char kErrSheetAmbiguousVersion[] = "disclosure_sheet.ambiguous_version";
 inline constexpr char kErrSheetRow[] = "disclosure_sheet.row";  // a stored value out of range
-
-enum class SheetStanding { kSubmitted, kApproved, kReturned, kSuperseded, kWithdrawn };
-
-// "submitted", "approved", "returned", "superseded", "withdrawn".
-std::string_view SheetStandingName(SheetStanding standing);
-// "待乡镇审核", "乡镇审核通过", "乡镇退回", "已被新版本取代", "已撤回".
-std::string_view SheetStandingLabel(SheetStanding standing);
-
-// A disclosure_version row.
-struct SheetVersionRow {
-  std::string version_id;
-  std::string disclosure_id;
-  std::string parent_version;  // "" for the first version
-  std::string category;        // affairs | finance | subsidy
-  std::string title;
-  std::string period;
-  std::string body;
-  std::string publicity_from;
-  std::string publicity_to;
-  int64_t item_count = 0;
-  std::string content_hash;
-  std::string author;
-  std::string origin;
-  Hlc hlc = 0;
-  std::string region;
-};
-
-struct SheetReview {
-  std::string review_id;
-  std::string stage;     // supervision | township
-  std::string decision;  // approve | return
-  std::string comment;
-  std::string reviewer;
-  std::string origin;       // the node that signed it
-  std::string signer_name;  // that node's certificate name, "" when no certificate is held
-  Hlc hlc = 0;
-};
-
-struct SheetWithdrawal {
-  std::string withdrawal_id;
-  std::string version_id;  // current when it was withdrawn
-  std::string reason;
-  std::string author;
-  Hlc hlc = 0;
-};
+inline constexpr char kErrSheetItemCount[] = "disclosure_sheet.item_count";
+inline constexpr char kErrSheetContentHash[] = "disclosure_sheet.content_hash";
 
 struct SheetVersionFacts {
-  SheetVersionRow version;
-  std::vector<SheetReview> reviews;           // of this version, by hlc then review_id
-  std::vector<std::string> superseded_by;     // child versions, by hlc then version_id
-  std::optional<SheetWithdrawal> withdrawal;  // the earliest of its disclosure
-  bool conflict = false;
-  SheetStanding standing = SheetStanding::kSubmitted;
+  std::string disclosure_id;
+  VersionFact version;                       // with its reviews (hlc order) and status
+  std::vector<std::string> superseded_by;    // versions of its region naming it as parent
+  std::optional<WithdrawalFact> withdrawal;  // the earliest of its disclosure in its region
+  bool conflict = false;                     // the disclosure has two current versions
+  // Certificate name of each node that signed a review of the version; a signer whose
+  // certificate row is not held is absent.
+  std::map<std::string, std::string> signer_names;
 
-  // The township review that decides approved/returned (the last one), or null.
-  const SheetReview* DecidingReview() const;
-  // The last review of `stage`, or null.
-  const SheetReview* LastReview(std::string_view stage) const;
+  // The township review that decides approved/returned (the latest), or null.
+  const ReviewFact* DecidingReview() const { return version.LatestReview("township"); }
+  // The certificate name of `origin`, or "".
+  std::string SignerName(std::string_view origin) const;
 };
 
-// Finds a version by its id or a unique prefix of it (kMinVersionPrefixDigits..32 lowercase
-// hex digits) and returns its full id.
-// Errors: kErrSheetVersionId (not 6..32 lowercase hex digits), kErrSheetUnknownVersion
-// (NotFound), kErrSheetAmbiguousVersion (a prefix of two or more), sql.*.
+// The full id of the version whose id is `id_or_prefix` or starts with it
+// (kMinIdPrefix..32 lowercase hex digits, as people type ids).
+// Errors: workflow.input (not 6..32 lowercase hex digits), workflow.not_found,
+// workflow.ambiguous (a prefix of two or more versions), sql.*.
 Result<std::string> ResolveVersionId(sqlite3* db, std::string_view id_or_prefix);
 
-// Reads everything above for the version `version_id` (the full id).
-// Errors: kErrSheetUnknownVersion (NotFound), kErrSheetRow (an hlc that no clock makes),
-// sql.*.
+// Reads the facts above for the version `version_id` (its full id).
+// Errors: workflow.not_found; kErrSheetRow (an hlc no clock makes); sql.*.
 Result<SheetVersionFacts> ReadSheetVersionFacts(sqlite3* db, std::string_view version_id);
+
+// The data of the version's items, lines 1..item_count in order (items of its own region).
+// Errors: kErrSheetItemCount: kTooLarge for an item_count outside 0..kMaxSheetRows,
+// kUnavailable when fewer lines are held (not all have arrived: sync again), kInvalid for a
+// gap or lines past item_count; sql.*.
+Result<std::vector<std::string>> ReadVersionItems(sqlite3* db, const VersionFact& version);
+
+// OK when the version's content_hash is the ContentHash (node/workflow.h) of its fields and
+// `items`: what a sheet prints is what its QR code names. kErrSheetContentHash otherwise.
+Status CheckVersionContent(const SheetVersionFacts& facts, const std::vector<std::string>& items);
 
 }  // namespace gongkai
 

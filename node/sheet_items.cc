@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "node/decimal.h"
-#include "node/flat_json.h"
+#include "node/json_value.h"
 #include "node/sheet_dates.h"
 
 namespace gongkai {
@@ -19,8 +19,65 @@ Status ValueError(std::string message) {
   return Status::Invalid(kErrSheetItemValue, std::move(message));
 }
 
+// The members of one JSON object, read strictly: only the format's keys, each present when
+// asked for and of the kind asked for.
+class Members {
+ public:
+  static Result<Members> Parse(std::string_view text,
+                               std::initializer_list<std::string_view> keys) {
+    GK_ASSIGN_OR_RETURN(JsonValue value, ParseJsonObject(text));
+    for (const auto& [key, member] : value.object()) {
+      bool known = false;
+      for (std::string_view name : keys) known = known || name == key;
+      if (!known) {
+        return Status::Invalid(kErrSheetItemKey, "多出字段 \"" + key.substr(0, 40) + "\"");
+      }
+    }
+    return Members(std::move(value));
+  }
+
+  bool Has(std::string_view key) const { return value_.Find(key) != nullptr; }
+
+  Result<std::string> String(std::string_view key) const {
+    GK_ASSIGN_OR_RETURN(const JsonValue* member, Find(key, JsonValue::Kind::kString, "文字"));
+    return member->string();
+  }
+  Result<int64_t> Integer(std::string_view key) const {
+    GK_ASSIGN_OR_RETURN(const JsonValue* member, Find(key, JsonValue::Kind::kInteger, "整数"));
+    return member->integer();
+  }
+  Result<std::vector<std::string>> Strings(std::string_view key) const {
+    GK_ASSIGN_OR_RETURN(const JsonValue* member, Find(key, JsonValue::Kind::kArray, "文字的数组"));
+    std::vector<std::string> strings;
+    for (const JsonValue& item : member->array()) {
+      if (!item.is_string()) return KindError(key, "文字的数组");
+      strings.push_back(item.string());
+    }
+    return strings;
+  }
+
+ private:
+  explicit Members(JsonValue value) : value_(std::move(value)) {}
+
+  static Status KindError(std::string_view key, std::string_view kind) {
+    return Status::Invalid(kErrJsonType,
+                           "字段 \"" + std::string(key) + "\" 应为" + std::string(kind));
+  }
+  Result<const JsonValue*> Find(std::string_view key, JsonValue::Kind kind,
+                                std::string_view kind_name) const {
+    const JsonValue* member = value_.Find(key);
+    if (member == nullptr) {
+      return Status::Invalid(kErrSheetItemKey, "缺少字段 \"" + std::string(key) + "\"");
+    }
+    if (member->kind() != kind) return KindError(key, kind_name);
+    return member;
+  }
+
+  JsonValue value_;
+};
+
 // An amount in cents, 0..kMaxDecimalUnits.
-Result<int64_t> ReadCents(const FlatJsonObject& json, std::string_view key) {
+Result<int64_t> ReadCents(const Members& json, std::string_view key) {
   GK_ASSIGN_OR_RETURN(int64_t value, json.Integer(key));
   if (value < 0 || value > kMaxDecimalUnits) {
     return ValueError("\"" + std::string(key) + "\" 应在 0 到 " + std::to_string(kMaxDecimalUnits) +
@@ -36,13 +93,6 @@ Status AddToTotal(int64_t value, std::string_view what, int64_t* total) {
   }
   *total += value;
   return Status::Ok();
-}
-
-Result<FlatJsonObject> ParseWithKeys(std::string_view text,
-                                     std::initializer_list<std::string_view> keys) {
-  GK_ASSIGN_OR_RETURN(FlatJsonObject json, FlatJsonObject::Parse(text));
-  GK_RETURN_IF_ERROR(json.OnlyKeys(keys));
-  return json;
 }
 
 // "12.5" -> 125000 ten-thousandths and 1 decimal. Exactly digits, optionally '.' and 1..4
@@ -71,9 +121,9 @@ Status ParseArea(std::string_view text, int64_t* units, int* decimals) {
 }
 
 Result<SubsidyEntry> ParseSubsidyItem(std::string_view text, int* area_decimals) {
-  GK_ASSIGN_OR_RETURN(FlatJsonObject json,
-                      ParseWithKeys(text, {"account", "amount_cents", "area", "group", "id", "item",
-                                           "line", "name", "note", "rate_cents"}));
+  GK_ASSIGN_OR_RETURN(
+      Members json, Members::Parse(text, {"account", "amount_cents", "area", "group", "id", "item",
+                                          "line", "name", "note", "rate_cents"}));
   SubsidyEntry entry;
   GK_ASSIGN_OR_RETURN(entry.amount_cents, ReadCents(json, "amount_cents"));
   GK_ASSIGN_OR_RETURN(entry.group, json.String("group"));
@@ -100,9 +150,9 @@ Result<SubsidyEntry> ParseSubsidyItem(std::string_view text, int* area_decimals)
 }
 
 Result<FinanceEntry> ParseFinanceItem(std::string_view text) {
-  GK_ASSIGN_OR_RETURN(FlatJsonObject json,
-                      ParseWithKeys(text, {"date", "expense_cents", "handler", "income_cents",
-                                           "line", "note", "summary", "voucher"}));
+  GK_ASSIGN_OR_RETURN(Members json,
+                      Members::Parse(text, {"date", "expense_cents", "handler", "income_cents",
+                                            "line", "note", "summary", "voucher"}));
   FinanceEntry entry;
   GK_ASSIGN_OR_RETURN(entry.date, json.String("date"));
   GK_RETURN_IF_ERROR(ChineseDateFromIso(entry.date).status());
@@ -121,8 +171,7 @@ Result<FinanceEntry> ParseFinanceItem(std::string_view text) {
 
 Result<AffairsBody> ParseAffairsBody(std::string_view text) {
   auto parse = [&]() -> Result<AffairsBody> {
-    GK_ASSIGN_OR_RETURN(FlatJsonObject json,
-                        ParseWithKeys(text, {"attachments", "headers", "text"}));
+    GK_ASSIGN_OR_RETURN(Members json, Members::Parse(text, {"attachments", "headers", "text"}));
     AffairsBody body;
     GK_ASSIGN_OR_RETURN(body.attachments, json.Strings("attachments"));
     GK_ASSIGN_OR_RETURN(body.headers, json.Strings("headers"));
@@ -136,8 +185,8 @@ Result<AffairsBody> ParseAffairsBody(std::string_view text) {
 
 Result<FinanceBody> ParseFinanceBody(std::string_view text) {
   auto parse = [&]() -> Result<FinanceBody> {
-    GK_ASSIGN_OR_RETURN(FlatJsonObject json,
-                        ParseWithKeys(text, {"closing_cents", "opening_cents", "text"}));
+    GK_ASSIGN_OR_RETURN(Members json,
+                        Members::Parse(text, {"closing_cents", "opening_cents", "text"}));
     FinanceBody body;
     // Balances may be negative (an overdrawn account), within the same magnitude.
     GK_ASSIGN_OR_RETURN(body.closing_cents, json.Integer("closing_cents"));
@@ -157,7 +206,7 @@ Result<FinanceBody> ParseFinanceBody(std::string_view text) {
 
 Result<SubsidyBody> ParseSubsidyBody(std::string_view text) {
   auto parse = [&]() -> Result<SubsidyBody> {
-    GK_ASSIGN_OR_RETURN(FlatJsonObject json, ParseWithKeys(text, {"subsidy_name", "text"}));
+    GK_ASSIGN_OR_RETURN(Members json, Members::Parse(text, {"subsidy_name", "text"}));
     SubsidyBody body;
     GK_ASSIGN_OR_RETURN(body.subsidy_name, json.String("subsidy_name"));
     GK_ASSIGN_OR_RETURN(body.text, json.String("text"));
@@ -175,7 +224,7 @@ Result<std::vector<std::vector<std::string>>> ParseAffairsItems(
   rows.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     auto parse = [&]() -> Result<std::vector<std::string>> {
-      GK_ASSIGN_OR_RETURN(FlatJsonObject json, ParseWithKeys(items[i], {"cells"}));
+      GK_ASSIGN_OR_RETURN(Members json, Members::Parse(items[i], {"cells"}));
       GK_ASSIGN_OR_RETURN(std::vector<std::string> cells, json.Strings("cells"));
       if (cells.size() != columns) {
         return ValueError("有 " + std::to_string(cells.size()) + " 格，表头有 " +

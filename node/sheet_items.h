@@ -20,8 +20,11 @@
 // published one and 合计面积 is their exact sum. An area with more than 4 decimals is refused.
 //
 // Money: every amount is 0..kMaxDecimalUnits cents, and so is every running total.
-// Errors: json.* (node/flat_json.h) and kErrSheetItemValue, each with the place ("第 3 行：",
-// "正文：") before the message.
+// Errors, each with the place ("第 3 行: ", "正文: ") before the message: json.* from
+// node/json_value.h (not JSON, too large or deep, a number that is not an int64, bad UTF-8,
+// a key twice, or json.type: not an object, or a member of another kind, e.g. an array
+// holding a number); kErrSheetItemKey (a member missing, or one the format does not have);
+// kErrSheetItemValue (a value out of its range or form).
 // Thread-safety: pure functions.
 #ifndef GONGKAI_NODE_SHEET_ITEMS_H_
 #define GONGKAI_NODE_SHEET_ITEMS_H_
@@ -36,6 +39,7 @@
 
 namespace gongkai {
 
+inline constexpr char kErrSheetItemKey[] = "disclosure_sheet.item_key";
 inline constexpr char kErrSheetItemValue[] = "disclosure_sheet.item_value";
 inline constexpr int kMaxAreaDecimals = 4;
 

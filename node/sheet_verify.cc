@@ -1,69 +1,71 @@
 #include "node/sheet_verify.h"
 
 #include "node/sheet_dates.h"
+#include "node/workflow.h"
 
 namespace gongkai {
 
 namespace {
 
-std::string_view CategoryLabel(std::string_view category) {
-  if (category == "affairs") return "村务公开";
-  if (category == "finance") return "财务公开";
-  if (category == "subsidy") return "惠农补贴公示";
-  return "公开";
+std::string_view CategoryText(std::string_view category) {
+  auto parsed = ParseCategory(category);
+  return parsed.ok() ? CategoryLabel(*parsed) : "公开";
 }
 
 // Enough of an id for a person to find it again (ids may be typed as a prefix).
 std::string ShortId(std::string_view id) { return std::string(id.substr(0, 8)); }
 
-std::string ReviewerText(const SheetReview& review) {
+std::string ReviewerText(const ReviewFact& review, const SheetVersionFacts& facts) {
   std::string text = review.reviewer;
-  if (!review.signer_name.empty()) text += "，" + review.signer_name;
+  const std::string signer = facts.SignerName(review.origin);
+  if (!signer.empty()) text += "，" + signer;
   return text;
 }
 
 }  // namespace
 
 std::string_view SheetVerification::code() const {
-  switch (standing) {
-    case SheetStanding::kApproved:
+  switch (status) {
+    case DisclosureStatus::kApproved:
       return kSheetVerifyApproved;
-    case SheetStanding::kReturned:
+    case DisclosureStatus::kReturned:
       return kSheetVerifyReturned;
-    case SheetStanding::kSuperseded:
+    case DisclosureStatus::kSuperseded:
       return kSheetVerifySuperseded;
-    case SheetStanding::kWithdrawn:
+    case DisclosureStatus::kWithdrawn:
       return kSheetVerifyWithdrawn;
-    case SheetStanding::kSubmitted:
+    case DisclosureStatus::kSubmitted:
+    case DisclosureStatus::kDraft:  // a version is never a draft
       break;
   }
   return kSheetVerifySubmitted;
 }
 
 std::string SheetVerification::Summary() const {
-  const SheetVersionRow& v = facts.version;
+  const VersionFact& v = facts.version;
   std::string text = "此页是" + places.county + places.township + places.village + "（区划 " +
-                     v.region + "）的" + std::string(CategoryLabel(v.category)) + "「" + v.title +
+                     v.region + "）的" + std::string(CategoryText(v.category)) + "「" + v.title +
                      "」，版本 " + ShortId(v.version_id) + "。";
-  switch (standing) {
-    case SheetStanding::kApproved:
+  switch (status) {
+    case DisclosureStatus::kApproved:
       text += "核验通过：已于" + BeijingDateTimeText(deciding_review->hlc) + "经乡镇审核同意（" +
-              ReviewerText(*deciding_review) + "），可以张贴。";
+              ReviewerText(*deciding_review, facts) + "），可以张贴。";
       break;
-    case SheetStanding::kReturned:
+    case DisclosureStatus::kReturned:
       text += "此版本已于" + BeijingDateTimeText(deciding_review->hlc) + "被乡镇退回（" +
-              ReviewerText(*deciding_review) + "）";
+              ReviewerText(*deciding_review, facts) + "）";
       if (!deciding_review->comment.empty()) text += "，意见：" + deciding_review->comment;
       text += "。不得张贴。";
       break;
-    case SheetStanding::kSubmitted:
+    case DisclosureStatus::kSubmitted:
+    case DisclosureStatus::kDraft:
       text += "此版本尚未经乡镇审核，不得张贴。";
       break;
-    case SheetStanding::kSuperseded:
+    case DisclosureStatus::kSuperseded:
       text += "此版本已被新版本 " + ShortId(facts.superseded_by.front()) +
               " 取代，应撤下此页，张贴审核通过的新版本。";
       break;
-    case SheetStanding::kWithdrawn:
+    case DisclosureStatus::kWithdrawn:
       text += "此公开事项已于" + BeijingDateTimeText(facts.withdrawal->hlc) + "撤回（" +
               facts.withdrawal->author + "，原因：" + facts.withdrawal->reason + "），应撤下此页。";
       break;
@@ -81,14 +83,14 @@ Result<SheetVerification> VerifySheetPayload(const Replica& replica,
   GK_ASSIGN_OR_RETURN(out.payload, ParseSheetPayload(payload_text));
   auto facts = ReadSheetVersionFacts(replica.db(), out.payload.version_id);
   if (!facts.ok()) {
-    if (facts.status().code() != kErrSheetUnknownVersion) return facts.status();
+    if (facts.status().code() != kErrWorkflowNotFound) return facts.status();
     return Status::NotFound(kErrSheetVerifyUnknown, "本机没有二维码所指的版本 " +
                                                         out.payload.version_id +
                                                         "：可能尚未同步到本机，也可能此页是伪造的");
   }
   out.facts = std::move(*facts);
-  const SheetVersionRow& v = out.facts.version;
-  if (v.disclosure_id != out.payload.disclosure_id) {
+  const VersionFact& v = out.facts.version;
+  if (out.facts.disclosure_id != out.payload.disclosure_id) {
     return Status::Denied(kErrSheetVerifyDisclosure,
                           "二维码中的公开事项编号与版本 " + ShortId(v.version_id) +
                               " 所属的事项不符：此页的二维码被改动过或是伪造的");
@@ -98,8 +100,10 @@ Result<SheetVerification> VerifySheetPayload(const Replica& replica,
                                                    ShortId(v.version_id) +
                                                    " 不符：此页的二维码被改动过或是伪造的");
   }
-  out.standing = out.facts.standing;
-  if (const SheetReview* deciding = out.facts.DecidingReview()) out.deciding_review = *deciding;
+  GK_ASSIGN_OR_RETURN(std::vector<std::string> items, ReadVersionItems(replica.db(), v));
+  GK_RETURN_IF_ERROR(CheckVersionContent(out.facts, items));
+  out.status = v.status;
+  if (const ReviewFact* deciding = out.facts.DecidingReview()) out.deciding_review = *deciding;
   // Names only help a person read the answer; a replica without the certificates still
   // verifies.
   auto places = ReadSheetPlaces(replica.db(), v.region);

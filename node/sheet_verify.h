@@ -7,10 +7,12 @@
 //      up);
 //   3. the version belongs to the payload's disclosure (kErrSheetVerifyDisclosure);
 //   4. the payload's 16 hash digits are the start of the version's content_hash
-//      (kErrSheetVerifyHash).
+//      (kErrSheetVerifyHash);
+//   5. the version's content as held (fields and items) hashes to its content_hash
+//      (kErrSheetItemCount when items are still missing, kErrSheetContentHash).
 // A payload changed in any field therefore fails 2, 3 or 4: it is refused, never matched
 // to another version.
-// When all hold, the result gives the version's standing (node/sheet_facts.h) with its
+// When all hold, the result gives the version's status (node/disclosure_view.h) with its
 // stable code (kSheetVerify*): approved (the sheet may be posted, and by whom and when it
 // was approved), or returned, submitted, superseded (by which versions) or withdrawn (when,
 // why): the sheet must come down.
@@ -48,24 +50,24 @@ inline constexpr char kSheetVerifyWithdrawn[] = "sheet_verify.withdrawn";
 struct SheetVerification {
   SheetPayload payload;
   SheetVersionFacts facts;  // the version (title, category, region, period, author), reviews
-  SheetStanding standing = SheetStanding::kSubmitted;
+  DisclosureStatus status = DisclosureStatus::kSubmitted;
   // The township review that decides approved/returned, when there is one.
-  std::optional<SheetReview> deciding_review;
+  std::optional<ReviewFact> deciding_review;
   // Names of the version's places, as far as the replica knows them (empty when not).
   SheetPlaces places;
 
   // True only for an approved version: the sheet may stay on the board.
-  bool postable() const { return standing == SheetStanding::kApproved; }
-  // kSheetVerify* of the standing.
+  bool postable() const { return status == DisclosureStatus::kApproved; }
+  // kSheetVerify* of the status.
   std::string_view code() const;
   // A few sentences in Chinese for the person at the board: what the sheet is, its
-  // standing, who approved or returned it and when, what replaced or withdrew it.
+  // status, who approved or returned it and when, what replaced or withdrew it.
   std::string Summary() const;
 };
 
 // Verifies `payload_text` (exactly the payload: trim a scanner's line end first).
 // Errors: sheet_payload.*, kErrSheetVerifyUnknown, kErrSheetVerifyDisclosure,
-// kErrSheetVerifyHash, kErrSheetRow, sql.*.
+// kErrSheetVerifyHash, kErrSheetItemCount, kErrSheetContentHash, kErrSheetRow, sql.*.
 Result<SheetVerification> VerifySheetPayload(const Replica& replica, std::string_view payload_text);
 
 }  // namespace gongkai

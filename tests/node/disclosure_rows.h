@@ -8,9 +8,12 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "node/capture.h"
 #include "node/sql.h"
+#include "node/workflow.h"
+#include "protocol/certificate.h"
 #include "protocol/sha256.h"
 #include "tests/node/replica_fixture.h"
 
@@ -30,7 +33,7 @@ struct VersionSpec {
   std::string publicity_from = "2026-09-21";
   std::string publicity_to = "2026-09-30";
   int64_t item_count = 0;
-  std::string content_hash = HashHex(Sha256("content"));
+  std::string content_hash;  // "" = the ContentHash of the fields and items written
   std::string author = "赵文书";
 };
 
@@ -38,12 +41,17 @@ inline VersionSpec NewVersion(std::string_view seed, std::string_view disclosure
   VersionSpec spec;
   spec.version_id = TestId(seed);
   spec.disclosure_id = TestId(disclosure_seed);
-  spec.content_hash = HashHex(Sha256("content of " + std::string(seed)));
   return spec;
 }
 
+// Writes the version row; its content hash is computed from `items` unless the spec gives
+// one.
 inline Status InsertVersionRow(sqlite3* db, const CaptureStamp& stamp, std::string_view region,
-                               const VersionSpec& v) {
+                               const VersionSpec& v, const std::vector<std::string>& items = {}) {
+  const std::string hash = !v.content_hash.empty()
+                               ? v.content_hash
+                               : ContentHash(v.disclosure_id, v.category, v.title, v.period, v.body,
+                                             v.publicity_from, v.publicity_to, items);
   GK_ASSIGN_OR_RETURN(
       Statement stmt,
       Statement::Prepare(db,
@@ -59,7 +67,7 @@ inline Status InsertVersionRow(sqlite3* db, const CaptureStamp& stamp, std::stri
       .Bind(8, v.publicity_from)
       .Bind(9, v.publicity_to)
       .Bind(10, v.item_count)
-      .Bind(11, v.content_hash)
+      .Bind(11, hash)
       .Bind(12, v.author)
       .Bind(13, stamp.origin)
       .Bind(14, static_cast<int64_t>(stamp.hlc))

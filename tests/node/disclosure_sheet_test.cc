@@ -31,7 +31,7 @@ void Submit(testing::TestCounty& c, const VersionSpec& v, const std::vector<std:
   TestNode& reader = region == kVillage ? *c.township : *c.village;
   WriteAndDeliver(writer,
                   [&](sqlite3* db, const CaptureStamp& s) -> Status {
-                    GK_RETURN_IF_ERROR(testing::InsertVersionRow(db, s, region, v));
+                    GK_RETURN_IF_ERROR(testing::InsertVersionRow(db, s, region, v, items));
                     for (size_t i = 0; i < items.size(); ++i) {
                       GK_RETURN_IF_ERROR(testing::InsertItemRow(db, s, region, v.version_id,
                                                                 int64_t(i) + 1, items[i]));
@@ -137,7 +137,7 @@ TEST_CASE("an approved subsidy list: title, rows, masked numbers, totals, chain,
   CHECK(sheet.seal_label == "石庙村民委员会（公章）");
 
   CHECK(sheet.approved);
-  CHECK(built.facts.standing == SheetStanding::kApproved);
+  CHECK(built.facts.version.status == DisclosureStatus::kApproved);
   REQUIRE(sheet.review_chain.size() == 2);
   CHECK(sheet.review_chain[0].stage == "村务监督委员会审核");
   CHECK(sheet.review_chain[0].who == "钱监督（village）");  // the fixture names its machines
@@ -145,12 +145,12 @@ TEST_CASE("an approved subsidy list: title, rows, masked numbers, totals, chain,
   CHECK(sheet.review_chain[1].stage == "乡镇审核");
   CHECK(sheet.review_chain[1].who == "孙审核（township）");
   CHECK(sheet.review_chain[1].decision == "同意：同意公示");
-  CHECK(sheet.review_chain[1].when == BeijingDateTimeText(built.facts.reviews[1].hlc));
+  CHECK(sheet.review_chain[1].when == BeijingDateTimeText(built.facts.version.reviews[1].hlc));
   CHECK(sheet.review_chain[1].when.starts_with("2026年9月21日 "));
 
   CHECK(FindField(sheet.header_fields, "公开时间")->value == "2026年9月21日");
   CHECK(FindField(sheet.header_fields, "公示期")->value == "2026年9月21日至2026年9月30日");
-  CHECK(FindField(sheet.header_fields, "审核状态")->value == "乡镇审核通过");
+  CHECK(FindField(sheet.header_fields, "审核状态")->value == "已审核通过");
   const Field* phones = FindField(sheet.footer_fields, "监督电话");
   REQUIRE(phones != nullptr);
   CHECK(phones->value.find("村：0817-2601234") != std::string::npos);
@@ -159,7 +159,10 @@ TEST_CASE("an approved subsidy list: title, rows, masked numbers, totals, chain,
   CHECK(sheet.qr_payload == FormatSheetPayload(built.payload));
   CHECK(built.payload.version_id == v.version_id);
   CHECK(built.payload.disclosure_id == v.disclosure_id);
-  CHECK(v.content_hash.starts_with(built.payload.hash16));
+  const std::string hash = ContentHash(v.disclosure_id, v.category, v.title, v.period, v.body,
+                                       v.publicity_from, v.publicity_to, SubsidyItems());
+  CHECK(built.facts.version.content_hash == hash);
+  CHECK(hash.starts_with(built.payload.hash16));
   CHECK_FALSE(built.payload.log_index.has_value());
   const auto& input = std::get<SubsidyNotice>(built.input);
   CHECK(input.area_decimals == 2);
@@ -234,12 +237,12 @@ TEST_CASE("a returned finance statement: opinions, balances, watermark") {
   CHECK(sheet.rows[1][5].number == 12345);
   CHECK(sheet.totals[3].label == "期末余额");
   CHECK(sheet.totals[3].value == "10,376.55");
-  const std::string day = ChineseDate(BeijingDate(built.facts.reviews[0].hlc));
+  const std::string day = ChineseDate(BeijingDate(built.facts.version.reviews[0].hlc));
   CHECK(sheet.opinions.front().value == "同意：账目相符（钱监督，" + day + "）");
   CHECK(sheet.opinions.back().value == "退回：电费缺发票（孙审核，" + day + "）");
   CHECK_FALSE(sheet.approved);
-  CHECK(built.facts.standing == SheetStanding::kReturned);
-  CHECK(FindField(sheet.header_fields, "审核状态")->value == "乡镇退回");
+  CHECK(built.facts.version.status == DisclosureStatus::kReturned);
+  CHECK(FindField(sheet.header_fields, "审核状态")->value == "已退回");
   CHECK(sheet.review_chain.back().decision == "退回：电费缺发票");
 
   // A closing balance that does not follow from the rows is refused.
@@ -275,7 +278,7 @@ TEST_CASE("a submitted affairs notice with a table and attachments") {
   CHECK(sheet.attachments == std::vector<std::string>{"工程预算表"});
   CHECK_FALSE(sheet.approved);
   CHECK(sheet.review_chain.size() == 1);
-  CHECK(FindField(sheet.header_fields, "审核状态")->value == "待乡镇审核");
+  CHECK(FindField(sheet.header_fields, "审核状态")->value == "已提交待审核");
   CHECK(std::get<AffairsNotice>(built.input).table_headers.size() == 2);
 }
 
@@ -315,7 +318,7 @@ TEST_CASE("incomplete or inconsistent versions are refused with their codes") {
   bad_item.item_count = 1;
   Submit(c, bad_item, {R"({"amount_cents":1})"}, std::nullopt);
   auto json = BuildSheetForVersion(*c.village->replica, bad_item.version_id);
-  CHECK(json.status().code() == "json.missing");
+  CHECK(json.status().code() == kErrSheetItemKey);
   CHECK(json.status().message().starts_with("第 1 行: "));
 
   VersionSpec bad_date = NewVersion("bad date", "bad date d");
@@ -330,6 +333,12 @@ TEST_CASE("incomplete or inconsistent versions are refused with their codes") {
   CHECK(BuildSheetForVersion(*c.village->replica, bad_hash.version_id).status().code() ==
         kErrSheetPayloadHash);
 
+  VersionSpec altered = NewVersion("altered", "altered d");
+  altered.content_hash = std::string(64, 'a');  // well formed, but not this content's
+  Submit(c, altered, {}, std::nullopt);
+  CHECK(BuildSheetForVersion(*c.village->replica, altered.version_id).status().code() ==
+        kErrSheetContentHash);
+
   VersionSpec ok = NewVersion("fine", "fine d");
   Submit(c, ok, {}, std::nullopt);
   REQUIRE(BuildSheetForVersion(*c.village->replica, ok.version_id).ok());
@@ -341,7 +350,7 @@ TEST_CASE("incomplete or inconsistent versions are refused with their codes") {
   CHECK(BuildSheetForVersion(*c.village->replica, ok.version_id).ok());
 
   CHECK(BuildSheetForVersion(*c.village->replica, testing::TestId("none")).status().code() ==
-        kErrSheetUnknownVersion);
+        kErrWorkflowNotFound);
 }
 
 TEST_CASE("a sheet printed to PDF reads back: title, names, chain, QR payload") {
@@ -359,7 +368,7 @@ TEST_CASE("a sheet printed to PDF reads back: title, names, chain, QR payload") 
   const std::string text = testing::Capture("pdftotext -layout -nodiag '" + pdf + "' -");
   for (const char* expected :
        {"石庙村2026年耕地地力保护补贴发放公示", "嘉陵区", "龙蟠镇", "张三", "李四", "王五",
-        "410381********1213", "****5613", "2,109.30", "村务监督委员会审核", "待乡镇审核"}) {
+        "410381********1213", "****5613", "2,109.30", "村务监督委员会审核", "已提交待审核"}) {
     INFO(std::string(expected));
     CHECK(text.find(expected) != std::string::npos);
   }

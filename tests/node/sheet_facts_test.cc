@@ -51,29 +51,30 @@ TEST_CASE("a version read back with its reviews, in order, and who signed them")
   testing::TestCounty c;
   VersionSpec v = NewVersion("v1", "d1");
   Submit(c, v);
-  CHECK(Facts(*c.village, v).standing == SheetStanding::kSubmitted);
+  CHECK(Facts(*c.village, v).version.status == DisclosureStatus::kSubmitted);
 
   TownshipReview(c, v, "t1", "return", "金额有误");
   SheetVersionFacts facts = Facts(*c.village, v);
-  CHECK(facts.standing == SheetStanding::kReturned);
+  CHECK(facts.version.status == DisclosureStatus::kReturned);
   CHECK(facts.version.title == v.title);
+  CHECK(facts.disclosure_id == v.disclosure_id);
   CHECK(facts.version.region == kVillage);
   CHECK(facts.version.origin == c.village->id());
-  REQUIRE(facts.reviews.size() == 2);
-  CHECK(facts.reviews[0].stage == "supervision");
-  CHECK(facts.reviews[0].signer_name == "village");
-  CHECK(facts.reviews[1].comment == "金额有误");
-  CHECK(facts.reviews[1].signer_name == "township");
-  CHECK(facts.reviews[1].hlc > 0);
-  CHECK(facts.DecidingReview() == &facts.reviews[1]);
-  CHECK(facts.LastReview("supervision") == &facts.reviews[0]);
+  REQUIRE(facts.version.reviews.size() == 2);
+  CHECK(facts.version.reviews[0].stage == "supervision");
+  CHECK(facts.SignerName(facts.version.reviews[0].origin) == "village");
+  CHECK(facts.version.reviews[1].comment == "金额有误");
+  CHECK(facts.SignerName(facts.version.reviews[1].origin) == "township");
+  CHECK(facts.SignerName("unknown").empty());
+  CHECK(facts.version.reviews[1].hlc > 0);
+  CHECK(facts.DecidingReview() == &facts.version.reviews[1]);
 
   // The latest township review decides.
   TownshipReview(c, v, "t2", "approve");
-  CHECK(Facts(*c.village, v).standing == SheetStanding::kApproved);
-  CHECK(Facts(*c.township, v).standing == SheetStanding::kApproved);
+  CHECK(Facts(*c.village, v).version.status == DisclosureStatus::kApproved);
+  CHECK(Facts(*c.township, v).version.status == DisclosureStatus::kApproved);
   TownshipReview(c, v, "t3", "return", "再核对一次");
-  CHECK(Facts(*c.village, v).standing == SheetStanding::kReturned);
+  CHECK(Facts(*c.village, v).version.status == DisclosureStatus::kReturned);
 }
 
 TEST_CASE("superseded comes before withdrawn, withdrawn before the township's decision") {
@@ -86,10 +87,10 @@ TEST_CASE("superseded comes before withdrawn, withdrawn before the township's de
   v2.parent_version = v1.version_id;
   Submit(c, v2);
   SheetVersionFacts old = Facts(*c.village, v1);
-  CHECK(old.standing == SheetStanding::kSuperseded);
+  CHECK(old.version.status == DisclosureStatus::kSuperseded);
   CHECK(old.superseded_by == std::vector<std::string>{v2.version_id});
   CHECK_FALSE(old.conflict);
-  CHECK(Facts(*c.village, v2).standing == SheetStanding::kSubmitted);
+  CHECK(Facts(*c.village, v2).version.status == DisclosureStatus::kSubmitted);
 
   WriteAndDeliver(*c.village,
                   [&](sqlite3* db, const CaptureStamp& s) {
@@ -97,10 +98,10 @@ TEST_CASE("superseded comes before withdrawn, withdrawn before the township's de
                   },
                   {c.township.get()});
   SheetVersionFacts withdrawn = Facts(*c.village, v2);
-  CHECK(withdrawn.standing == SheetStanding::kWithdrawn);
+  CHECK(withdrawn.version.status == DisclosureStatus::kWithdrawn);
   REQUIRE(withdrawn.withdrawal.has_value());
   CHECK(withdrawn.withdrawal->reason == "重复发布");
-  CHECK(Facts(*c.village, v1).standing == SheetStanding::kSuperseded);
+  CHECK(Facts(*c.village, v1).version.status == DisclosureStatus::kSuperseded);
 }
 
 TEST_CASE("two children of one parent are a conflict") {
@@ -133,7 +134,7 @@ TEST_CASE("rows of another region or disclosure that name the version do not cou
                   },
                   {c.township.get()});
   REQUIRE(c.township->Count("withdrawal") == 1);
-  CHECK(Facts(*c.township, v).standing == SheetStanding::kApproved);
+  CHECK(Facts(*c.township, v).version.status == DisclosureStatus::kApproved);
   CHECK(Facts(*c.township, v).superseded_by.empty());
 
   // A township review that names another disclosure is not a review of this version.
@@ -143,8 +144,8 @@ TEST_CASE("rows of another region or disclosure that name the version do not cou
       *c.township,
       [&](sqlite3* db, const CaptureStamp& s) { return InsertReviewRow(db, s, kVillage, stray); },
       {c.village.get()});
-  CHECK(Facts(*c.village, v).standing == SheetStanding::kApproved);
-  CHECK(Facts(*c.village, v).reviews.size() == 2);
+  CHECK(Facts(*c.village, v).version.status == DisclosureStatus::kApproved);
+  CHECK(Facts(*c.village, v).version.reviews.size() == 2);
 }
 
 TEST_CASE("versions are found by id or unique prefix") {
@@ -154,15 +155,14 @@ TEST_CASE("versions are found by id or unique prefix") {
   CHECK(*ResolveVersionId(c.village->db(), v.version_id) == v.version_id);
   CHECK(*ResolveVersionId(c.village->db(), v.version_id.substr(0, 6)) == v.version_id);
   CHECK(ResolveVersionId(c.village->db(), v.version_id.substr(0, 5)).status().code() ==
-        kErrSheetVersionId);
-  CHECK(ResolveVersionId(c.village->db(), v.version_id + "0").status().code() ==
-        kErrSheetVersionId);
-  CHECK(ResolveVersionId(c.village->db(), "ABCDEF").status().code() == kErrSheetVersionId);
-  CHECK(ResolveVersionId(c.village->db(), "%%%%%%").status().code() == kErrSheetVersionId);
+        kErrWorkflowInput);
+  CHECK(ResolveVersionId(c.village->db(), v.version_id + "0").status().code() == kErrWorkflowInput);
+  CHECK(ResolveVersionId(c.village->db(), "ABCDEF").status().code() == kErrWorkflowInput);
+  CHECK(ResolveVersionId(c.village->db(), "%%%%%%").status().code() == kErrWorkflowInput);
   CHECK(ResolveVersionId(c.village->db(), testing::TestId("nothing")).status().code() ==
-        kErrSheetUnknownVersion);
+        kErrWorkflowNotFound);
   CHECK(ReadSheetVersionFacts(c.village->db(), testing::TestId("nothing")).status().code() ==
-        kErrSheetUnknownVersion);
+        kErrWorkflowNotFound);
 
   // Two versions sharing their first 7 digits.
   VersionSpec x = NewVersion("x", "d2");
@@ -171,7 +171,7 @@ TEST_CASE("versions are found by id or unique prefix") {
   y.version_id = "abcdef0" + std::string(25, '2');
   Submit(c, x);
   Submit(c, y);
-  CHECK(ResolveVersionId(c.village->db(), "abcdef0").status().code() == kErrSheetAmbiguousVersion);
+  CHECK(ResolveVersionId(c.village->db(), "abcdef0").status().code() == kErrWorkflowAmbiguous);
   CHECK(*ResolveVersionId(c.village->db(), "abcdef02") == y.version_id);
 }
 

@@ -4,7 +4,7 @@
 
 #include "node/decimal.h"
 #include "node/finance_import.h"
-#include "node/flat_json.h"
+#include "node/json_value.h"
 #include "node/sheet_dates.h"
 #include "node/subsidy_import.h"
 
@@ -96,8 +96,8 @@ TEST_CASE("subsidy items: keys, kinds and ranges") {
     return text.replace(at, from.size(), to);
   };
   CHECK(ParseSubsidyItems({good}).ok());
-  CHECK(ParseSubsidyItems({with("\"note\"", "\"notes\"")}).status().code() == kErrJsonUnknownKey);
-  CHECK(ParseSubsidyItems({with("\"name\":\"王五\",", "")}).status().code() == kErrJsonMissing);
+  CHECK(ParseSubsidyItems({with("\"note\"", "\"notes\"")}).status().code() == kErrSheetItemKey);
+  CHECK(ParseSubsidyItems({with("\"name\":\"王五\",", "")}).status().code() == kErrSheetItemKey);
   CHECK(ParseSubsidyItems({with("148125", "\"148125\"")}).status().code() == kErrJsonType);
   CHECK(ParseSubsidyItems({with("148125", "-1")}).status().code() == kErrSheetItemValue);
   CHECK(ParseSubsidyItems({with("148125", std::to_string(kMaxDecimalUnits))}).ok());
@@ -137,7 +137,7 @@ TEST_CASE("finance items as the importer publishes them") {
   CHECK(ParseFinanceItems({bad_date}).status().code() == kErrSheetDate);
   std::string extra = FinanceRowPublishedJson(row);
   extra.insert(1, "\"balance_cents\":1,");
-  CHECK(ParseFinanceItems({extra}).status().code() == kErrJsonUnknownKey);
+  CHECK(ParseFinanceItems({extra}).status().code() == kErrSheetItemKey);
 }
 
 TEST_CASE("affairs items have one cell per header") {
@@ -148,7 +148,11 @@ TEST_CASE("affairs items have one cell per header") {
   auto short_row = ParseAffairsItems({"{\"cells\":[\"张三\"]}"}, 2);
   CHECK(short_row.status().code() == kErrSheetItemValue);
   CHECK(short_row.status().message() == "第 1 行: 有 1 格，表头有 2 列");
-  CHECK(ParseAffairsItems({"{\"cells\":[1]}"}, 1).status().code() == kErrJsonValue);
+  CHECK(ParseAffairsItems({"{\"cells\":[1]}"}, 1).status().code() == kErrJsonType);
+  CHECK(ParseAffairsItems({"{\"cells\":\"张三\"}"}, 1).status().code() == kErrJsonType);
+  CHECK(ParseAffairsItems({"[\"张三\"]"}, 1).status().code() == kErrJsonType);
+  CHECK(ParseAffairsItems({"{\"cells\":null}"}, 1).status().code() == kErrJsonType);
+  CHECK(ParseAffairsItems({"{\"cells\":[true]}"}, 1).status().code() == kErrJsonType);
 }
 
 TEST_CASE("bodies of the three categories") {
@@ -159,7 +163,7 @@ TEST_CASE("bodies of the three categories") {
   CHECK(affairs->headers.size() == 2);
   CHECK(affairs->text == "段落一\n段落二");
   auto affairs_missing = ParseAffairsBody(R"({"headers":[],"text":""})");
-  CHECK(affairs_missing.status().code() == kErrJsonMissing);
+  CHECK(affairs_missing.status().code() == kErrSheetItemKey);
   CHECK(affairs_missing.status().message().starts_with("正文: "));
 
   auto finance = ParseFinanceBody(R"({"closing_cents":-500,"opening_cents":1000,"text":""})");
@@ -168,7 +172,7 @@ TEST_CASE("bodies of the three categories") {
   CHECK(finance->closing_cents == -500);
   CHECK(ParseFinanceBody(R"({"closing_cents":1,"opening_cents":1,"text":"","x":1})")
             .status()
-            .code() == kErrJsonUnknownKey);
+            .code() == kErrSheetItemKey);
   CHECK(ParseFinanceBody(R"({"closing_cents":1000000000000001,"opening_cents":1,"text":""})")
             .status()
             .code() == kErrSheetItemValue);

@@ -67,14 +67,14 @@ TEST_CASE("an approved version verifies: which disclosure, by whom and when") {
   for (testing::TestNode* node : {b.village.get(), b.township.get()}) {
     SheetVerification ok = b.Verify(*node, payload);
     CHECK(ok.postable());
-    CHECK(ok.standing == SheetStanding::kApproved);
+    CHECK(ok.status == DisclosureStatus::kApproved);
     CHECK(ok.code() == kSheetVerifyApproved);
-    CHECK(ok.facts.version.disclosure_id == v.disclosure_id);
+    CHECK(ok.facts.disclosure_id == v.disclosure_id);
     CHECK(ok.facts.version.title == v.title);
     CHECK(ok.facts.version.region == kVillage);
     REQUIRE(ok.deciding_review.has_value());
     CHECK(ok.deciding_review->reviewer == "孙审核");
-    CHECK(ok.deciding_review->signer_name == "township");
+    CHECK(ok.facts.SignerName(ok.deciding_review->origin) == "township");
     CHECK(ok.places.village == "石庙村");
     const std::string summary = ok.Summary();
     CHECK(summary.find("嘉陵区龙蟠镇石庙村") != std::string::npos);
@@ -169,6 +169,29 @@ TEST_CASE("a changed payload is refused, never matched to another version") {
         kErrSheetPayloadHash);
   CHECK(VerifySheetPayload(*b.village->replica, "https://example.org").status().code() ==
         kErrSheetPayloadPrefix);
+}
+
+TEST_CASE("a version whose content does not hash to its content_hash is refused") {
+  Board b;
+  VersionSpec altered = NewVersion("v1", "d1");
+  altered.content_hash = std::string(64, 'a');
+  b.Submit(altered);
+  auto payload = MakeSheetPayload(altered.disclosure_id, altered.version_id, altered.content_hash);
+  REQUIRE(payload.ok());
+  CHECK(VerifySheetPayload(*b.village->replica, FormatSheetPayload(*payload)).status().code() ==
+        kErrSheetContentHash);
+
+  VersionSpec partial = NewVersion("v2", "d2");
+  partial.item_count = 1;  // its item has not arrived
+  b.Submit(partial);
+  auto held = ReadSheetVersionFacts(b.village->db(), partial.version_id);
+  REQUIRE(held.ok());
+  auto partial_payload =
+      MakeSheetPayload(partial.disclosure_id, partial.version_id, held->version.content_hash);
+  REQUIRE(partial_payload.ok());
+  auto waiting = VerifySheetPayload(*b.village->replica, FormatSheetPayload(*partial_payload));
+  CHECK(waiting.status().code() == kErrSheetItemCount);
+  CHECK(waiting.status().kind() == StatusKind::kUnavailable);
 }
 
 TEST_CASE("a replica that has not synced the version cannot vouch for it") {
