@@ -81,7 +81,7 @@ std::string_view HeaderMap::Name(int field, std::span<const ColumnSpec> specs) c
   return written.empty() ? specs[static_cast<std::size_t>(field)].canonical : written;
 }
 
-std::optional<HeaderMap> FindHeaderRow(const Sheet& sheet, std::span<const ColumnSpec> specs,
+std::optional<HeaderMap> FindHeaderRow(const ImportSheet& sheet, std::span<const ColumnSpec> specs,
                                        std::string_view file_name, ImportErrorList* errors) {
   std::size_t best_index = 0;
   std::size_t best_score = 0;

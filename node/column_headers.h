@@ -55,7 +55,7 @@ struct HeaderMap {
 // field, or one naming them all when no header row is found) and kErrImportDuplicateColumn
 // errors to `errors` and returns nullopt when any was added.
 // REQUIRES: specs[i].field == i.
-std::optional<HeaderMap> FindHeaderRow(const Sheet& sheet, std::span<const ColumnSpec> specs,
+std::optional<HeaderMap> FindHeaderRow(const ImportSheet& sheet, std::span<const ColumnSpec> specs,
                                        std::string_view file_name, ImportErrorList* errors);
 
 }  // namespace gongkai

@@ -44,11 +44,12 @@ char GuessDelimiter(std::string_view text) {
 
 }  // namespace
 
-Result<Sheet> ParseCsv(std::string_view text, std::string_view file_name, ImportError* error) {
+Result<ImportSheet> ParseCsv(std::string_view text, std::string_view file_name,
+                             ImportError* error) {
   char delimiter = ',';
   if (!TakeSepLine(text, &delimiter)) delimiter = GuessDelimiter(text);
 
-  Sheet sheet;
+  ImportSheet sheet;
   sheet.source = SheetSource::kCsv;
   int64_t row_number = 0;
   std::vector<std::string> cells;

@@ -24,8 +24,8 @@ namespace gongkai {
 
 // Parses UTF-8 text (no BOM; see DecodeText). On failure *error (may be null) receives the
 // ImportError, whose message the Status also carries. Thread-safe (no shared state).
-Result<Sheet> ParseCsv(std::string_view text, std::string_view file_name,
-                       ImportError* error = nullptr);
+Result<ImportSheet> ParseCsv(std::string_view text, std::string_view file_name,
+                             ImportError* error = nullptr);
 
 }  // namespace gongkai
 

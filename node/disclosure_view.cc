@@ -82,8 +82,9 @@ Status LoadReviews(sqlite3* db, DisclosureState& state) {
     r.region = stmt.ColumnText(8);
     for (VersionFact& v : state.versions) {
       // A review names a version of this disclosure; one that names another is ignored
-      // (it cannot change the status of a version it does not name).
-      if (v.version_id == r.version_id) {
+      // (it cannot change the status of a version it does not name), and so is one written
+      // outside the version's region (by a township that is not the village's).
+      if (v.version_id == r.version_id && v.region == r.region) {
         v.reviews.push_back(std::move(r));
         break;
       }
@@ -96,15 +97,15 @@ Status LoadWithdrawalsAndPostings(sqlite3* db, DisclosureState& state) {
   GK_ASSIGN_OR_RETURN(Statement w,
                       Statement::Prepare(db,
                                          "SELECT withdrawal_id, version_id, reason, author, origin,"
-                                         " hlc FROM withdrawal WHERE disclosure_id = ?"
+                                         " hlc, region FROM withdrawal WHERE disclosure_id = ?"
                                          " ORDER BY hlc, withdrawal_id"));
   w.Bind(1, state.id);
   while (true) {
     GK_ASSIGN_OR_RETURN(bool row, w.Step());
     if (!row) break;
-    state.withdrawals.push_back({w.ColumnText(0), w.ColumnText(1), w.ColumnText(2),
-                                 w.ColumnText(3), w.ColumnText(4),
-                                 static_cast<uint64_t>(w.ColumnInt(5))});
+    state.withdrawals.push_back({w.ColumnText(0), w.ColumnText(1), w.ColumnText(2), w.ColumnText(3),
+                                 w.ColumnText(4), static_cast<uint64_t>(w.ColumnInt(5)),
+                                 w.ColumnText(6)});
   }
   GK_ASSIGN_OR_RETURN(Statement p,
                       Statement::Prepare(db,
@@ -175,24 +176,29 @@ Result<std::optional<DisclosureState>> LoadDisclosure(sqlite3* db, std::string_v
   GK_RETURN_IF_ERROR(LoadReviews(db, state));
   GK_RETURN_IF_ERROR(LoadWithdrawalsAndPostings(db, state));
 
-  std::set<std::string> parents;
+  // (region, parent): a version supersedes only a parent of its own region.
+  std::set<std::pair<std::string, std::string>> parents;
   for (const VersionFact& v : state.versions) {
-    if (!v.parent_version.empty()) parents.insert(v.parent_version);
+    if (!v.parent_version.empty()) parents.emplace(v.region, v.parent_version);
   }
+  auto withdrawn_in = [&state](std::string_view region) {
+    return std::any_of(state.withdrawals.begin(), state.withdrawals.end(),
+                       [region](const WithdrawalFact& w) { return w.region == region; });
+  };
   int leaves = 0;
   for (size_t i = 0; i < state.versions.size(); ++i) {
     VersionFact& v = state.versions[i];
-    if (parents.count(v.version_id) > 0) {
+    if (parents.count({v.region, v.version_id}) > 0) {
       v.status = DisclosureStatus::kSuperseded;
       continue;
     }
     ++leaves;
     state.current_index_ = static_cast<int>(i);  // versions are in hlc order: the last leaf
-    if (!state.withdrawals.empty()) {
+    if (withdrawn_in(v.region)) {
       v.status = DisclosureStatus::kWithdrawn;
     } else if (const ReviewFact* r = v.LatestReview("township")) {
-      v.status = r->decision == "approve" ? DisclosureStatus::kApproved
-                                          : DisclosureStatus::kReturned;
+      v.status =
+          r->decision == "approve" ? DisclosureStatus::kApproved : DisclosureStatus::kReturned;
     } else {
       v.status = DisclosureStatus::kSubmitted;
     }
@@ -212,7 +218,7 @@ Result<std::optional<DisclosureState>> LoadDisclosure(sqlite3* db, std::string_v
     state.period = state.draft->period;
     state.category = state.draft->category;
   }
-  if (!state.withdrawals.empty()) state.status = DisclosureStatus::kWithdrawn;
+  if (withdrawn_in(state.region)) state.status = DisclosureStatus::kWithdrawn;
   if (state.draft) {
     // A local draft always shows the title a person is working on.
     state.title = state.draft->title;
@@ -267,8 +273,8 @@ Result<const VersionFact*> FindVersionByPrefix(const DisclosureState& state,
     found = &v;
   }
   if (found == nullptr || prefix.empty()) {
-    return Status::NotFound(kErrWorkflowNotFound, "no version " + std::string(prefix) +
-                                                      " in disclosure " + state.id);
+    return Status::NotFound(kErrWorkflowNotFound,
+                            "no version " + std::string(prefix) + " in disclosure " + state.id);
   }
   return found;
 }

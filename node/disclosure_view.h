@@ -6,6 +6,11 @@
 //   withdrawn   a withdrawal row names its disclosure;
 //   approved / returned   the township review of this version with the highest hlc;
 //   submitted   none of the above.
+// Only facts in the version's own region count. A village writes only its region and a
+// township writes its reviews in the village's region (protocol/schema.h), so a row in
+// another region that names the version or its disclosure (a neighbouring village
+// declaring it superseded or withdrawn, a township reviewing a village not its own) comes
+// from someone without say over it: it is kept and listed, but changes no status.
 // The current version is the one no other version names as parent; when there are two or
 // more such (two edits of one parent, or two first versions) the disclosure is in
 // conflict: all are kept, the one with the highest hlc is shown as current, and a person
@@ -30,8 +35,8 @@ namespace gongkai {
 
 enum class DisclosureStatus { kDraft, kSubmitted, kReturned, kApproved, kWithdrawn, kSuperseded };
 
-std::string_view StatusName(DisclosureStatus status);   // "draft", "submitted", ...
-std::string_view StatusLabel(DisclosureStatus status);  // "草稿", "待审核", ...
+std::string_view StatusName(DisclosureStatus status);         // "draft", "submitted", ...
+std::string_view StatusLabel(DisclosureStatus status);        // "草稿", "待审核", ...
 Result<DisclosureStatus> ParseStatus(std::string_view name);  // workflow.input otherwise
 
 struct ReviewFact {
@@ -61,7 +66,7 @@ struct VersionFact {
   std::string origin;
   uint64_t hlc = 0;
   std::string region;
-  std::vector<ReviewFact> reviews;  // in hlc order
+  std::vector<ReviewFact> reviews;  // of this version in its region, in hlc order
   DisclosureStatus status = DisclosureStatus::kSubmitted;
 
   // The latest review of `stage`, or nullptr.
@@ -75,6 +80,7 @@ struct WithdrawalFact {
   std::string author;
   std::string origin;
   uint64_t hlc = 0;
+  std::string region;
 };
 
 struct PostingFact {

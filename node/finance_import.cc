@@ -68,7 +68,8 @@ struct Balance {
 class FinanceValidator {
  public:
   FinanceValidator(const std::string& file, const HeaderMap& header,
-                   const std::optional<Period>& period, const Sheet& sheet, ImportErrorList* errors)
+                   const std::optional<Period>& period, const ImportSheet& sheet,
+                   ImportErrorList* errors)
       : file_(file), header_(header), period_(period), sheet_(sheet), errors_(errors) {}
 
   // The amount of an opening/closing row: 余额, else 收入, else 支出.
@@ -102,7 +103,7 @@ class FinanceValidator {
   const std::string& file_;
   const HeaderMap& header_;
   const std::optional<Period>& period_;
-  const Sheet& sheet_;
+  const ImportSheet& sheet_;
   ImportErrorList* errors_;
   // After the first bad row the running balance of later rows is not meaningful.
   bool check_running_failed_ = false;
@@ -207,7 +208,7 @@ std::optional<int64_t> Reconcile(const std::optional<int64_t>& option, const Bal
 
 }  // namespace
 
-Result<FinanceStatement> ImportFinanceSheet(const Sheet& sheet, const std::string& file_name,
+Result<FinanceStatement> ImportFinanceSheet(const ImportSheet& sheet, const std::string& file_name,
                                             const FinanceImportOptions& options,
                                             std::vector<ImportError>* errors) {
   ImportErrorList list;
@@ -300,7 +301,7 @@ Result<FinanceStatement> ImportFinanceFile(const std::string& path,
                                            const FinanceImportOptions& options,
                                            std::vector<ImportError>* errors) {
   ImportError error;
-  Result<Sheet> sheet = ReadSheetFile(path, &error);
+  Result<ImportSheet> sheet = ReadSheetFile(path, &error);
   if (!sheet.ok()) {
     if (errors != nullptr) *errors = {error};
     return sheet.status();

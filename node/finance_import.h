@@ -66,7 +66,7 @@ struct FinanceStatement {
 // Validates a sheet already read (import_source.h). A malformed options.period is
 // refused with kErrImportPeriodFormat before the sheet is looked at. On any error returns
 // the summary Status and fills *errors (may be null) with every error.
-Result<FinanceStatement> ImportFinanceSheet(const Sheet& sheet, const std::string& file_name,
+Result<FinanceStatement> ImportFinanceSheet(const ImportSheet& sheet, const std::string& file_name,
                                             const FinanceImportOptions& options,
                                             std::vector<ImportError>* errors = nullptr);
 

@@ -27,8 +27,8 @@ std::string ImportFileName(std::string_view path) {
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
-Result<Sheet> ReadSheetBytes(std::string_view bytes, std::string_view file_name,
-                             ImportError* error) {
+Result<ImportSheet> ReadSheetBytes(std::string_view bytes, std::string_view file_name,
+                                   ImportError* error) {
   if (bytes.size() > kMaxImportFileBytes) {
     ImportError made = MakeImportError(
         kErrImportFileTooLarge, file_name, 0, "",
@@ -46,7 +46,7 @@ Result<Sheet> ReadSheetBytes(std::string_view bytes, std::string_view file_name,
   return ParseCsv(text.utf8, file_name, error);
 }
 
-Result<Sheet> ReadSheetFile(const std::string& path, ImportError* error) {
+Result<ImportSheet> ReadSheetFile(const std::string& path, ImportError* error) {
   std::string file_name = ImportFileName(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) {

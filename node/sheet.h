@@ -17,7 +17,7 @@ struct SheetRow {
   std::vector<std::string> cells;  // UTF-8; a missing cell is ""; no trailing empty cells
 };
 
-struct Sheet {
+struct ImportSheet {
   SheetSource source = SheetSource::kCsv;
   std::vector<SheetRow> rows;  // non-blank rows only, in order; numbers keep the gaps
   // XLSX: the workbook counts dates from 1904-01-01 (old Mac Excel) instead of 1900.

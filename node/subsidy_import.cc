@@ -203,7 +203,7 @@ void SubsidyValidator::Totals(const SheetRow& row) {
 
 }  // namespace
 
-Result<SubsidyList> ImportSubsidySheet(const Sheet& sheet, const std::string& file_name,
+Result<SubsidyList> ImportSubsidySheet(const ImportSheet& sheet, const std::string& file_name,
                                        const SubsidyImportOptions& options,
                                        std::vector<ImportError>* errors) {
   ImportErrorList list;
@@ -242,7 +242,7 @@ Result<SubsidyList> ImportSubsidySheet(const Sheet& sheet, const std::string& fi
 Result<SubsidyList> ImportSubsidyFile(const std::string& path, const SubsidyImportOptions& options,
                                       std::vector<ImportError>* errors) {
   ImportError error;
-  Result<Sheet> sheet = ReadSheetFile(path, &error);
+  Result<ImportSheet> sheet = ReadSheetFile(path, &error);
   if (!sheet.ok()) {
     if (errors != nullptr) *errors = {error};
     return sheet.status();

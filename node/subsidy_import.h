@@ -66,7 +66,7 @@ struct SubsidyList {
 
 // Validates a sheet already read (see import_source.h). On any error returns the summary
 // Status (ImportErrorList::ToStatus) and fills *errors (may be null) with every error.
-Result<SubsidyList> ImportSubsidySheet(const Sheet& sheet, const std::string& file_name,
+Result<SubsidyList> ImportSubsidySheet(const ImportSheet& sheet, const std::string& file_name,
                                        const SubsidyImportOptions& options,
                                        std::vector<ImportError>* errors = nullptr);
 

@@ -217,7 +217,7 @@ Status ApplyInput(Draft& draft, const DraftInput& input, int64_t now_ms,
       }
       case Category::kAffairs: {
         ImportError error;
-        Result<Sheet> sheet = ReadSheetFile(*input.import_path, &error);
+        Result<ImportSheet> sheet = ReadSheetFile(*input.import_path, &error);
         if (!sheet.ok()) {
           if (errors != nullptr) errors->push_back(error);
           return sheet.status();

@@ -146,7 +146,7 @@ class XlsxFile {
 };
 
 std::optional<Failure> ReadInto(std::string_view bytes, std::uint64_t max_part_bytes,
-                                Sheet* sheet) {
+                                ImportSheet* sheet) {
   XlsxFile file(bytes, max_part_bytes);
   if (auto failure = file.Open()) return failure;
   WorkbookHandler workbook;
@@ -179,10 +179,10 @@ std::optional<Failure> ReadInto(std::string_view bytes, std::uint64_t max_part_b
 
 }  // namespace
 
-Result<Sheet> ReadXlsx(std::string_view bytes, std::string_view file_name, ImportError* error,
-                       std::uint64_t max_part_bytes) {
+Result<ImportSheet> ReadXlsx(std::string_view bytes, std::string_view file_name, ImportError* error,
+                             std::uint64_t max_part_bytes) {
   std::optional<Failure> failure;
-  Sheet sheet;
+  ImportSheet sheet;
   if (!bytes.starts_with(kZipMagic)) {
     failure = Failure{kErrImportXlsxFormat, 0, "不是XLSX文件（文件头不是ZIP格式）"};
   } else {

@@ -1,5 +1,5 @@
 // The first worksheet of an XLSX workbook (Office Open XML, as written by Excel, WPS and
-// LibreOffice) as a Sheet of text cells.
+// LibreOffice) as an ImportSheet of text cells.
 //
 // What is read: xl/workbook.xml (the first <sheet> and the 1904 date flag), its relationships
 // (where that sheet lives), xl/sharedStrings.xml, xl/styles.xml (which cell styles are date
@@ -39,9 +39,9 @@ inline constexpr std::string_view kZipMagic{"PK\x03\x04", 4};
 // Reads the first worksheet of the XLSX file held in `bytes`. On failure *error (may be
 // null) receives the ImportError, whose message the Status also carries. `max_part_bytes`
 // overrides kMaxXlsxPartBytes (tests use a small value).
-Result<Sheet> ReadXlsx(std::string_view bytes, std::string_view file_name,
-                       ImportError* error = nullptr,
-                       std::uint64_t max_part_bytes = kMaxXlsxPartBytes);
+Result<ImportSheet> ReadXlsx(std::string_view bytes, std::string_view file_name,
+                             ImportError* error = nullptr,
+                             std::uint64_t max_part_bytes = kMaxXlsxPartBytes);
 
 }  // namespace gongkai
 

@@ -31,6 +31,10 @@ Column OneLineColumn(std::string header, double weight, Align align = Align::kCe
 
 Cell AmountOrBlank(int64_t cents) { return cents == 0 ? Cell::Blank() : Cell::Number(cents); }
 
+Cell OptionalNumber(const std::optional<int64_t>& value) {
+  return value ? Cell::Number(*value) : Cell::Blank();
+}
+
 // The parts every category shares: place names, 公开时间, review chain, QR, approval, phones.
 Sheet BaseSheet(SheetCategory category, const SheetContext& context) {
   Sheet sheet;
@@ -68,7 +72,7 @@ std::string Range(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy) {
+Sheet MakeSubsidySheet(const SubsidyNotice& list, const SheetMaskPolicy& policy) {
   Sheet sheet = BaseSheet(SheetCategory::kSubsidy, list.context);
   sheet.title = list.context.village + list.year + "年" + list.subsidy_name + "发放公示";
   sheet.period = list.year.empty() ? "" : list.year + "年";
@@ -86,6 +90,7 @@ Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy) {
                    NumberColumn("金额(元)", 1.2, true),
                    OneLineColumn("账号", 1.8),
                    TextColumn("备注", 1.0)};
+  sheet.columns[5].decimals = list.area_decimals;
   int64_t area = 0;
   int64_t amount = 0;
   sheet.rows.reserve(list.entries.size());
@@ -93,16 +98,16 @@ Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy) {
     const SubsidyEntry& e = list.entries[i];
     sheet.rows.push_back({Cell::Text(std::to_string(i + 1)), Cell::Text(e.group),
                           Cell::Text(e.head_name), Cell::Text(MaskIdNumber(e.id_number, policy)),
-                          Cell::Text(e.item), Cell::Number(e.area_centimu),
-                          Cell::Number(e.rate_cents_per_mu), Cell::Number(e.amount_cents),
+                          Cell::Text(e.item), OptionalNumber(e.area),
+                          OptionalNumber(e.rate_cents_per_mu), Cell::Number(e.amount_cents),
                           Cell::Text(MaskAccount(e.account, policy)), Cell::Text(e.note)});
-    area += e.area_centimu;
+    area += e.area.value_or(0);
     amount += e.amount_cents;
   }
   const std::string households = std::to_string(list.entries.size());
   sheet.grand_total_label = "合计（" + households + " 户）";
   sheet.totals = {{"合计户数", households + " 户", ""},
-                  {"合计面积", FormatScaled(area, 2) + " 亩", ""},
+                  {"合计面积", FormatScaled(area, list.area_decimals) + " 亩", ""},
                   {"合计金额", FormatScaled(amount, 2) + " 元", AmountInChineseCapitals(amount)}};
   if (!notice.empty()) {
     sheet.footer_fields.push_back(
@@ -115,7 +120,7 @@ Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy) {
   return sheet;
 }
 
-Sheet MakeFinanceSheet(const FinanceStatement& statement) {
+Sheet MakeFinanceSheet(const FinanceNotice& statement) {
   Sheet sheet = BaseSheet(SheetCategory::kFinance, statement.context);
   sheet.title = statement.context.township + statement.context.village + statement.period +
                 "村级财务收支公开表";

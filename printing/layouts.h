@@ -9,6 +9,7 @@
 #define GONGKAI_PRINTING_LAYOUTS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,24 +34,28 @@ struct SheetContext {
 
 // 惠农补贴「一卡通」发放公示.
 struct SubsidyEntry {
-  std::string group;              // 村民小组
-  std::string head_name;          // 户主姓名
-  std::string id_number;          // 身份证号, in full: the builder masks it
-  std::string item;               // 补贴项目
-  int64_t area_centimu = 0;       // 面积, 0.01 亩
-  int64_t rate_cents_per_mu = 0;  // 标准, 分/亩
-  int64_t amount_cents = 0;       // 金额, 分
-  std::string account;            // 一卡通账号, in full: the builder masks it
-  std::string note;               // 备注
+  std::string group;      // 村民小组
+  std::string head_name;  // 户主姓名
+  std::string id_number;  // 身份证号, in full: the builder masks it
+  std::string item;       // 补贴项目
+  // 面积 in units of the list's area_decimals (0.01 亩 by default); empty prints blank.
+  std::optional<int64_t> area;
+  std::optional<int64_t> rate_cents_per_mu;  // 标准, 分/亩; empty prints blank
+  int64_t amount_cents = 0;                  // 金额, 分
+  std::string account;                       // 一卡通账号, in full: the builder masks it
+  std::string note;                          // 备注
 };
 
-struct SubsidyList {
+struct SubsidyNotice {
   SheetContext context;
   std::string year;          // "2024"
   std::string subsidy_name;  // "耕地地力保护补贴"
   std::string notice_from;   // 公示期 "2024年10月15日"
   std::string notice_to;     // "2024年10月21日"
   std::string filled_by;     // 填表人
+  // Decimals of 面积 and 合计面积, 2..kMaxDecimals: a list measured to 0.0001 亩 prints
+  // with 4 rather than rounded, so every printed area and its sum are exact.
+  int area_decimals = 2;
   std::vector<SubsidyEntry> entries;
 };
 
@@ -58,7 +63,7 @@ struct SubsidyList {
 // 面积(亩) 标准(元/亩) 金额(元) 账号 备注; 合计 of 面积 and 金额 with the 户数 in its label, and
 // a totals block (户数, 面积, 金额 with 大写); 公示期; 监督电话 of village, township, county.
 // ID and account numbers are masked with `policy`.
-Sheet MakeSubsidySheet(const SubsidyList& list, const MaskPolicy& policy = {});
+Sheet MakeSubsidySheet(const SubsidyNotice& list, const SheetMaskPolicy& policy = {});
 
 // 村级财务收支公开表.
 struct FinanceEntry {
@@ -71,7 +76,7 @@ struct FinanceEntry {
   std::string note;
 };
 
-struct FinanceStatement {
+struct FinanceNotice {
   SheetContext context;
   std::string period;       // "2024年第三季度"
   std::string notice_from;  // 公开期
@@ -86,7 +91,7 @@ struct FinanceStatement {
 // Title "××镇××村2024年第三季度村级财务收支公开表"; columns 序号 日期 凭证号 摘要 收入 支出
 // 经手人 备注; 合计 of 收入 and 支出; totals block 本期收入合计, 本期支出合计, 期初余额, 期末余额
 // (期初 + 收入 - 支出), each with its 大写; opinions; signature lines of 书记 and 主任.
-Sheet MakeFinanceSheet(const FinanceStatement& statement);
+Sheet MakeFinanceSheet(const FinanceNotice& statement);
 
 // 村务公开: a notice with paragraphs, an optional table and attachments.
 struct AffairsNotice {

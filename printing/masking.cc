@@ -53,11 +53,11 @@ std::string MaskKeeping(std::string_view text, int keep_first, int keep_last) {
   return out;
 }
 
-std::string MaskIdNumber(std::string_view id_number, const MaskPolicy& policy) {
+std::string MaskIdNumber(std::string_view id_number, const SheetMaskPolicy& policy) {
   return MaskKeeping(id_number, policy.id_keep_first, policy.id_keep_last);
 }
 
-std::string MaskAccount(std::string_view account, const MaskPolicy& policy) {
+std::string MaskAccount(std::string_view account, const SheetMaskPolicy& policy) {
   return MaskKeeping(account, policy.account_keep_first, policy.account_keep_last);
 }
 

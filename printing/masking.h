@@ -14,7 +14,7 @@
 
 namespace gongkai {
 
-struct MaskPolicy {
+struct SheetMaskPolicy {
   int id_keep_first = 6;
   int id_keep_last = 4;
   int account_keep_first = 0;
@@ -31,10 +31,10 @@ inline constexpr char kMaskChar = '*';
 std::string MaskKeeping(std::string_view text, int keep_first, int keep_last);
 
 // An 18-character 身份证号 -> "410381********123X" under the default policy.
-std::string MaskIdNumber(std::string_view id_number, const MaskPolicy& policy = {});
+std::string MaskIdNumber(std::string_view id_number, const SheetMaskPolicy& policy = {});
 
 // A card or account number -> "***************1234" under the default policy.
-std::string MaskAccount(std::string_view account, const MaskPolicy& policy = {});
+std::string MaskAccount(std::string_view account, const SheetMaskPolicy& policy = {});
 
 }  // namespace gongkai
 

@@ -28,7 +28,7 @@ TEST_CASE("matching by canonical name, alias and trailing unit") {
 }
 
 TEST_CASE("the header row is found below title rows") {
-  Sheet sheet;
+  ImportSheet sheet;
   sheet.rows = {{1, {"××村2024年耕地地力保护补贴发放表"}},
                 {2, {"单位：元"}},
                 {4, {"序号", "姓名", "面积(亩)", "金额"}},
@@ -44,7 +44,7 @@ TEST_CASE("the header row is found below title rows") {
 }
 
 TEST_CASE("the header must be within the first rows") {
-  Sheet sheet;
+  ImportSheet sheet;
   for (int i = 1; i <= 10; ++i) sheet.rows.push_back({i, {"标题"}});
   sheet.rows.push_back({11, {"姓名", "金额"}});
   ImportErrorList errors;
@@ -57,7 +57,7 @@ TEST_CASE("the header must be within the first rows") {
 }
 
 TEST_CASE("missing required and duplicate columns are all reported") {
-  Sheet sheet;
+  ImportSheet sheet;
   sheet.rows = {{1, {"姓名", "面积", "计税面积"}}};
   ImportErrorList errors;
   CHECK_FALSE(FindHeaderRow(sheet, kSpecs, "f.csv", &errors).has_value());

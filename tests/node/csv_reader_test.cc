@@ -8,7 +8,7 @@ namespace gongkai {
 namespace {
 
 TEST_CASE("RFC 4180: quotes, doubled quotes, CRLF, newlines inside quotes") {
-  Result<Sheet> sheet = ParseCsv(
+  Result<ImportSheet> sheet = ParseCsv(
       "姓名,备注\r\n\"张三\",\"说\"\"好\"\"的\"\r\n李四,\"两行\n内容\"\r\n王五,x\r\n", "a.csv");
   REQUIRE(sheet.ok());
   REQUIRE(sheet->rows.size() == 4);
@@ -20,7 +20,7 @@ TEST_CASE("RFC 4180: quotes, doubled quotes, CRLF, newlines inside quotes") {
 }
 
 TEST_CASE("sep= line, trailing empty lines and fields, blank rows keep numbering") {
-  Result<Sheet> sheet = ParseCsv("sep=;\na;b;;\n\n c ; \"d\" \n\n\n", "a.csv");
+  Result<ImportSheet> sheet = ParseCsv("sep=;\na;b;;\n\n c ; \"d\" \n\n\n", "a.csv");
   REQUIRE(sheet.ok());
   REQUIRE(sheet->rows.size() == 2);
   CHECK(sheet->rows[0].number == 1);
@@ -32,23 +32,23 @@ TEST_CASE("sep= line, trailing empty lines and fields, blank rows keep numbering
 }
 
 TEST_CASE("a file whose first line has tabs and no commas is TSV; lone CR ends a line") {
-  Result<Sheet> tsv = ParseCsv("姓名\t金额\n张三\t1,000.00\n", "a.txt");
+  Result<ImportSheet> tsv = ParseCsv("姓名\t金额\n张三\t1,000.00\n", "a.txt");
   REQUIRE(tsv.ok());
   CHECK(tsv->rows[1].cells[1] == "1,000.00");
-  Result<Sheet> mac = ParseCsv("a,b\rc,d\r", "a.csv");
+  Result<ImportSheet> mac = ParseCsv("a,b\rc,d\r", "a.csv");
   REQUIRE(mac.ok());
   CHECK(mac->rows.size() == 2);
 }
 
 TEST_CASE("full-width and no-break spaces are trimmed from cells") {
-  Result<Sheet> sheet = ParseCsv("\u3000张三\u00A0,x\n", "a.csv");
+  Result<ImportSheet> sheet = ParseCsv("\u3000张三\u00A0,x\n", "a.csv");
   REQUIRE(sheet.ok());
   CHECK(sheet->rows[0].cells[0] == "张三");
 }
 
 TEST_CASE("an unterminated or misplaced quote is refused naming the row") {
   ImportError error;
-  Result<Sheet> open = ParseCsv("a,b\nc,\"d\n", "q.csv", &error);
+  Result<ImportSheet> open = ParseCsv("a,b\nc,\"d\n", "q.csv", &error);
   REQUIRE_FALSE(open.ok());
   CHECK(open.status().code() == kErrImportCsvQuote);
   CHECK(error.message.find("第2行") != std::string::npos);
@@ -61,7 +61,7 @@ TEST_CASE("field length limit: at the limit and one past") {
   std::string at(kMaxFieldBytes, 'x');
   CHECK(ParseCsv("a," + at + "\n", "f.csv").ok());
   CHECK(ParseCsv("a,\"" + at + "\"\n", "f.csv").ok());
-  Result<Sheet> past = ParseCsv("a," + at + "x\n", "f.csv");
+  Result<ImportSheet> past = ParseCsv("a," + at + "x\n", "f.csv");
   CHECK(past.status().code() == kErrImportFieldTooLong);
   CHECK(past.status().kind() == StatusKind::kTooLarge);
   CHECK(ParseCsv("a,\"" + at + "x\"\n", "f.csv").status().code() == kErrImportFieldTooLong);
@@ -70,7 +70,7 @@ TEST_CASE("field length limit: at the limit and one past") {
 TEST_CASE("column limit: at the limit, past it with empty cells, past it with content") {
   std::string at;
   for (std::size_t i = 0; i < kMaxColumns; ++i) at += (i ? ",v" : "v");
-  Result<Sheet> ok = ParseCsv(at + "\n", "c.csv");
+  Result<ImportSheet> ok = ParseCsv(at + "\n", "c.csv");
   REQUIRE(ok.ok());
   CHECK(ok->rows[0].cells.size() == kMaxColumns);
   CHECK(ParseCsv(at + ",,,,\n", "c.csv").ok());

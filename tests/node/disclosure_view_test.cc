@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "protocol/hlc.h"
+#include "tests/node/disclosure_rows.h"
 #include "tests/node/replica_fixture.h"
 
 namespace gongkai {
@@ -75,6 +76,52 @@ TEST_CASE("list: drafts and versions, filters by status, category and region") {
   CHECK(*found == current);
   CHECK(FindVersionByPrefix(**state, "zzzz").status().code() == std::string(kErrWorkflowNotFound));
   CHECK(LoadDisclosure(village.db(), std::string(32, 'f'))->has_value() == false);
+}
+
+TEST_CASE("status counts only facts of the version's own region") {
+  TestCounty c;
+  const testing::VersionSpec v = testing::NewVersion("v1", "d1");
+  testing::WriteAndDeliver(*c.village,
+                           [&](sqlite3* db, const CaptureStamp& s) {
+                             return testing::InsertVersionRow(db, s, testing::kVillage, v);
+                           },
+                           {c.township.get()});
+  testing::WriteAndDeliver(*c.township,
+                           [&](sqlite3* db, const CaptureStamp& s) {
+                             return testing::InsertReviewRow(
+                                 db, s, testing::kVillage,
+                                 testing::ReviewOf(v, "t1", "township", "approve"));
+                           },
+                           {c.village.get()});
+  auto status_at_township = [&] {
+    auto state = LoadDisclosure(c.township->db(), v.disclosure_id);
+    REQUIRE(state.ok());
+    REQUIRE(state->has_value());
+    const VersionFact* version = (*state)->FindVersion(v.version_id);
+    REQUIRE(version != nullptr);
+    return version->status;
+  };
+  REQUIRE(status_at_township() == DisclosureStatus::kApproved);
+
+  // The neighbouring village names v as the parent of its version, withdraws v's
+  // disclosure and "returns" v, all in its own region; the township holds every row.
+  testing::VersionSpec child = testing::NewVersion("child", "d1");
+  child.parent_version = v.version_id;
+  testing::ReviewSpec stray = testing::ReviewOf(v, "stray", "supervision", "return");
+  testing::WriteAndDeliver(
+      *c.sibling,
+      [&](sqlite3* db, const CaptureStamp& s) -> Status {
+        GK_RETURN_IF_ERROR(testing::InsertVersionRow(db, s, testing::kSiblingVillage, child));
+        GK_RETURN_IF_ERROR(testing::InsertReviewRow(db, s, testing::kSiblingVillage, stray));
+        return testing::InsertWithdrawalRow(db, s, testing::kSiblingVillage, v, "w", "伪造");
+      },
+      {c.township.get()});
+  CHECK(c.township->Count("withdrawal") == 1);
+  CHECK(status_at_township() == DisclosureStatus::kApproved);
+  auto state = LoadDisclosure(c.township->db(), v.disclosure_id);
+  REQUIRE(state.ok());
+  CHECK((*state)->withdrawals.size() == 1);  // kept and listed
+  CHECK((*state)->FindVersion(v.version_id)->reviews.size() == 1);
 }
 
 }  // namespace

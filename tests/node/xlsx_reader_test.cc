@@ -20,7 +20,7 @@ TEST_CASE("a built workbook reads back: shared strings, numbers, dates, gaps") {
       {"d:45474", "卖树苗", "n:1234.5"},
       {"d:45475", "n:42", "n:0.1"},
   });
-  Result<Sheet> sheet = ReadXlsx(bytes, "f.xlsx");
+  Result<ImportSheet> sheet = ReadXlsx(bytes, "f.xlsx");
   REQUIRE(sheet.ok());
   CHECK(sheet->source == SheetSource::kXlsx);
   REQUIRE(sheet->rows.size() == 4);
@@ -43,7 +43,7 @@ TEST_CASE("cell references with gaps, inline strings, rich text, phonetic runs, 
       "<c r=\"C5\" t=\"e\"><v>#N/A</v></c><c r=\"D5\" s=\"2\"><v>45566</v></c>"
       "<c r=\"E5\"><v>410381199001011234</v></c><c r=\"F5\"><v>1234.5600000000001</v></c></row>"
       "<row><c><v>7</v></c><c><v>8</v></c></row>";
-  Result<Sheet> sheet = ReadXlsx(BuildXlsx(parts), "g.xlsx");
+  Result<ImportSheet> sheet = ReadXlsx(BuildXlsx(parts), "g.xlsx");
   REQUIRE(sheet.ok());
   REQUIRE(sheet->rows.size() == 3);
   CHECK(sheet->rows[0].number == 2);
@@ -67,7 +67,7 @@ TEST_CASE("the 1904 date system and archives with data descriptors") {
   parts.date1904 = true;
   parts.seekable = false;
   parts.sheet_data = "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>0</v></c></row>";
-  Result<Sheet> sheet = ReadXlsx(BuildXlsx(parts), "m.xlsx");
+  Result<ImportSheet> sheet = ReadXlsx(BuildXlsx(parts), "m.xlsx");
   REQUIRE(sheet.ok());
   CHECK(sheet->date1904);
   CHECK(sheet->rows[0].cells[0] == "1904-01-01");
@@ -84,7 +84,7 @@ TEST_CASE("garbage, a corrupt zip, a zip without a sheet, bad XML are xlsx_forma
   XlsxParts no_sheet;
   no_sheet.include_sheet = false;
   ImportError error;
-  Result<Sheet> missing = ReadXlsx(BuildXlsx(no_sheet), "n.xlsx", &error);
+  Result<ImportSheet> missing = ReadXlsx(BuildXlsx(no_sheet), "n.xlsx", &error);
   CHECK(missing.status().code() == kErrImportXlsxFormat);
   CHECK(error.message.find("n.xlsx") == 0);
   XlsxParts bad_xml;
@@ -132,7 +132,7 @@ TEST_CASE("part size limit: declared size at the limit and past it, and a lying 
       parts.sheet_data + "</sheetData></worksheet>";
   const uint64_t size = sheet_xml.size();
   CHECK(ReadXlsx(bytes, "z.xlsx", nullptr, size).ok());
-  Result<Sheet> past = ReadXlsx(bytes, "z.xlsx", nullptr, size - 1);
+  Result<ImportSheet> past = ReadXlsx(bytes, "z.xlsx", nullptr, size - 1);
   CHECK(past.status().code() == kErrImportXlsxTooLarge);
   CHECK(past.status().kind() == StatusKind::kTooLarge);
   // The archive claims 100 bytes; the bytes are counted while inflating.

@@ -14,7 +14,7 @@ std::vector<std::string> Headers(const Sheet& sheet) {
 }
 
 TEST_CASE("subsidy sheet: title, columns, masking, totals") {
-  SubsidyList list = testing::SampleSubsidyList(3, false);
+  SubsidyNotice list = testing::SampleSubsidyList(3, false);
   Sheet sheet = MakeSubsidySheet(list);
   CHECK(sheet.category == SheetCategory::kSubsidy);
   CHECK(sheet.title == "杏花村2024年耕地地力保护补贴发放公示");
@@ -50,15 +50,30 @@ TEST_CASE("subsidy sheet: title, columns, masking, totals") {
 }
 
 TEST_CASE("subsidy sheet: the county's mask policy applies") {
-  MaskPolicy policy;
+  SheetMaskPolicy policy;
   policy.id_keep_first = 0;
   policy.id_keep_last = 0;
   Sheet sheet = MakeSubsidySheet(testing::SampleSubsidyList(1, true), policy);
   CHECK(sheet.rows[0][3].text == std::string(18, '*'));
 }
 
+TEST_CASE("subsidy sheet: areas to 0.0001 亩 print exactly; a missing area or rate is blank") {
+  SubsidyNotice list = testing::SampleSubsidyList(2, true);
+  list.area_decimals = 4;
+  list.entries[0].area = 12345;  // 1.2345 亩
+  list.entries[1].area.reset();
+  list.entries[1].rate_cents_per_mu.reset();
+  Sheet sheet = MakeSubsidySheet(list);
+  CHECK(sheet.columns[5].decimals == 4);
+  CHECK(sheet.rows[0][5].number == 12345);
+  CHECK_FALSE(sheet.rows[1][5].number.has_value());
+  CHECK_FALSE(sheet.rows[1][6].number.has_value());
+  CHECK(sheet.totals[1].value == "1.2345 亩");
+  CHECK(ValidateSheet(sheet).ok());
+}
+
 TEST_CASE("finance sheet: columns, balances and 大写") {
-  FinanceStatement statement = testing::SampleFinance(0, true);
+  FinanceNotice statement = testing::SampleFinance(0, true);
   statement.opening_balance_cents = 100000;
   statement.entries = {{"2024-07-01", "记1", "租金", 50000, 0, "王", ""},
                        {"2024-07-02", "记2", "电费", 0, 12345, "李", ""}};

@@ -18,7 +18,7 @@ TEST_CASE("accounts keep the last 4 by default, spaces dropped") {
 }
 
 TEST_CASE("a county policy changes the counts") {
-  MaskPolicy policy;
+  SheetMaskPolicy policy;
   policy.id_keep_first = 3;
   policy.id_keep_last = 1;
   policy.account_keep_first = 4;

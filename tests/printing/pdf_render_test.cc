@@ -68,7 +68,7 @@ std::string WithoutSumLines(const std::string& text) {
 TEST_CASE("1,000-row subsidy list: A3, fonts, every row once, masked, watermark, QR") {
   testing::TempDir dir("render_subsidy");
   const std::string pdf = dir.File("subsidy.pdf");
-  const SubsidyList list = testing::SampleSubsidyList(1000, false);
+  const SubsidyNotice list = testing::SampleSubsidyList(1000, false);
   RenderReport report;
   Status status = RenderSheetPdf(MakeSubsidySheet(list), pdf, &report);
   REQUIRE(status.ok());
@@ -136,13 +136,13 @@ TEST_CASE("1,000-row subsidy list: A3, fonts, every row once, masked, watermark,
     };
     CHECK_MESSAGE(count(e.head_name) == 1, e.head_name);
     CHECK_MESSAGE(count(FormatScaled(e.amount_cents, 2)) == 1, e.amount_cents);
-    CHECK_MESSAGE(count(FormatScaled(e.area_centimu, 2)) == 1, e.area_centimu);
+    CHECK_MESSAGE(count(FormatScaled(*e.area, 2)) == 1, *e.area);
     CHECK_MESSAGE(count(MaskIdNumber(e.id_number)) == 1, e.id_number);
     CHECK_MESSAGE(count(MaskAccount(e.account)) == 1, e.account);
     CHECK(all.find(e.id_number) == std::string::npos);
     CHECK(raw_pdf.find(e.id_number) == std::string::npos);
     CHECK(all.find(e.account) == std::string::npos);
-    area += e.area_centimu;
+    area += *e.area;
     amount += e.amount_cents;
   }
   CHECK(CountOccurrences(pages[table_pages - 1], FormatScaled(amount, 2)) >= 1);
@@ -184,7 +184,7 @@ TEST_CASE("an approved sheet carries no watermark") {
 TEST_CASE("finance statement: totals and their 大写 appear; QR decodes") {
   testing::TempDir dir("render_finance");
   const std::string pdf = dir.File("finance.pdf");
-  FinanceStatement statement = testing::SampleFinance(200, true);
+  FinanceNotice statement = testing::SampleFinance(200, true);
   statement.context.qr_payload = "GK1|d=财务|v=01";  // 8-bit mode carries UTF-8 as is
   const Sheet sheet = MakeFinanceSheet(statement);
   RenderReport report;
@@ -285,7 +285,7 @@ TEST_CASE("a row taller than a page is refused") {
 TEST_CASE("rare name characters: covered ones print, uncovered ones are reported") {
   testing::TempDir dir("render_rare");
   const std::string pdf = dir.File("rare.pdf");
-  SubsidyList list = testing::SampleSubsidyList(4, true);
+  SubsidyNotice list = testing::SampleSubsidyList(4, true);
   list.entries[0].head_name = "王䶮";  // U+4DAE, CJK Ext A
   list.entries[1].head_name = "李㛃";  // U+36C3, CJK Ext A
   list.entries[2].head_name = "𠮷田";  // U+20BB7, CJK Ext B

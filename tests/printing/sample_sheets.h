@@ -58,8 +58,8 @@ inline std::string SampleAccount(size_t i) {
   return buf;
 }
 
-inline SubsidyList SampleSubsidyList(size_t rows, bool approved) {
-  SubsidyList list;
+inline SubsidyNotice SampleSubsidyList(size_t rows, bool approved) {
+  SubsidyNotice list;
   list.context = SampleContext(approved);
   list.year = "2024";
   list.subsidy_name = "耕地地力保护补贴";
@@ -72,9 +72,9 @@ inline SubsidyList SampleSubsidyList(size_t rows, bool approved) {
     e.head_name = SampleName(i);
     e.id_number = SampleIdNumber(i);
     e.item = "耕地地力保护补贴";
-    e.area_centimu = 150 + static_cast<int64_t>(i) * 3;  // 1.50 亩, 1.53 亩, ...
-    e.rate_cents_per_mu = 11850;                         // 118.50 元/亩
-    e.amount_cents = e.area_centimu * e.rate_cents_per_mu / 100;
+    e.area = 150 + static_cast<int64_t>(i) * 3;  // 1.50 亩, 1.53 亩, ...
+    e.rate_cents_per_mu = 11850;                 // 118.50 元/亩
+    e.amount_cents = *e.area * *e.rate_cents_per_mu / 100;
     e.account = SampleAccount(i);
     if (i % 97 == 0) e.note = "新增承包地，已经村民代表会议确认，面积以确权登记为准";
     list.entries.push_back(e);
@@ -82,8 +82,8 @@ inline SubsidyList SampleSubsidyList(size_t rows, bool approved) {
   return list;
 }
 
-inline FinanceStatement SampleFinance(size_t rows, bool approved) {
-  FinanceStatement s;
+inline FinanceNotice SampleFinance(size_t rows, bool approved) {
+  FinanceNotice s;
   s.context = SampleContext(approved);
   s.period = "2024年第三季度";
   s.notice_from = "2024年10月15日";

@@ -1,0 +1,75 @@
+// VerifySheetPayload: what `gongkai verify-sheet` tells a person holding a printed sheet,
+// from the QR payload on it (node/sheet_payload.h) and this node's replica.
+//
+// Checks, in order; the first that fails is the answer:
+//   1. the payload parses (sheet_payload.* codes);
+//   2. the replica holds the version (kErrSheetVerifyUnknown: not yet synced here, or made
+//      up);
+//   3. the version belongs to the payload's disclosure (kErrSheetVerifyDisclosure);
+//   4. the payload's 16 hash digits are the start of the version's content_hash
+//      (kErrSheetVerifyHash);
+//   5. the version's content as held (fields and items) hashes to its content_hash
+//      (kErrSheetItemCount when items are still missing, kErrSheetContentHash).
+// A payload changed in any field therefore fails 2, 3 or 4: it is refused, never matched
+// to another version.
+// When all hold, the result gives the version's status (node/disclosure_view.h) with its
+// stable code (kSheetVerify*): approved (the sheet may be posted, and by whom and when it
+// was approved), or returned, submitted, superseded (by which versions) or withdrawn (when,
+// why): the sheet must come down.
+// The hub log index in a payload is reported as given: a node keeps no hub receipts, so it
+// cannot check it.
+// Thread-safety: reads through the replica's connection; one thread at a time.
+#ifndef GONGKAI_NODE_SHEET_VERIFY_H_
+#define GONGKAI_NODE_SHEET_VERIFY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "node/replica.h"
+#include "node/sheet_facts.h"
+#include "node/sheet_payload.h"
+#include "node/sheet_places.h"
+#include "protocol/status.h"
+
+namespace gongkai {
+
+// Refusals.
+inline constexpr char kErrSheetVerifyUnknown[] = "sheet_verify.unknown";  // kNotFound
+inline constexpr char kErrSheetVerifyDisclosure[] = "sheet_verify.disclosure_mismatch";
+inline constexpr char kErrSheetVerifyHash[] = "sheet_verify.hash_mismatch";  // kDenied
+
+// Outcomes of a payload that matches a version held.
+inline constexpr char kSheetVerifyApproved[] = "sheet_verify.approved";
+inline constexpr char kSheetVerifySubmitted[] = "sheet_verify.submitted";
+inline constexpr char kSheetVerifyReturned[] = "sheet_verify.returned";
+inline constexpr char kSheetVerifySuperseded[] = "sheet_verify.superseded";
+inline constexpr char kSheetVerifyWithdrawn[] = "sheet_verify.withdrawn";
+
+struct SheetVerification {
+  SheetPayload payload;
+  SheetVersionFacts facts;  // the version (title, category, region, period, author), reviews
+  DisclosureStatus status = DisclosureStatus::kSubmitted;
+  // The township review that decides approved/returned, when there is one.
+  std::optional<ReviewFact> deciding_review;
+  // Names of the version's places, as far as the replica knows them (empty when not).
+  SheetPlaces places;
+
+  // True only for an approved version: the sheet may stay on the board.
+  bool postable() const { return status == DisclosureStatus::kApproved; }
+  // kSheetVerify* of the status.
+  std::string_view code() const;
+  // A few sentences in Chinese for the person at the board: what the sheet is, its
+  // status, who approved or returned it and when, what replaced or withdrew it.
+  std::string Summary() const;
+};
+
+// Verifies `payload_text` (exactly the payload: trim a scanner's line end first).
+// Errors: sheet_payload.*, kErrSheetVerifyUnknown, kErrSheetVerifyDisclosure,
+// kErrSheetVerifyHash, kErrSheetItemCount, kErrSheetContentHash, kErrSheetRow, sql.*.
+Result<SheetVerification> VerifySheetPayload(const Replica& replica, std::string_view payload_text);
+
+}  // namespace gongkai
+
+#endif  // GONGKAI_NODE_SHEET_VERIFY_H_
