@@ -5,6 +5,7 @@
 #include "hub/county.h"
 #include "hub/log.h"
 #include "node/bundle_commands.h"
+#include "node/digest.h"
 #include "node/json_text.h"
 #include "protocol/certificate.h"
 #include "protocol/certificate_file.h"
@@ -182,6 +183,25 @@ int RunHubBundleImport(const Args& args) {
   });
 }
 
+int RunHubDigest(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  const std::string region = args.Get("region").value_or(county->code());
+  Result<Hash256> digest = RegionDigest(county->replica(), region);
+  if (!digest.ok()) return ReportFailure(digest.status(), args.json());
+  if (args.json()) {
+    JsonObject o;
+    o.Set("region", region);
+    o.Set("digest", HashHex(*digest));
+    std::cout << o.ToString() << "\n";
+  } else {
+    std::cout << HashHex(*digest) << "  " << region << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<CommandSpec> CountyCommands() {
@@ -223,6 +243,12 @@ std::vector<CommandSpec> CountyCommands() {
     CommandSpec spec{"bundle import", "FILE", "导入乡镇或村带来的数据包，并记入县级审计日志"};
     spec.min_args = spec.max_args = 1;
     spec.run = RunHubBundleImport;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"digest", "", "计算县级数据库中某区划（含下级）全部同步数据的摘要"};
+    spec.options = {{"region", "CODE", "区划代码（默认本县）"}};
+    spec.run = RunHubDigest;
     commands.push_back(spec);
   }
   {

@@ -7,7 +7,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
-build=${1:-$top/build}
+build=$(cd "${1:-$top/build}" && pwd)
 demo=${2:-$build/county-demo}
 G="$build/node/gongkai"
 H="$build/hub/gongkai-hub"
@@ -96,14 +96,21 @@ payload=$("$G" print --home shimiao "$subsidy" --out sheets/石庙村-补贴公�
 step "核对公示单二维码：$payload"
 "$G" verify-sheet --home township "$payload"
 
+step "张贴记录带到乡镇和县"
+carry shimiao township 511304100
+carry jinfeng township 511304100
+carry township hub
+
 step "核对：每个区划在持有它的各节点上摘要一致"
 ok=1
 for region in 511304100201 511304100202; do
   case $region in 511304100201) village=shimiao;; *) village=jinfeng;; esac
   a=$("$G" digest --home "$village" --region $region --json | json_field "['digest']")
   b=$("$G" digest --home township --region $region --json | json_field "['digest']")
-  printf '%s  %s: 村 %s  乡镇 %s\n' "$([ "$a" = "$b" ] && echo 一致 || echo 不一致)" $region "${a:0:16}" "${b:0:16}"
-  [ "$a" = "$b" ] || ok=0
+  c=$("$H" digest --home hub --region $region --json | json_field "['digest']")
+  printf '%s  %s: 村 %s  乡镇 %s  县 %s\n' "$([ "$a" = "$b" ] && [ "$b" = "$c" ] && echo 一致 || echo 不一致)" \
+    $region "${a:0:16}" "${b:0:16}" "${c:0:16}"
+  [ "$a" = "$b" ] && [ "$b" = "$c" ] || ok=0
 done
 "$H" nodes --home hub
 

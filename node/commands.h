@@ -15,6 +15,8 @@ std::vector<CommandSpec> WorkflowCommands();
 std::vector<CommandSpec> InitCommands();
 // bundle export, bundle import (bundle_commands.cc)
 std::vector<CommandSpec> BundleCommands();
+// print, verify-sheet (commands_print.cc)
+std::vector<CommandSpec> PrintCommands();
 // status, digest, config, alarms (commands_node.cc)
 std::vector<CommandSpec> NodeCommands();
 
