@@ -189,6 +189,25 @@ TEST_CASE("county, township and two villages, offline by bundles only") {
           versions->array()[0].StringOr("version_id", "").value_or("-"));
   }
 
+  // The approved version prints; its QR payload verifies on the township node, a changed
+  // payload does not.
+  {
+    JsonValue printed = office.NodeJson("v1", {"print", id, "--out", "sheet.pdf", "--by", "王文书"});
+    CHECK(printed.Find("approved")->boolean());
+    CHECK(std::filesystem::file_size(temp.path() / "sheet.pdf") > 10000);
+    const std::string payload = printed.StringOr("qr_payload", "").value_or("");
+    REQUIRE(payload.rfind("GK1/", 0) == 0);
+    office.Carry("v1", "township", kTownship);
+    RunResult verified = office.Node("township", {"verify-sheet", payload});
+    CHECK(verified.exit_code == 0);
+    std::string changed = payload;
+    changed.back() = changed.back() == '0' ? '1' : '0';
+    RunResult refused = office.Node("township", {"verify-sheet", changed});
+    CHECK(refused.exit_code == 1);
+    JsonValue history = office.NodeJson("township", {"history", id});
+    CHECK(history.Find("postings")->array().size() == 1);
+  }
+
   // Village 2 posts a notice and withdraws it.
   JsonValue notice = office.NodeJson("v2", {"new", "--category", "affairs", "--title", "关于村道硬化一事一议筹资的公告",
                                             "--period", "2024Q3", "--body", "经村民代表会议讨论通过。"});
