@@ -16,6 +16,9 @@ std::vector<CommandSpec> InitCommands();
 // status, digest, config, alarms (commands_node.cc)
 std::vector<CommandSpec> NodeCommands();
 
+// sync (commands_sync.cc)
+std::vector<CommandSpec> SyncCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_COMMANDS_H_
