@@ -5,7 +5,6 @@
 
 #include "node/apply.h"
 #include "node/envelope_selection.h"
-#include "node/exchange_order.h"
 #include "node/json_text.h"
 #include "node/sql.h"
 #include "node/trust.h"

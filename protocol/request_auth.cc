@@ -112,12 +112,13 @@ Status NonceCache::Check(std::string_view nonce, int64_t time_ms, int64_t now_ms
     return Status::Denied(kErrAuthReplay, "request nonce was seen before (a replay)");
   }
   if (order_.size() >= kMaxRememberedNonces) {
-    forgotten_before_ms_ =
-        std::max(forgotten_before_ms_, order_.front().at_ms + kMaxRequestClockSkewMs);
+    // A forgotten nonce's request carries its signed time: refusing every time up to it
+    // keeps that request from coming back.
+    forgotten_before_ms_ = std::max(forgotten_before_ms_, order_.front().time_ms + 1);
     seen_.erase(order_.front().nonce);
     order_.pop_front();
   }
-  order_.push_back({now_ms, std::string(nonce)});
+  order_.push_back({now_ms, time_ms, std::string(nonce)});
   seen_.insert(std::string(nonce));
   return Status::Ok();
 }

@@ -49,8 +49,9 @@ inline constexpr char kRequestSigningContext[] = "gongkai-request-v1";
 
 // A request's time may differ from the hub's clock by at most this much (5 minutes).
 inline constexpr int64_t kMaxRequestClockSkewMs = 5 * 60 * 1000;
-// The nonce cache holds at most this many nonces; beyond it the oldest are forgotten early
-// and requests older than the oldest kept are refused as stale (auth.replay).
+// The nonce cache holds at most this many nonces; beyond it the oldest are forgotten early,
+// and from then on a request whose time is not later than every forgotten request's time is
+// refused (auth.replay).
 inline constexpr size_t kMaxRememberedNonces = 100000;
 inline constexpr size_t kRequestNonceSize = 16;
 
@@ -98,14 +99,15 @@ Status VerifyRequest(const ParsedRequestAuth& auth, const PublicKey& key, std::s
 class NonceCache {
  public:
   // auth.clock when |time_ms - now_ms| > kMaxRequestClockSkewMs; auth.replay when `nonce`
-  // was seen within the window (or the time is older than the oldest nonce still held after
-  // the cache overflowed). Otherwise records the nonce and returns OK.
+  // was seen within the window, or when the time is not later than that of a request whose
+  // nonce was forgotten because the cache was full. Otherwise records the nonce and returns OK.
   Status Check(std::string_view nonce, int64_t time_ms, int64_t now_ms);
   size_t size() const { return order_.size(); }
 
  private:
   struct Seen {
-    int64_t at_ms;
+    int64_t at_ms;    // when the hub saw it
+    int64_t time_ms;  // the request's own time
     std::string nonce;
   };
   std::deque<Seen> order_;
