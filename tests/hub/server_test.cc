@@ -14,6 +14,7 @@
 #include "child_process.h"
 #include "county_fixture.h"
 #include "hub/county.h"
+#include "hub/log.h"
 #include "hub/service.h"
 #include "node/digest.h"
 #include "node/enrolment.h"
@@ -25,6 +26,8 @@
 #include "protocol/checkpoint.h"
 #include "protocol/envelope_batch.h"
 #include "protocol/have.h"
+#include "protocol/merkle.h"
+#include "protocol/receipt.h"
 #include "protocol/request_auth.h"
 
 namespace gongkai::testing {
@@ -284,6 +287,77 @@ TEST_CASE("garbage and truncated pushes are refused and leave the hub working") 
   CHECK(metrics->status == 200);
   CHECK(metrics->body.find("gongkai_hub_envelopes_refused_total{code=") != std::string::npos);
   CHECK(metrics->body.find("gongkai_hub_nodes 4") != std::string::npos);
+}
+
+TEST_CASE("the hub serves its checkpoint and proofs that verify") {
+  ServedCounty c;
+  c.Publish(c.village_a, "石庙村2024年村务公开");
+  JsonValue synced = c.Sync(c.village_a);
+  const int64_t size = *synced.IntegerOr("checkpoint_size", 0);
+  REQUIRE(size >= 4);
+  httplib::Client client(c.Url());
+  const SecretKey village = c.KeyOf(c.village_a);
+  auto get = [&](const std::string& target) {
+    RequestAuth auth = SignRequest(village, "GET", target, {}, NowMs());
+    auto res = client.Get(target.c_str(), HeadersOf(auth));
+    REQUIRE(res);
+    return std::make_pair(res->status, res->body);
+  };
+  Result<SecretKey> hub_key = LoadNodeKey(c.hub_home / "hub.key");
+  REQUIRE(hub_key.ok());
+  const std::string origin = CountyLogOrigin(kCountyCode);
+  auto [status, note] = get("/v1/checkpoint");
+  REQUIRE(status == 200);
+  Result<Checkpoint> checkpoint = OpenCheckpoint(note, origin, origin, hub_key->public_key());
+  REQUIRE(checkpoint.ok());
+  CHECK(checkpoint->size == static_cast<uint64_t>(size));
+
+  auto proof_hashes = [](const JsonValue& json) {
+    std::vector<Hash256> out;
+    for (const JsonValue& item : json.Find("proof")->array()) {
+      Bytes bytes = *Base64Decode(item.string());
+      Hash256 h{};
+      std::copy(bytes.begin(), bytes.end(), h.begin());
+      out.push_back(h);
+    }
+    return out;
+  };
+  // Inclusion of the village's own last envelope, as its receipt names it.
+  Result<NodeSession> session = OpenNodeSession(c.village_a.string(), false);
+  REQUIRE(session.ok());
+  Result<std::optional<int64_t>> receipted =
+      QueryInt(session->replica->db(), "SELECT count(*) FROM journal WHERE status='receipted'");
+  REQUIRE(receipted.ok());
+  CHECK(receipted->value_or(0) >= 1);
+  auto id_stmt =
+      Statement::Prepare(session->replica->db(),
+                         "SELECT envelope_id, log_index FROM hub_receipt ORDER BY log_index DESC");
+  REQUIRE(id_stmt.ok());
+  REQUIRE(*id_stmt->Step());
+  const std::string id = id_stmt->ColumnText(0);
+  const uint64_t index = static_cast<uint64_t>(id_stmt->ColumnInt(1));
+  auto [inclusion_status, inclusion_body] = get("/v1/proof/inclusion?id=" + id);
+  REQUIRE(inclusion_status == 200);
+  JsonValue inclusion = *ParseJsonObject(inclusion_body);
+  CHECK(*inclusion.IntegerOr("index", -1) == static_cast<int64_t>(index));
+  const Hash256 envelope_id = *HexDecodeFixed<kHashSize>(id);
+  CHECK(VerifyInclusion(index, checkpoint->size, EnvelopeLeafHash(envelope_id),
+                        proof_hashes(inclusion), checkpoint->root)
+            .ok());
+
+  // Consistency from the log of one entry (the hub's own certificate) to now.
+  auto [consistency_status, consistency_body] =
+      get("/v1/proof/consistency?old=1&new=" + std::to_string(checkpoint->size));
+  REQUIRE(consistency_status == 200);
+  CHECK(proof_hashes(*ParseJsonObject(consistency_body)).size() >= 1);
+  auto [bad_status, bad_body] = get("/v1/proof/consistency?old=x&new=1");
+  CHECK(bad_status == 400);
+  CHECK(CodeOf(bad_body) == kErrServeQuery);
+  auto [missing_status, missing_body] = get("/v1/proof/inclusion?id=" + std::string(64, '0'));
+  CHECK(missing_status == 404);
+  auto [unknown_status, unknown_body] = get("/v1/nothing");
+  CHECK(unknown_status == 404);
+  CHECK(CodeOf(unknown_body) == kErrServeNotFound);
 }
 
 TEST_CASE("a node refuses a hub whose log history was rewritten") {
