@@ -11,6 +11,9 @@ namespace gongkai {
 // init, enroll, revoke, nodes (commands_county.cc)
 std::vector<CommandSpec> CountyCommands();
 
+// serve (commands_serve.cc)
+std::vector<CommandSpec> ServeCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_HUB_COMMANDS_H_

@@ -20,6 +20,9 @@ std::vector<CommandSpec> PrintCommands();
 // status, digest, config, alarms (commands_node.cc)
 std::vector<CommandSpec> NodeCommands();
 
+// sync (commands_sync.cc)
+std::vector<CommandSpec> SyncCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_COMMANDS_H_

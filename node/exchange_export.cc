@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "node/envelope_selection.h"
 #include "node/exchange.h"
 #include "node/exchange_order.h"
 #include "node/sql.h"
@@ -224,6 +225,39 @@ Result<ExportReport> ExportBundle(const Replica& replica, const SecretKey& key,
   report.left_out = order.size() - count;
   report.bytes = writer.size();
   return report;
+}
+
+Result<EnvelopeSelection> SelectEnvelopes(const Replica& replica, const SelectOptions& wanted) {
+  ExportOptions options;
+  options.for_region = wanted.for_region;
+  options.peer_have = wanted.peer_have;
+  options.max_envelopes = wanted.max_envelopes;
+  options.max_bytes = wanted.max_bytes;
+  if (!options.for_region.empty()) {
+    GK_RETURN_IF_ERROR(ValidateRegion(options.for_region).WithContext("接收方区划"));
+  }
+  GK_ASSIGN_OR_RETURN(Selection selection, Select(replica.db(), options));
+  std::vector<size_t> order = ExportOrder(selection.items, selection.revocations);
+  size_t count = 0;
+  uint64_t total = 0;
+  while (count < order.size() && count < options.max_envelopes &&
+         (count == 0 || total + selection.candidates[order[count]].size <= options.max_bytes)) {
+    total += selection.candidates[order[count]].size;
+    ++count;
+  }
+  GK_ASSIGN_OR_RETURN(Statement fetch,
+                      Statement::Prepare(replica.db(), "SELECT bytes FROM journal WHERE rowid=?"));
+  EnvelopeSelection out;
+  out.envelopes.reserve(count);
+  for (size_t n = 0; n < count; ++n) {
+    fetch.Reset();
+    fetch.Bind(1, selection.candidates[order[n]].rowid);
+    GK_ASSIGN_OR_RETURN(bool row, fetch.Step());
+    if (!row) return Status::Internal(kErrSqlFailed, "journal row vanished during selection");
+    out.envelopes.push_back(fetch.ColumnBlob(0));
+  }
+  out.left_out = order.size() - count;
+  return out;
 }
 
 }  // namespace gongkai

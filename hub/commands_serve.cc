@@ -1,0 +1,79 @@
+// gongkai-hub serve: the county hub's HTTP server (hub/server.h) until SIGTERM or SIGINT.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "hub/commands.h"
+#include "hub/server.h"
+#include "hub/service.h"
+
+namespace gongkai {
+
+namespace {
+
+inline constexpr char kDefaultListen[] = "127.0.0.1:8440";
+
+Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : text.substr(colon + 1);
+  if (colon == 0 || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    return Status::Invalid(kErrCliUsage,
+                           "--listen 应为 地址:端口，如 127.0.0.1:8440（端口 0 表示任选）");
+  }
+  return std::make_pair(text.substr(0, colon), std::stoi(port));
+}
+
+int RunServe(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  auto listen = ParseListen(args.Get("listen").value_or(kDefaultListen));
+  if (!listen.ok()) return ReportFailure(listen.status(), args.json());
+  Result<std::unique_ptr<HubService>> service = HubService::Open(*home);
+  if (!service.ok()) return ReportFailure(service.status(), args.json());
+
+  // The signals go to one waiting thread, not to whichever thread httplib happens to run.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  HubServer server(**service);
+  Result<int> port = server.Bind(listen->first, listen->second);
+  if (!port.ok()) return ReportFailure(port.status(), args.json());
+  std::printf("listening on %s:%d\n", listen->first.c_str(), *port);
+  std::fflush(stdout);
+
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    server.Stop();
+  });
+  Status ran = server.Run();
+  // Wakes the waiter when the server stopped for another reason.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  std::fprintf(stderr, "stopped\n");
+  if (!ran.ok()) return ReportFailure(ran, args.json());
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> ServeCommands() {
+  CommandSpec spec{"serve", "", "运行县汇聚服务（节点推送、拉取、检查点、证明）"};
+  spec.options = {
+      {"listen", "地址:端口", "监听地址，默认 127.0.0.1:8440；端口 0 表示任选一个并打印"}};
+  spec.details =
+      "启动后在标准输出打印一行“listening on 地址:端口”；每个请求在标准错误输出一行日志。"
+      "收到 SIGTERM 或 SIGINT 后停止接受新连接，处理完进行中的请求后退出。";
+  spec.run = RunServe;
+  return {spec};
+}
+
+}  // namespace gongkai

@@ -1,0 +1,71 @@
+// HubServer (hub/server.h).
+#include "hub/server.h"
+
+#include <httplib.h>
+
+namespace gongkai {
+
+namespace {
+
+HubRequest ToHubRequest(const httplib::Request& req) {
+  HubRequest out;
+  out.method = req.method;
+  out.path = req.path;
+  out.target = req.target;
+  for (const auto& [name, value] : req.params) out.query.emplace(name, value);
+  out.auth.node = req.get_header_value(kRequestNodeHeader);
+  out.auth.time = req.get_header_value(kRequestTimeHeader);
+  out.auth.nonce = req.get_header_value(kRequestNonceHeader);
+  out.auth.signature = req.get_header_value(kRequestSignatureHeader);
+  out.body = req.body;
+  return out;
+}
+
+}  // namespace
+
+HubServer::HubServer(HubService& service, std::FILE* log)
+    : service_(service), log_(log), http_(std::make_unique<httplib::Server>()) {
+  http_->set_payload_max_length(kMaxRequestBodyBytes);
+  http_->set_read_timeout(kReadTimeoutSeconds, 0);
+  http_->set_write_timeout(kWriteTimeoutSeconds, 0);
+  http_->set_keep_alive_timeout(kKeepAliveSeconds);
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) {
+    HubAnswer answer = service_.Handle(ToHubRequest(req));
+    res.status = answer.status;
+    for (const auto& [name, value] : answer.headers) res.set_header(name, value);
+    res.set_content(std::move(answer.body), answer.content_type.c_str());
+  };
+  http_->Get(R"(/.*)", handle);
+  http_->Post(R"(/.*)", handle);
+  http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    if (log_ == nullptr) return;
+    std::string node = req.get_header_value(kRequestNodeHeader);
+    std::fprintf(log_, "%s %s %d %zu %s\n", req.method.c_str(), req.target.c_str(), res.status,
+                 res.body.size(), node.empty() ? "-" : node.c_str());
+    std::fflush(log_);
+  });
+}
+
+HubServer::~HubServer() { Stop(); }
+
+Result<int> HubServer::Bind(const std::string& host, int port) {
+  int bound =
+      port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    return Status::IoError(kErrServerListen,
+                           "cannot listen on " + host + ":" + std::to_string(port));
+  }
+  return bound;
+}
+
+Status HubServer::Run() {
+  // listen_after_bind returns false also after a Stop; only a server that never ran failed.
+  http_->listen_after_bind();
+  return Status::Ok();
+}
+
+void HubServer::Stop() {
+  if (http_) http_->stop();
+}
+
+}  // namespace gongkai

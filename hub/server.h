@@ -1,0 +1,60 @@
+// The county hub's HTTP server: HubService (hub/service.h) behind cpp-httplib.
+//
+// One line per request is written to `log` (stderr for `gongkai-hub serve`):
+//   <method> <target> <status> <answer bytes> <node id or ->
+// Limits: request bodies over kMaxRequestBodyBytes are refused by httplib (413) before the
+// service sees them; reads and writes of a connection time out after kReadTimeoutSeconds /
+// kWriteTimeoutSeconds; a connection is kept alive at most kKeepAliveSeconds between
+// requests.
+//
+// Thread-safety: Start, Run and the destructor from one thread; Stop from any thread.
+#ifndef GONGKAI_HUB_SERVER_H_
+#define GONGKAI_HUB_SERVER_H_
+
+#include <cstddef>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "hub/service.h"
+#include "protocol/envelope_batch.h"
+#include "protocol/status.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace gongkai {
+
+inline constexpr size_t kMaxRequestBodyBytes = kMaxBatchSize;
+inline constexpr int kReadTimeoutSeconds = 30;
+inline constexpr int kWriteTimeoutSeconds = 60;
+inline constexpr int kKeepAliveSeconds = 5;
+
+inline constexpr char kErrServerListen[] = "server.listen";  // kIoError: cannot bind
+
+class HubServer {
+ public:
+  // REQUIRES: service outlives the server.
+  explicit HubServer(HubService& service, std::FILE* log = stderr);
+  ~HubServer();
+  HubServer(const HubServer&) = delete;
+  HubServer& operator=(const HubServer&) = delete;
+
+  // Binds `host`:`port` (port 0: any free port) and returns the port bound.
+  // server.listen when the address cannot be bound.
+  Result<int> Bind(const std::string& host, int port);
+  // Serves until Stop; returns when the listening socket is closed.
+  Status Run();
+  // Stops Run: no new connections; requests in progress are finished.
+  void Stop();
+
+ private:
+  HubService& service_;
+  std::FILE* log_;
+  std::unique_ptr<httplib::Server> http_;
+};
+
+}  // namespace gongkai
+
+#endif  // GONGKAI_HUB_SERVER_H_

@@ -1,0 +1,288 @@
+// HubService (hub/service.h).
+#include "hub/service.h"
+
+#include <chrono>
+
+#include "node/apply.h"
+#include "node/envelope_selection.h"
+#include "node/json_text.h"
+#include "node/sql.h"
+#include "node/trust.h"
+#include "protocol/envelope_batch.h"
+#include "protocol/have.h"
+
+namespace gongkai {
+
+namespace {
+
+int64_t SystemWallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+HubAnswer JsonAnswer(std::string body) {
+  HubAnswer answer;
+  answer.body = std::move(body);
+  return answer;
+}
+
+std::string HashListJson(const std::vector<Hash256>& hashes) {
+  std::string out = "[";
+  for (size_t n = 0; n < hashes.size(); ++n) {
+    if (n) out += ',';
+    out += JsonQuote(Base64Encode(hashes[n]));
+  }
+  return out + "]";
+}
+
+Result<uint64_t> QueryNumber(const HubRequest& request, const std::string& name) {
+  auto it = request.query.find(name);
+  if (it == request.query.end() || it->second.empty() || it->second.size() > 18 ||
+      it->second.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::Invalid(kErrServeQuery, "query parameter " + name + " must be a decimal number");
+  }
+  return std::stoull(it->second);
+}
+
+std::string_view OutcomeName(ApplyOutcome outcome) {
+  switch (outcome) {
+    case ApplyOutcome::kApplied:
+      return "applied";
+    case ApplyOutcome::kDuplicate:
+      return "duplicate";
+    case ApplyOutcome::kOutOfScope:
+      break;
+  }
+  return "out_of_scope";
+}
+
+}  // namespace
+
+int HttpStatusFor(const Status& status) {
+  const std::string& code = status.code();
+  if (code == kErrServeUnknownNode || code == kErrServeRevokedNode) return 403;
+  if (code.starts_with("auth.")) return 401;
+  switch (status.kind()) {
+    case StatusKind::kInvalid:
+      return 400;
+    case StatusKind::kTooLarge:
+      return 413;
+    case StatusKind::kNotFound:
+      return 404;
+    case StatusKind::kConflict:
+      return 409;
+    case StatusKind::kDenied:
+      return 403;
+    default:
+      return 500;
+  }
+}
+
+std::string ErrorJson(const Status& status) {
+  return "{\"code\":" + JsonQuote(status.code()) + ",\"message\":" + JsonQuote(status.message()) +
+         "}";
+}
+
+Result<std::unique_ptr<HubService>> HubService::Open(const std::filesystem::path& home,
+                                                     std::function<int64_t()> wall_clock_ms) {
+  if (!wall_clock_ms) wall_clock_ms = SystemWallClockMs;
+  GK_ASSIGN_OR_RETURN(County county, OpenCounty(home));
+  std::unique_ptr<HubService> service(new HubService(std::move(county), std::move(wall_clock_ms)));
+  GK_ASSIGN_OR_RETURN(HubLog log,
+                      HubLog::Open(service->county_.replica(), service->county_.hub_key(),
+                                   CountyLogOrigin(service->county_.code())));
+  service->log_.emplace(std::move(log));
+  GK_RETURN_IF_ERROR(service->log_->AppendMissing().status());
+  GK_RETURN_IF_ERROR(service->log_->SignCheckpoint().status());
+  return service;
+}
+
+HubAnswer HubService::Handle(const HubRequest& request) {
+  if (request.method == "GET" && request.path == "/v1/health") {
+    return JsonAnswer("{\"status\":\"ok\"}");
+  }
+  std::lock_guard lock(mutex_);
+  Result<HubAnswer> answer = [&]() -> Result<HubAnswer> {
+    GK_ASSIGN_OR_RETURN(Caller caller, Authenticate(request));
+    if (request.method == "POST" && request.path == "/v1/push") return Push(caller, request);
+    if (request.method == "POST" && request.path == "/v1/pull") return Pull(caller, request);
+    if (request.method == "GET") {
+      if (request.path == "/v1/checkpoint") return Checkpoint();
+      if (request.path == "/v1/proof/consistency") return Consistency(request);
+      if (request.path == "/v1/proof/inclusion") return Inclusion(request);
+      if (request.path == "/metrics") return Metrics();
+    }
+    return Status::NotFound(kErrServeNotFound,
+                            "no endpoint " + request.method + " " + request.path);
+  }();
+  if (answer.ok()) return std::move(*answer);
+  if (answer.status().code().starts_with("auth.") ||
+      answer.status().code() == kErrServeUnknownNode ||
+      answer.status().code() == kErrServeRevokedNode) {
+    ++requests_refused_;
+  }
+  HubAnswer error;
+  error.status = HttpStatusFor(answer.status());
+  error.body = ErrorJson(answer.status());
+  return error;
+}
+
+Result<HubService::Caller> HubService::Authenticate(const HubRequest& request) {
+  GK_ASSIGN_OR_RETURN(ParsedRequestAuth auth, ParseRequestAuth(request.auth));
+  sqlite3* db = county_.replica().db();
+  Result<Certificate> certificate = FindSignerCertificate(db, auth.node, county_.root_public_key());
+  if (!certificate.ok()) {
+    return Status::Denied(kErrServeUnknownNode,
+                          "node " + NodeIdHex(auth.node) + " is not enrolled in this county");
+  }
+  GK_RETURN_IF_ERROR(VerifyRequest(auth, certificate->subject_key, request.method, request.target,
+                                   AsBytes(request.body)));
+  GK_ASSIGN_OR_RETURN(bool revoked, IsRevoked(db, auth.node));
+  if (revoked) {
+    return Status::Denied(kErrServeRevokedNode, "node " + NodeIdHex(auth.node) + " is revoked");
+  }
+  // The nonce is spent only by a request that verifies: a forger cannot burn others' nonces.
+  GK_RETURN_IF_ERROR(nonces_.Check(auth.nonce, auth.time_ms, wall_clock_ms_()));
+  return Caller{auth.node, certificate->role, certificate->region};
+}
+
+Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& request) {
+  GK_ASSIGN_OR_RETURN(std::vector<ByteView> envelopes, DecodeBatch(AsBytes(request.body)));
+  if (envelopes.size() > kMaxPushEnvelopes) {
+    return Status::TooLarge(kErrServeTooMany,
+                            "at most " + std::to_string(kMaxPushEnvelopes) + " envelopes per push");
+  }
+  const std::string source = "node:" + NodeIdHex(caller.node);
+  const int64_t now = wall_clock_ms_();
+  GK_RETURN_IF_ERROR(log_->AppendMissing().status());
+  std::string results = "[";
+  uint64_t accepted = 0, duplicate = 0;
+  std::map<std::string, uint64_t> refused;
+  {
+    GK_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(county_.replica().db()));
+    for (size_t n = 0; n < envelopes.size(); ++n) {
+      if (n) results += ',';
+      const Hash256 id = Sha256(envelopes[n]);
+      results += "{\"id\":" + JsonQuote(HexEncode(id));
+      Result<ApplyResult> applied = ApplyEnvelope(county_.replica(), envelopes[n], source);
+      if (!applied.ok()) {
+        const Status& status = applied.status();
+        // The replica itself failing is not the envelope's fault: give up the whole batch.
+        if (status.kind() == StatusKind::kIoError || status.kind() == StatusKind::kUnavailable ||
+            status.kind() == StatusKind::kInternal) {
+          return status;
+        }
+        GK_RETURN_IF_ERROR(log_->RecordRefused(envelopes[n], source, status, now).status());
+        ++refused[status.code()];
+        results += ",\"outcome\":\"refused\",\"code\":" + JsonQuote(status.code()) +
+                   ",\"message\":" + JsonQuote(status.message()) + "}";
+        continue;
+      }
+      results += ",\"outcome\":" + JsonQuote(OutcomeName(applied->outcome));
+      if (applied->outcome == ApplyOutcome::kApplied) {
+        GK_RETURN_IF_ERROR(log_->Append(applied->id, now).status());
+        ++accepted;
+      } else if (applied->outcome == ApplyOutcome::kDuplicate) {
+        ++duplicate;
+      }
+      if (applied->outcome != ApplyOutcome::kOutOfScope) {
+        GK_ASSIGN_OR_RETURN(Bytes receipt, log_->IssueReceipt(applied->id));
+        results += ",\"receipt\":" + JsonQuote(Base64Encode(receipt));
+      }
+      results += "}";
+    }
+    GK_RETURN_IF_ERROR(transaction.Commit());
+  }
+  results += "]";
+  accepted_ += accepted;
+  duplicate_ += duplicate;
+  for (const auto& [code, count] : refused) refused_by_code_[code] += count;
+  GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
+  return JsonAnswer("{\"checkpoint\":" + JsonQuote(checkpoint.note) + ",\"results\":" + results +
+                    "}");
+}
+
+Result<HubAnswer> HubService::Pull(const Caller& caller, const HubRequest& request) {
+  GK_ASSIGN_OR_RETURN(HaveSummary have, HaveSummary::Decode(AsBytes(request.body)));
+  SelectOptions options;
+  options.for_region = caller.region;
+  options.peer_have = std::move(have);
+  options.max_envelopes = kMaxPullEnvelopes;
+  options.max_bytes = kMaxPullBytes;
+  GK_ASSIGN_OR_RETURN(EnvelopeSelection selection, SelectEnvelopes(county_.replica(), options));
+  GK_ASSIGN_OR_RETURN(Bytes batch, EncodeBatch(selection.envelopes));
+  GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
+  HubAnswer answer;
+  answer.content_type = "application/octet-stream";
+  answer.body.assign(batch.begin(), batch.end());
+  answer.headers[kMoreHeader] = selection.left_out > 0 ? "1" : "0";
+  answer.headers[kCheckpointHeader] = Base64Encode(AsBytes(checkpoint.note));
+  return answer;
+}
+
+Result<HubAnswer> HubService::Checkpoint() {
+  GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
+  HubAnswer answer;
+  answer.content_type = "text/plain; charset=utf-8";
+  answer.body = checkpoint.note;
+  return answer;
+}
+
+Result<HubAnswer> HubService::Consistency(const HubRequest& request) {
+  GK_ASSIGN_OR_RETURN(uint64_t old_size, QueryNumber(request, "old"));
+  GK_ASSIGN_OR_RETURN(uint64_t new_size, QueryNumber(request, "new"));
+  GK_ASSIGN_OR_RETURN(std::vector<Hash256> proof, log_->ConsistencyProof(old_size, new_size));
+  return JsonAnswer("{\"new\":" + std::to_string(new_size) + ",\"old\":" +
+                    std::to_string(old_size) + ",\"proof\":" + HashListJson(proof) + "}");
+}
+
+Result<HubAnswer> HubService::Inclusion(const HubRequest& request) {
+  auto it = request.query.find("id");
+  Result<Hash256> id =
+      it == request.query.end()
+          ? Result<Hash256>(Status::Invalid(kErrServeQuery, "query parameter id is missing"))
+          : HexDecodeFixed<kHashSize>(it->second);
+  if (!id.ok()) return Status::Invalid(kErrServeQuery, "id must be 64 hex digits");
+  GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
+  GK_ASSIGN_OR_RETURN(EntryProof proof, log_->InclusionProof(*id, checkpoint.size));
+  return JsonAnswer("{\"index\":" + std::to_string(proof.entry.index) +
+                    ",\"proof\":" + HashListJson(proof.proof) +
+                    ",\"tree_size\":" + std::to_string(proof.tree_size) + "}");
+}
+
+Result<HubAnswer> HubService::Metrics() {
+  GK_ASSIGN_OR_RETURN(uint64_t size, log_->Size());
+  GK_ASSIGN_OR_RETURN(std::optional<int64_t> nodes,
+                      QueryInt(county_.replica().db(), "SELECT count(*) FROM certificate"));
+  std::string text;
+  text += "# HELP gongkai_hub_envelopes_accepted_total Envelopes applied and logged since start.\n";
+  text += "# TYPE gongkai_hub_envelopes_accepted_total counter\n";
+  text += "gongkai_hub_envelopes_accepted_total " + std::to_string(accepted_) + "\n";
+  text += "# HELP gongkai_hub_envelopes_duplicate_total Envelopes pushed again since start.\n";
+  text += "# TYPE gongkai_hub_envelopes_duplicate_total counter\n";
+  text += "gongkai_hub_envelopes_duplicate_total " + std::to_string(duplicate_) + "\n";
+  text += "# HELP gongkai_hub_envelopes_refused_total Envelopes refused since start, by code.\n";
+  text += "# TYPE gongkai_hub_envelopes_refused_total counter\n";
+  for (const auto& [code, count] : refused_by_code_) {
+    text += "gongkai_hub_envelopes_refused_total{code=\"" + code + "\"} " + std::to_string(count) +
+            "\n";
+  }
+  text +=
+      "# HELP gongkai_hub_requests_refused_total Requests refused as unsigned, forged or from "
+      "unknown or revoked nodes.\n";
+  text += "# TYPE gongkai_hub_requests_refused_total counter\n";
+  text += "gongkai_hub_requests_refused_total " + std::to_string(requests_refused_) + "\n";
+  text += "# HELP gongkai_hub_log_size Entries in the audit log.\n";
+  text += "# TYPE gongkai_hub_log_size gauge\n";
+  text += "gongkai_hub_log_size " + std::to_string(size) + "\n";
+  text += "# HELP gongkai_hub_nodes Nodes with a certificate in the county replica.\n";
+  text += "# TYPE gongkai_hub_nodes gauge\n";
+  text += "gongkai_hub_nodes " + std::to_string(nodes.value_or(0)) + "\n";
+  HubAnswer answer;
+  answer.content_type = "text/plain; version=0.0.4";
+  answer.body = std::move(text);
+  return answer;
+}
+
+}  // namespace gongkai

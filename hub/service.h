@@ -1,0 +1,130 @@
+// HubService: what the county hub answers over HTTP (issue 4), apart from the transport.
+// hub/server.h puts it behind cpp-httplib; tests may call Handle directly.
+//
+// Endpoints (every one but /v1/health needs a signed request, protocol/request_auth.h):
+//   POST /v1/push      body: an envelope batch (protocol/envelope_batch.h) of at most
+//                      kMaxPushEnvelopes. Each envelope is applied to the county replica
+//                      (node/apply.h) with source "node:<sender id>", all under one outer
+//                      transaction; an applied one is appended to the audit log, an applied
+//                      or duplicate one gets its receipt, a refused one is recorded
+//                      (hub/refused.h) with its code. Then a checkpoint is signed. Answer
+//                      (JSON): {"checkpoint":"<note>","results":[{"id":"<64 hex>",
+//                      "outcome":"applied|duplicate|out_of_scope|refused","code":"...",
+//                      "message":"...","receipt":"<base64 of receipt.h bytes>"}]}; code and
+//                      message only when refused, receipt only when applied or duplicate.
+//                      A batch that does not decode is refused whole (400) and changes
+//                      nothing.
+//   POST /v1/pull      body: the node's HaveSummary encoding (protocol/have.h). Answer: an
+//                      envelope batch of what the node lacks within its read scope (its
+//                      certificate's region), in export order (node/exchange_order.h), at most
+//                      kMaxPullEnvelopes and kMaxPullBytes; header X-Gongkai-More: 1 when more
+//                      remain (the node pulls again), 0 otherwise; header X-Gongkai-Checkpoint:
+//                      base64 of the latest checkpoint note.
+//   GET /v1/checkpoint                  the latest checkpoint note (text/plain)
+//   GET /v1/proof/consistency?old=N&new=M   {"old":N,"new":M,"proof":["<base64 hash>",...]}
+//   GET /v1/proof/inclusion?id=HEX      {"index":I,"tree_size":S,"proof":[...]} for the latest
+//                                       checkpoint's size
+//   GET /v1/health                      {"status":"ok"} (unsigned)
+//   GET /metrics                        Prometheus text (signed like the others)
+// Errors are answered as {"code":"...","message":"..."} with 400 (kInvalid), 401 (auth.*
+// signature, clock, replay, missing, malformed), 403 (unknown or revoked node), 404
+// (kNotFound), 413 (kTooLarge), 409 (kConflict), 500 otherwise.
+//
+// Thread-safety: Handle may be called from several threads; it serialises them (the County
+// and its replica are used by one thread at a time).
+#ifndef GONGKAI_HUB_SERVICE_H_
+#define GONGKAI_HUB_SERVICE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "hub/county.h"
+#include "hub/log.h"
+#include "protocol/request_auth.h"
+#include "protocol/status.h"
+
+namespace gongkai {
+
+inline constexpr size_t kMaxPushEnvelopes = 256;              // per push request
+inline constexpr size_t kMaxPullEnvelopes = 256;              // per pull answer
+inline constexpr uint64_t kMaxPullBytes = uint64_t{8} << 20;  // envelope bytes per pull answer
+
+inline constexpr char kMoreHeader[] = "X-Gongkai-More";
+inline constexpr char kCheckpointHeader[] = "X-Gongkai-Checkpoint";
+
+// Error codes.
+inline constexpr char kErrServeUnknownNode[] = "serve.unknown_node";  // kDenied, 403
+inline constexpr char kErrServeRevokedNode[] = "serve.revoked_node";  // kDenied, 403
+inline constexpr char kErrServeNotFound[] = "serve.not_found";        // kNotFound, 404
+inline constexpr char kErrServeTooMany[] = "serve.too_many";          // kTooLarge, 413
+inline constexpr char kErrServeQuery[] = "serve.query";               // kInvalid, 400
+
+struct HubRequest {
+  std::string method;  // "GET", "POST"
+  std::string path;    // without the query
+  std::string target;  // as sent, with the query: what the node signed
+  std::map<std::string, std::string> query;
+  RequestAuth auth;
+  std::string body;
+};
+
+struct HubAnswer {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+class HubService {
+ public:
+  // Opens the hub home (OpenCounty) and its log, logs any journal envelope not yet logged,
+  // and signs a checkpoint. `wall_clock_ms` defaults to the system clock.
+  static Result<std::unique_ptr<HubService>> Open(const std::filesystem::path& home,
+                                                  std::function<int64_t()> wall_clock_ms = {});
+
+  HubAnswer Handle(const HubRequest& request);
+
+ private:
+  HubService(County county, std::function<int64_t()> clock)
+      : county_(std::move(county)), wall_clock_ms_(std::move(clock)) {}
+
+  // The certificate region and role of a request's signer, after checking its signature.
+  struct Caller {
+    NodeId node{};
+    Role role = Role::kVillage;
+    std::string region;
+  };
+  Result<Caller> Authenticate(const HubRequest& request);
+  Result<HubAnswer> Push(const Caller& caller, const HubRequest& request);
+  Result<HubAnswer> Pull(const Caller& caller, const HubRequest& request);
+  Result<HubAnswer> Checkpoint();
+  Result<HubAnswer> Consistency(const HubRequest& request);
+  Result<HubAnswer> Inclusion(const HubRequest& request);
+  Result<HubAnswer> Metrics();
+
+  std::mutex mutex_;
+  County county_;
+  std::optional<HubLog> log_;
+  std::function<int64_t()> wall_clock_ms_;
+  NonceCache nonces_;
+  uint64_t accepted_ = 0;
+  uint64_t duplicate_ = 0;
+  std::map<std::string, uint64_t> refused_by_code_;
+  uint64_t requests_refused_ = 0;
+};
+
+// The HTTP status for an error status (see the file comment).
+int HttpStatusFor(const Status& status);
+// {"code":"...","message":"..."}
+std::string ErrorJson(const Status& status);
+
+}  // namespace gongkai
+
+#endif  // GONGKAI_HUB_SERVICE_H_

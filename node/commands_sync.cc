@@ -1,0 +1,115 @@
+// gongkai sync: push to and pull from the county hub (node/hub_sync.h).
+#include <iostream>
+#include <string>
+
+#include "node/commands.h"
+#include "node/hub_client.h"
+#include "node/hub_sync.h"
+#include "node/json_text.h"
+#include "node/node_session.h"
+#include "node/sql.h"
+
+namespace gongkai {
+
+namespace {
+
+constexpr char kHubPeer[] = "hub";
+
+void RecordAttempt(sqlite3* db, int64_t now_ms, const Status& result) {
+  // Best effort: the sync's own outcome is what the command reports.
+  auto stmt = Statement::Prepare(
+      db,
+      "INSERT INTO sync_state(peer, last_attempt_at, last_success_at, last_result)"
+      " VALUES (?1, ?2, CASE WHEN ?3 = '' THEN ?2 END, ?3) ON CONFLICT(peer) DO UPDATE SET"
+      " last_attempt_at=?2, last_success_at=CASE WHEN ?3 = '' THEN ?2 ELSE last_success_at END,"
+      " last_result=?3");
+  if (!stmt.ok()) return;
+  stmt->Bind(1, kHubPeer).Bind(2, now_ms).Bind(3, result.ok() ? std::string() : result.code());
+  (void)stmt->Step();
+}
+
+int RunSync(const Args& args) {
+  Result<std::string> home = HomeDir(args, false);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<NodeSession> session = OpenNodeSession(*home, true);
+  if (!session.ok()) return ReportFailure(session.status(), args.json());
+  Replica& replica = *session->replica;
+  std::string url;
+  if (std::optional<std::string> given = args.Get("hub")) {
+    url = *given;
+  } else {
+    Result<std::optional<Bytes>> setting = replica.GetSetting(kSettingHub);
+    if (!setting.ok()) return ReportFailure(setting.status(), args.json());
+    if (!*setting) {
+      return ReportFailure(
+          Status::Invalid(kErrCliUsage,
+                          "没有汇聚服务器地址：用 --hub URL，或 gongkai config set hub URL"),
+          args.json());
+    }
+    url.assign((*setting)->begin(), (*setting)->end());
+  }
+  Result<std::unique_ptr<HubClient>> client = HubClient::Create(url, *session->key);
+  if (!client.ok()) return ReportFailure(client.status(), args.json());
+  const int64_t now = WallClockMs();
+  Result<SyncReport> report = SyncWithHub(replica, **client, now);
+  RecordAttempt(replica.db(), now, report.status());
+  if (!report.ok()) return ReportFailure(report.status(), args.json());
+  if (args.json()) {
+    JsonObject out;
+    out.Set("hub", url);
+    out.Set("pushed", static_cast<int64_t>(report->pushed));
+    out.Set("push_applied", static_cast<int64_t>(report->push_applied));
+    out.Set("push_duplicate", static_cast<int64_t>(report->push_duplicate));
+    out.Set("receipts", static_cast<int64_t>(report->receipts));
+    out.Set("pulled", static_cast<int64_t>(report->pulled));
+    out.Set("pull_applied", static_cast<int64_t>(report->pull_applied));
+    out.Set("pull_duplicate", static_cast<int64_t>(report->pull_duplicate));
+    out.Set("pull_out_of_scope", static_cast<int64_t>(report->pull_out_of_scope));
+    out.Set("pull_rounds", static_cast<int64_t>(report->pull_rounds));
+    out.Set("checkpoint_size", static_cast<int64_t>(report->checkpoint_size));
+    std::string refused = "[";
+    for (size_t n = 0; n < report->refused.size(); ++n) {
+      const SyncRefusal& r = report->refused[n];
+      JsonObject item;
+      item.Set("id", r.envelope_id);
+      item.Set("code", r.code);
+      item.Set("message", r.message);
+      item.Set("by", r.pushed ? "hub" : "node");
+      if (n) refused += ",";
+      refused += item.ToString();
+    }
+    out.SetRaw("refused", refused + "]");
+    std::cout << out.ToString() << "\n";
+  } else {
+    std::cout << "已与汇聚服务器 " << url << " 同步\n"
+              << "  推送 " << report->pushed << "（新 " << report->push_applied << "，已有 "
+              << report->push_duplicate << "，回执 " << report->receipts << "）\n"
+              << "  拉取 " << report->pulled << "（新 " << report->pull_applied << "，已有 "
+              << report->pull_duplicate << "）\n"
+              << "  县级日志 " << report->checkpoint_size << " 条";
+    if (report->had_checkpoint)
+      std::cout << "（上次 " << report->previous_checkpoint_size << " 条，一致）";
+    std::cout << "\n";
+    for (const SyncRefusal& r : report->refused) {
+      std::cout << "  被" << (r.pushed ? "汇聚服务器" : "本节点") << "拒绝 "
+                << r.envelope_id.substr(0, 12) << "：" << r.message << "（" << r.code << "）\n";
+    }
+  }
+  return report->refused.empty() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> SyncCommands() {
+  CommandSpec spec{"sync", "", "与县汇聚服务器同步（推送本节点的数据包并拉取缺少的）"};
+  spec.options = {
+      {"hub", "URL", "汇聚服务器地址，如 http://10.0.0.1:8440；默认取 gongkai config 的 hub"}};
+  spec.details =
+      "推送汇聚服务器尚未出具回执的数据包，保存回执；再拉取本节点缺少的数据包直到没有剩余；"
+      "最后核对县级日志检查点与上次同步时一致（否则报告 hub history rewritten 并拒绝）。"
+      "有数据包被拒绝时退出码为 1。";
+  spec.run = RunSync;
+  return {spec};
+}
+
+}  // namespace gongkai

@@ -1,0 +1,71 @@
+// HubClient: a node's signed HTTP requests to the county hub (hub/service.h lists the
+// endpoints; protocol/request_auth.h the signature headers).
+//
+// Connection failures (no answer at all) are tried again up to kHubAttempts times in all,
+// waiting kHubRetryBaseMs, then twice as long each time; an answer from the hub, even an
+// error, is not retried. A non-2xx answer becomes the hub's {"code","message"} as a Status
+// (kDenied for 401/403, kTooLarge for 413, kNotFound for 404, kInvalid for other 4xx,
+// kUnavailable for 5xx), or sync.http with the status when the body is not such JSON.
+//
+// Thread-safety: one request at a time per client.
+#ifndef GONGKAI_NODE_HUB_CLIENT_H_
+#define GONGKAI_NODE_HUB_CLIENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "protocol/keys.h"
+#include "protocol/status.h"
+
+namespace httplib {
+class Client;
+}
+
+namespace gongkai {
+
+inline constexpr int kHubAttempts = 4;
+inline constexpr int kHubRetryBaseMs = 250;
+inline constexpr int kHubConnectTimeoutSeconds = 10;
+inline constexpr int kHubReadTimeoutSeconds = 120;
+
+inline constexpr char kErrSyncUrl[] = "sync.url";                  // kInvalid
+inline constexpr char kErrSyncUnreachable[] = "sync.unreachable";  // kUnavailable
+inline constexpr char kErrSyncHttp[] = "sync.http";
+
+struct HubResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // only the X-Gongkai-* ones
+};
+
+class HubClient {
+ public:
+  // `url` is "http://HOST:PORT" (sync.url otherwise). `key` must outlive the client.
+  // `wall_clock_ms` gives the requests' times; `sleep_ms` waits between attempts (both
+  // default to the system's).
+  static Result<std::unique_ptr<HubClient>> Create(std::string_view url, const SecretKey& key,
+                                                   std::function<int64_t()> wall_clock_ms = {},
+                                                   std::function<void(int)> sleep_ms = {});
+  ~HubClient();
+
+  // Sends a signed request; `target` is the path with its query. Returns 2xx answers.
+  Result<HubResponse> Send(std::string_view method, std::string_view target,
+                           std::string_view body = {});
+  int attempts_made() const { return attempts_; }
+
+ private:
+  HubClient() = default;
+  std::unique_ptr<httplib::Client> http_;
+  const SecretKey* key_ = nullptr;
+  std::function<int64_t()> wall_clock_ms_;
+  std::function<void(int)> sleep_ms_;
+  int attempts_ = 0;
+};
+
+}  // namespace gongkai
+
+#endif  // GONGKAI_NODE_HUB_CLIENT_H_

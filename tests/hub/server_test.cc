@@ -1,0 +1,402 @@
+// The county hub's HTTP server, end to end: the real `gongkai-hub serve` binary on a free
+// port of 127.0.0.1, nodes enrolled through the library, and the real `gongkai` binary
+// writing, submitting and syncing.
+#include "hub/server.h"
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "child_process.h"
+#include "county_fixture.h"
+#include "hub/county.h"
+#include "hub/log.h"
+#include "hub/service.h"
+#include "node/digest.h"
+#include "node/enrolment.h"
+#include "node/hub_sync.h"
+#include "node/json_value.h"
+#include "node/node_key.h"
+#include "node/node_session.h"
+#include "node/sql.h"
+#include "protocol/checkpoint.h"
+#include "protocol/envelope_batch.h"
+#include "protocol/have.h"
+#include "protocol/merkle.h"
+#include "protocol/receipt.h"
+#include "protocol/request_auth.h"
+
+namespace gongkai::testing {
+namespace {
+
+constexpr char kTownshipRegion[] = "511304100";
+constexpr char kVillageA[] = "511304100201";
+constexpr char kVillageB[] = "511304100202";
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void Enrol(County& county, const std::filesystem::path& home, std::string_view region,
+           std::string_view name, Role role) {
+  Result<Bytes> request = StartEnrolment(home, region, name, static_cast<uint64_t>(NowMs()));
+  INFO(request.status().ToString());
+  REQUIRE(request.ok());
+  Result<Bytes> certificate = EnrollFromRequest(county, kPassphrase, *request, role);
+  INFO(certificate.status().ToString());
+  REQUIRE(certificate.ok());
+  Result<CompletedEnrolment> done = CompleteEnrolment(home, *certificate);
+  INFO(done.status().ToString());
+  REQUIRE(done.ok());
+}
+
+// A county with two villages and their township, and its hub serving on 127.0.0.1.
+struct ServedCounty {
+  TempDir dir;
+  std::filesystem::path hub_home = dir.path() / "hub";
+  std::filesystem::path village_a = dir.path() / "village-a";
+  std::filesystem::path village_b = dir.path() / "village-b";
+  std::filesystem::path township = dir.path() / "township";
+  std::unique_ptr<ChildProcess> server;
+  int port = 0;
+
+  ServedCounty() {
+    {
+      Result<County> county =
+          InitCounty(hub_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive);
+      INFO(county.status().ToString());
+      REQUIRE(county.ok());
+      Enrol(*county, village_a, kVillageA, "石庙村 村委会", Role::kVillage);
+      Enrol(*county, village_b, kVillageB, "双河村 村委会", Role::kVillage);
+      Enrol(*county, township, kTownshipRegion, "龙蟠镇 政府", Role::kTownship);
+    }
+    Start();
+  }
+
+  void Start() {
+    server = std::make_unique<ChildProcess>(
+        std::vector<std::string>{HubBinary(), "serve", "--home", hub_home.string(), "--listen",
+                                 "127.0.0.1:0"},
+        (dir.path() / "hub.log").string());
+    const std::string line = server->ReadLine();
+    const std::string prefix = "listening on 127.0.0.1:";
+    INFO(line);
+    REQUIRE(line.starts_with(prefix));
+    port = std::stoi(line.substr(prefix.size()));
+    REQUIRE(port > 0);
+  }
+
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port); }
+
+  CommandResult Gongkai(const std::filesystem::path& home, std::vector<std::string> words) {
+    std::vector<std::string> argv = {NodeBinary()};
+    argv.insert(argv.end(), words.begin(), words.end());
+    argv.push_back("--home");
+    argv.push_back(home.string());
+    return RunCommand(argv);
+  }
+
+  // Writes and submits an affairs disclosure at `home`; returns the version's output.
+  void Publish(const std::filesystem::path& home, const std::string& title) {
+    CommandResult made = Gongkai(home, {"new", "--category", "affairs", "--title", title,
+                                        "--period", "2024", "--body", title + " 的正文", "--json"});
+    INFO(made.out);
+    REQUIRE(made.exit_code == 0);
+    Result<JsonValue> json = ParseJsonObject(made.out);
+    REQUIRE(json.ok());
+    const std::string id = *json->StringOr("id", "");
+    CommandResult submitted = Gongkai(home, {"submit", id});
+    INFO(submitted.out);
+    REQUIRE(submitted.exit_code == 0);
+  }
+
+  JsonValue Sync(const std::filesystem::path& home) {
+    CommandResult result = Gongkai(home, {"sync", "--hub", Url(), "--json"});
+    INFO(result.out);
+    REQUIRE(result.exit_code == 0);
+    Result<JsonValue> json = ParseJsonObject(result.out);
+    REQUIRE(json.ok());
+    return *json;
+  }
+
+  std::string Digest(const std::filesystem::path& home, const std::string& region) {
+    CommandResult result = Gongkai(home, {"digest", "--region", region, "--json"});
+    INFO(result.out);
+    REQUIRE(result.exit_code == 0);
+    return *ParseJsonObject(result.out)->StringOr("digest", "");
+  }
+
+  std::string HubDigest(const std::string& region) {
+    Result<County> county = OpenCounty(hub_home);
+    REQUIRE(county.ok());
+    Result<Hash256> digest = RegionDigest(county->replica(), region);
+    REQUIRE(digest.ok());
+    return HexEncode(*digest);
+  }
+
+  SecretKey KeyOf(const std::filesystem::path& home) {
+    Result<SecretKey> key = LoadNodeKey(home / "node.key");
+    REQUIRE(key.ok());
+    return std::move(*key);
+  }
+};
+
+httplib::Headers HeadersOf(const RequestAuth& auth) {
+  return {{kRequestNodeHeader, auth.node},
+          {kRequestTimeHeader, auth.time},
+          {kRequestNonceHeader, auth.nonce},
+          {kRequestSignatureHeader, auth.signature}};
+}
+
+std::string CodeOf(const std::string& body) {
+  Result<JsonValue> json = ParseJsonObject(body);
+  REQUIRE(json.ok());
+  return *json->StringOr("code", "");
+}
+
+httplib::Result SignedPost(httplib::Client& client, const SecretKey& key, const std::string& path,
+                           const std::string& body) {
+  RequestAuth auth = SignRequest(key, "POST", path, AsBytes(body), NowMs());
+  return client.Post(path.c_str(), HeadersOf(auth), body, "application/octet-stream");
+}
+
+TEST_CASE("two villages and a township sync through the hub and hold equal digests") {
+  ServedCounty c;
+  c.Publish(c.village_a, "石庙村2024年村务公开");
+  c.Publish(c.village_b, "双河村2024年村务公开");
+
+  JsonValue a = c.Sync(c.village_a);
+  CHECK(*a.IntegerOr("push_applied", -1) >= 1);
+  CHECK(*a.IntegerOr("receipts", -1) == *a.IntegerOr("pushed", -2));
+  c.Sync(c.village_b);
+  JsonValue t = c.Sync(c.township);
+  CHECK(*t.IntegerOr("pull_applied", -1) >= 2);  // both villages' envelopes
+  c.Sync(c.village_a);
+  c.Sync(c.village_b);
+
+  for (const auto& [home, region] :
+       {std::pair{c.village_a, kVillageA}, std::pair{c.village_b, kVillageB}}) {
+    const std::string hub = c.HubDigest(region);
+    CHECK(c.Digest(c.township, region) == hub);
+    CHECK(c.Digest(home, region) == hub);
+  }
+  CHECK(c.Digest(c.township, kTownshipRegion) == c.HubDigest(kTownshipRegion));
+
+  // Every own envelope was receipted; a second sync sends nothing and checks the checkpoint.
+  CommandResult status = c.Gongkai(c.village_a, {"status", "--json"});
+  CHECK(*ParseJsonObject(status.out)->IntegerOr("pending_envelopes", -1) == 0);
+  JsonValue again = c.Sync(c.village_a);
+  CHECK(*again.IntegerOr("pushed", -1) == 0);
+  CHECK(*again.IntegerOr("pull_applied", -1) == 0);
+  CHECK(*again.IntegerOr("checkpoint_size", -1) >= 3);
+}
+
+TEST_CASE("the hub refuses unsigned, unknown, forged and replayed requests") {
+  ServedCounty c;
+  httplib::Client client(c.Url());
+  const SecretKey village = c.KeyOf(c.village_a);
+  Result<Bytes> have = HaveSummary().Encode();
+  REQUIRE(have.ok());
+  const std::string body(have->begin(), have->end());
+
+  SUBCASE("health needs no signature") {
+    auto res = client.Get("/v1/health");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+  SUBCASE("unsigned") {
+    auto res = client.Post("/v1/pull", body, "application/octet-stream");
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    CHECK(CodeOf(res->body) == kErrAuthMissing);
+  }
+  SUBCASE("unknown key") {
+    SecretKey stranger = SecretKey::Generate();
+    auto res = SignedPost(client, stranger, "/v1/pull", body);
+    REQUIRE(res);
+    CHECK(res->status == 403);
+    CHECK(CodeOf(res->body) == kErrServeUnknownNode);
+  }
+  SUBCASE("forged signature: the body is not what was signed") {
+    RequestAuth auth = SignRequest(village, "POST", "/v1/pull", AsBytes(std::string("x")), NowMs());
+    auto res = client.Post("/v1/pull", HeadersOf(auth), body, "application/octet-stream");
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    CHECK(CodeOf(res->body) == kErrAuthSignature);
+  }
+  SUBCASE("replayed") {
+    RequestAuth auth = SignRequest(village, "POST", "/v1/pull", AsBytes(body), NowMs());
+    auto first = client.Post("/v1/pull", HeadersOf(auth), body, "application/octet-stream");
+    REQUIRE(first);
+    CHECK(first->status == 200);
+    auto second = client.Post("/v1/pull", HeadersOf(auth), body, "application/octet-stream");
+    REQUIRE(second);
+    CHECK(second->status == 401);
+    CHECK(CodeOf(second->body) == kErrAuthReplay);
+  }
+  SUBCASE("a time far from the hub's clock") {
+    RequestAuth auth = SignRequest(village, "POST", "/v1/pull", AsBytes(body),
+                                   NowMs() - kMaxRequestClockSkewMs - 60000);
+    auto res = client.Post("/v1/pull", HeadersOf(auth), body, "application/octet-stream");
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    CHECK(CodeOf(res->body) == kErrAuthClock);
+  }
+}
+
+TEST_CASE("garbage and truncated pushes are refused and leave the hub working") {
+  ServedCounty c;
+  c.Publish(c.village_a, "石庙村2024年村务公开");
+  httplib::Client client(c.Url());
+  const SecretKey village = c.KeyOf(c.village_a);
+
+  auto garbage = SignedPost(client, village, "/v1/push", "this is not a batch");
+  REQUIRE(garbage);
+  CHECK(garbage->status == 400);
+  CHECK(CodeOf(garbage->body) == kErrBatchMagic);
+
+  Result<Bytes> batch = EncodeBatch({Bytes(100, 7)});
+  REQUIRE(batch.ok());
+  const std::string cut(batch->begin(), batch->begin() + 50);
+  auto truncated = SignedPost(client, village, "/v1/push", cut);
+  REQUIRE(truncated);
+  CHECK(truncated->status == 400);
+  CHECK(CodeOf(truncated->body) == kErrBatchTruncated);
+
+  // A batch that decodes but holds a bad envelope: that envelope is refused, nothing else.
+  const std::string bad(batch->begin(), batch->end());
+  auto refused = SignedPost(client, village, "/v1/push", bad);
+  REQUIRE(refused);
+  CHECK(refused->status == 200);
+  CHECK(refused->body.find("\"outcome\":\"refused\"") != std::string::npos);
+
+  JsonValue synced = c.Sync(c.village_a);
+  CHECK(*synced.IntegerOr("push_applied", -1) >= 1);
+  CHECK(c.Digest(c.village_a, kVillageA) == c.HubDigest(kVillageA));
+
+  // The metrics count the refused envelope.
+  RequestAuth auth = SignRequest(village, "GET", "/metrics", {}, NowMs());
+  auto metrics = client.Get("/metrics", HeadersOf(auth));
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  CHECK(metrics->body.find("gongkai_hub_envelopes_refused_total{code=") != std::string::npos);
+  CHECK(metrics->body.find("gongkai_hub_nodes 4") != std::string::npos);
+}
+
+TEST_CASE("the hub serves its checkpoint and proofs that verify") {
+  ServedCounty c;
+  c.Publish(c.village_a, "石庙村2024年村务公开");
+  JsonValue synced = c.Sync(c.village_a);
+  const int64_t size = *synced.IntegerOr("checkpoint_size", 0);
+  REQUIRE(size >= 4);
+  httplib::Client client(c.Url());
+  const SecretKey village = c.KeyOf(c.village_a);
+  auto get = [&](const std::string& target) {
+    RequestAuth auth = SignRequest(village, "GET", target, {}, NowMs());
+    auto res = client.Get(target.c_str(), HeadersOf(auth));
+    REQUIRE(res);
+    return std::make_pair(res->status, res->body);
+  };
+  Result<SecretKey> hub_key = LoadNodeKey(c.hub_home / "hub.key");
+  REQUIRE(hub_key.ok());
+  const std::string origin = CountyLogOrigin(kCountyCode);
+  auto [status, note] = get("/v1/checkpoint");
+  REQUIRE(status == 200);
+  Result<Checkpoint> checkpoint = OpenCheckpoint(note, origin, origin, hub_key->public_key());
+  REQUIRE(checkpoint.ok());
+  CHECK(checkpoint->size == static_cast<uint64_t>(size));
+
+  auto proof_hashes = [](const JsonValue& json) {
+    std::vector<Hash256> out;
+    for (const JsonValue& item : json.Find("proof")->array()) {
+      Bytes bytes = *Base64Decode(item.string());
+      Hash256 h{};
+      std::copy(bytes.begin(), bytes.end(), h.begin());
+      out.push_back(h);
+    }
+    return out;
+  };
+  // Inclusion of the village's own last envelope, as its receipt names it.
+  Result<NodeSession> session = OpenNodeSession(c.village_a.string(), false);
+  REQUIRE(session.ok());
+  Result<std::optional<int64_t>> receipted =
+      QueryInt(session->replica->db(), "SELECT count(*) FROM journal WHERE status='receipted'");
+  REQUIRE(receipted.ok());
+  CHECK(receipted->value_or(0) >= 1);
+  auto id_stmt =
+      Statement::Prepare(session->replica->db(),
+                         "SELECT envelope_id, log_index FROM hub_receipt ORDER BY log_index DESC");
+  REQUIRE(id_stmt.ok());
+  REQUIRE(*id_stmt->Step());
+  const std::string id = id_stmt->ColumnText(0);
+  const uint64_t index = static_cast<uint64_t>(id_stmt->ColumnInt(1));
+  auto [inclusion_status, inclusion_body] = get("/v1/proof/inclusion?id=" + id);
+  REQUIRE(inclusion_status == 200);
+  JsonValue inclusion = *ParseJsonObject(inclusion_body);
+  CHECK(*inclusion.IntegerOr("index", -1) == static_cast<int64_t>(index));
+  const Hash256 envelope_id = *HexDecodeFixed<kHashSize>(id);
+  CHECK(VerifyInclusion(index, checkpoint->size, EnvelopeLeafHash(envelope_id),
+                        proof_hashes(inclusion), checkpoint->root)
+            .ok());
+
+  // Consistency from the log of one entry (the hub's own certificate) to now.
+  auto [consistency_status, consistency_body] =
+      get("/v1/proof/consistency?old=1&new=" + std::to_string(checkpoint->size));
+  REQUIRE(consistency_status == 200);
+  CHECK(proof_hashes(*ParseJsonObject(consistency_body)).size() >= 1);
+  auto [bad_status, bad_body] = get("/v1/proof/consistency?old=x&new=1");
+  CHECK(bad_status == 400);
+  CHECK(CodeOf(bad_body) == kErrServeQuery);
+  auto [missing_status, missing_body] = get("/v1/proof/inclusion?id=" + std::string(64, '0'));
+  CHECK(missing_status == 404);
+  auto [unknown_status, unknown_body] = get("/v1/nothing");
+  CHECK(unknown_status == 404);
+  CHECK(CodeOf(unknown_body) == kErrServeNotFound);
+}
+
+TEST_CASE("a node refuses a hub whose log history was rewritten") {
+  ServedCounty c;
+  c.Publish(c.village_a, "石庙村2024年村务公开");
+  c.Sync(c.village_a);
+  // The node's stored checkpoint: a larger log, signed by the hub's key, than the hub now
+  // shows: the hub's history no longer extends what it showed before.
+  {
+    Result<SecretKey> hub_key = LoadNodeKey(c.hub_home / "hub.key");
+    REQUIRE(hub_key.ok());
+    Checkpoint forked;
+    forked.origin = CountyLogOrigin(kCountyCode);
+    forked.size = 1000;
+    forked.root = Sha256(std::string_view("another history"));
+    Result<std::string> note = SignCheckpoint(forked, forked.origin, *hub_key);
+    REQUIRE(note.ok());
+    Result<NodeSession> session = OpenNodeSession(c.village_a.string(), false);
+    REQUIRE(session.ok());
+    REQUIRE(session->replica->PutSetting(kSettingHubCheckpoint, AsBytes(*note)).ok());
+  }
+  CommandResult result = c.Gongkai(c.village_a, {"sync", "--hub", c.Url(), "--json"});
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.find("sync.history_rewritten") != std::string::npos);
+}
+
+TEST_CASE("gongkai sync retries and then reports an unreachable hub") {
+  ServedCounty c;
+  c.server.reset();  // nothing listens on the port any more
+  CommandResult result = c.Gongkai(c.village_a, {"sync", "--hub", c.Url(), "--json"});
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.find("sync.unreachable") != std::string::npos);
+}
+
+TEST_CASE("gongkai-hub serve stops cleanly on SIGTERM") {
+  ServedCounty c;
+  REQUIRE(kill(c.server->pid(), SIGTERM) == 0);
+  CHECK(c.server->Wait() == 0);
+}
+
+}  // namespace
+}  // namespace gongkai::testing
