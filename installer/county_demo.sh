@@ -25,6 +25,14 @@ chmod 600 pass.txt
 step "县：建立汇聚节点（县根密钥口令加密）"
 "$H" init --home hub --county 511304 --name 嘉陵区 --passphrase-file pass.txt --fast-kdf
 
+step "县：启动汇聚服务（127.0.0.1，端口由系统分配）"
+"$H" serve --home hub --listen 127.0.0.1:0 > serve.out 2> serve.log &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q "listening on" serve.out 2>/dev/null && break; sleep 0.1; done
+hub_url="http://$(sed -n 's/^listening on //p' serve.out)"
+echo "汇聚服务：$hub_url（日志 serve.log）"
+
 step "乡镇和两个村：生成密钥和登记申请；县签发证书；各自导入证书（离线登记）"
 enrol() {  # home region name role
   "$G" init --home "$1" --region "$2" --name "$3" --request-out "$1.request" >/dev/null
@@ -40,6 +48,10 @@ for h in shimiao jinfeng township; do
   "$G" config set --home "$h" phone.township 0817-2000100 >/dev/null
   "$G" config set --home "$h" phone.county 0817-2000000 >/dev/null
 done
+# 石庙村 and the township have a link to the county; 金凤村 has none and uses the USB stick.
+"$G" config set --home shimiao hub "$hub_url" >/dev/null
+"$G" config set --home township hub "$hub_url" >/dev/null
+sync() { "$G" sync --home "$1"; }
 
 carry() {  # from to for-region : export a bundle and import it (a USB stick)
   local file="usb/$1-to-$2.gkb"
@@ -50,9 +62,9 @@ carry() {  # from to for-region : export a bundle and import it (a USB stick)
   else "$G" bundle import --home "$2" "$file"; fi
 }
 
-step "县的证书数据带给乡镇和各村"
-carry hub township 511304100
-carry township shimiao 511304100201
+step "乡镇和石庙村同步；金凤村不通网，由乡镇用 U 盘带去"
+sync township
+sync shimiao
 carry township jinfeng 511304100202
 
 step "石庙村：导入惠农补贴名册（GB18030 CSV），提交，村务监督委员会审核"
@@ -67,26 +79,29 @@ finance=$("$G" new --home jinfeng --category finance --title 2024年第三季度
 "$G" submit --home jinfeng "$finance" --by 赵会计
 "$G" review --home jinfeng "$finance" --approve --comment 收支凭证齐全 --by 民主理财小组陈组长
 
-step "两村的数据带到乡镇"
-carry shimiao township 511304100
+step "石庙村同步上报；金凤村的数据用 U 盘带到乡镇，乡镇同步时转报县里"
+sync shimiao
 carry jinfeng township 511304100
+sync township
 
 step "乡镇：退回石庙村的补贴名册（附意见），通过金凤村的财务公开"
 "$G" review --home township "$subsidy" --return --comment "第3户面积与二轮承包台账不符，请核实" --by 镇农经站张站长
 "$G" review --home township "$finance" --approve --comment 同意公开 --by 镇农经站张站长
 
-step "石庙村收到退回意见，更正后重新提交；乡镇审核通过"
-carry township shimiao 511304100201
+step "同步后石庙村收到退回意见，更正后重新提交；乡镇审核通过"
+sync township
+sync shimiao
 "$G" show --home shimiao "$subsidy" | sed -n '1,9p'
 "$G" edit --home shimiao "$subsidy" --body "经核实，第3户面积以二轮承包台账为准，已更正。"
 "$G" submit --home shimiao "$subsidy" --by 王文书
-carry shimiao township 511304100
+sync shimiao
+sync township
 "$G" review --home township "$subsidy" --approve --comment 同意公示 --by 镇农经站张站长
 
-step "乡镇把结果带回两村，并把全部数据带到县"
-carry township shimiao 511304100201
+step "各方同步：审核结果回到石庙村；金凤村的结果由乡镇用 U 盘带回"
+sync township
+sync shimiao
 carry township jinfeng 511304100202
-carry township hub
 
 step "打印公开栏 A3 公示单"
 mkdir -p sheets
@@ -96,10 +111,11 @@ payload=$("$G" print --home shimiao "$subsidy" --out sheets/石庙村-补贴公�
 step "核对公示单二维码：$payload"
 "$G" verify-sheet --home township "$payload"
 
-step "张贴记录带到乡镇和县"
-carry shimiao township 511304100
+step "张贴记录：石庙村同步；金凤村的用 U 盘带到乡镇，乡镇同步"
+sync shimiao
 carry jinfeng township 511304100
-carry township hub
+sync township
+sync shimiao
 
 step "核对：每个区划在持有它的各节点上摘要一致"
 ok=1
@@ -113,13 +129,15 @@ for region in 511304100201 511304100202; do
   [ "$a" = "$b" ] && [ "$b" = "$c" ] || ok=0
 done
 "$H" nodes --home hub
+echo "汇聚服务共处理 $(grep -c . serve.log) 个请求（serve.log）。"
 
 step "完成"
 cat <<EOT
 演示目录：$demo
   hub/        县级汇聚节点（root.key 县根密钥，replica.db 县级数据库与审计日志）
   township/   龙蟠镇；shimiao/ 石庙村；jinfeng/ 金凤村（各自 replica.db 和 node.key）
-  usb/        各节点之间用 U 盘交换的数据包
+  usb/        各节点之间用 U 盘交换的数据包（金凤村不通网）
+  serve.log   汇聚服务的请求日志
   sheets/     打印的 A3 公示单（PDF）
 EOT
 [ "$ok" = 1 ]
