@@ -5,7 +5,7 @@
 #include "hub/county.h"
 #include "hub/log.h"
 #include "node/bundle_commands.h"
-#include "node/digest.h"
+#include "node/commands.h"
 #include "node/json_text.h"
 #include "protocol/certificate.h"
 #include "protocol/certificate_file.h"
@@ -136,9 +136,8 @@ int RunNodes(const Args& args) {
   Result<std::vector<EnrolledNode>> nodes = ListEnrolled(*county);
   if (!nodes.ok()) return ReportFailure(nodes.status(), args.json());
   if (args.json()) {
-    std::string out = "[";
-    for (size_t i = 0; i < nodes->size(); ++i) {
-      const EnrolledNode& n = (*nodes)[i];
+    std::vector<std::string> out;
+    for (const EnrolledNode& n : *nodes) {
       JsonObject o;
       o.Set("node_id", n.node_id);
       o.Set("role", RoleName(n.role));
@@ -146,9 +145,9 @@ int RunNodes(const Args& args) {
       o.Set("name", n.name);
       o.SetRaw("is_hub", n.is_hub ? "true" : "false");
       o.Set("revoked", n.revoked ? std::string(RevocationReasonName(*n.revoked)) : "");
-      out += (i > 0 ? "," : "") + o.ToString();
+      out.push_back(o.ToString());
     }
-    std::cout << out << "]\n";
+    std::cout << JsonArray(out) << "\n";
     return kExitOk;
   }
   for (const EnrolledNode& n : *nodes) {
@@ -188,18 +187,7 @@ int RunHubDigest(const Args& args) {
   if (!home.ok()) return ReportFailure(home.status(), args.json());
   Result<County> county = OpenCounty(*home);
   if (!county.ok()) return ReportFailure(county.status(), args.json());
-  const std::string region = args.Get("region").value_or(county->code());
-  Result<Hash256> digest = RegionDigest(county->replica(), region);
-  if (!digest.ok()) return ReportFailure(digest.status(), args.json());
-  if (args.json()) {
-    JsonObject o;
-    o.Set("region", region);
-    o.Set("digest", HashHex(*digest));
-    std::cout << o.ToString() << "\n";
-  } else {
-    std::cout << HashHex(*digest) << "  " << region << "\n";
-  }
-  return kExitOk;
+  return PrintRegionDigest(args, county->replica(), county->code());
 }
 
 }  // namespace

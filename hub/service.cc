@@ -28,12 +28,9 @@ HubAnswer JsonAnswer(std::string body) {
 }
 
 std::string HashListJson(const std::vector<Hash256>& hashes) {
-  std::string out = "[";
-  for (size_t n = 0; n < hashes.size(); ++n) {
-    if (n) out += ',';
-    out += JsonQuote(Base64Encode(hashes[n]));
-  }
-  return out + "]";
+  std::vector<std::string> texts;
+  for (const Hash256& hash : hashes) texts.push_back(Base64Encode(hash));
+  return JsonStringArray(texts);
 }
 
 Result<uint64_t> QueryNumber(const HubRequest& request, const std::string& name) {

@@ -30,17 +30,13 @@ ExchangeProgressFn TerminalProgress() {
 }
 
 int RunExportCommand(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, true);
+  Result<NodeSession> session = OpenCommandSession(args, true);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   return RunBundleExport(args, *session->replica, *session->key);
 }
 
 int RunImportCommand(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   return RunBundleImport(args, *session->replica);
 }
@@ -131,9 +127,8 @@ int RunBundleImport(const Args& args, Replica& replica,
     o.Set("duplicate", static_cast<int64_t>(report->duplicate));
     o.Set("out_of_scope", static_cast<int64_t>(report->out_of_scope));
     o.Set("refused", static_cast<int64_t>(report->refused_count));
-    std::string refused = "[";
-    for (size_t i = 0; i < report->refused.size(); ++i) {
-      const RefusedEnvelope& r = report->refused[i];
+    std::vector<std::string> refused;
+    for (const RefusedEnvelope& r : report->refused) {
       JsonObject e;
       e.Set("envelope", HashHex(r.id));
       e.Set("origin", NodeIdHex(r.origin));
@@ -141,9 +136,9 @@ int RunBundleImport(const Args& args, Replica& replica,
       e.Set("region", r.region);
       e.Set("code", r.status.code());
       e.Set("message", ChineseMessage(r.status));
-      refused += (i > 0 ? "," : "") + e.ToString();
+      refused.push_back(e.ToString());
     }
-    o.SetRaw("refusals", refused + "]");
+    o.SetRaw("refusals", JsonArray(refused));
     std::cout << o.ToString() << "\n";
   } else {
     std::cout << "已导入 " << path << "（来自 " << report->maker_region << " 节点 "

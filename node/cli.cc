@@ -249,19 +249,17 @@ int ReportFailure(const Status& status, bool json, const std::vector<ImportError
     JsonObject error;
     error.Set("code", status.code());
     error.Set("message", ChineseMessage(status));
-    std::string list = "[";
-    for (size_t i = 0; i < errors.size(); ++i) {
-      JsonObject e;
-      e.Set("code", errors[i].code);
-      e.Set("file", errors[i].file);
-      e.Set("row", errors[i].row);
-      e.Set("column", errors[i].column);
-      e.Set("message", errors[i].message);
-      if (i > 0) list += ",";
-      list += e.ToString();
+    std::vector<std::string> details;
+    for (const ImportError& e : errors) {
+      JsonObject o;
+      o.Set("code", e.code);
+      o.Set("file", e.file);
+      o.Set("row", e.row);
+      o.Set("column", e.column);
+      o.Set("message", e.message);
+      details.push_back(o.ToString());
     }
-    list += "]";
-    error.SetRaw("details", list);
+    error.SetRaw("details", JsonArray(details));
     JsonObject out;
     out.SetRaw("error", error.ToString());
     std::cout << out.ToString() << "\n";

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "node/cli.h"
+#include "node/replica.h"
 
 namespace gongkai {
 
@@ -17,6 +18,9 @@ std::vector<CommandSpec> InitCommands();
 std::vector<CommandSpec> BundleCommands();
 // print, verify-sheet (commands_print.cc)
 std::vector<CommandSpec> PrintCommands();
+// Prints the digest of --region (default `default_region`) of `replica`, for the
+// `digest` commands of gongkai and gongkai-hub; returns the exit code.
+int PrintRegionDigest(const Args& args, const Replica& replica, std::string_view default_region);
 // status, digest, config, alarms (commands_node.cc)
 std::vector<CommandSpec> NodeCommands();
 

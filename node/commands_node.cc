@@ -35,9 +35,7 @@ bool KnownConfigKey(std::string_view key) {
 }
 
 int RunStatus(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   sqlite3* db = session->replica->db();
   Result<std::vector<DisclosureState>> all = ListDisclosures(db, {});
@@ -96,12 +94,16 @@ int RunStatus(const Args& args) {
 }
 
 int RunDigest(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
-  const std::string region = args.Get("region").value_or(session->identity.region);
-  Result<Hash256> digest = RegionDigest(*session->replica, region);
+  return PrintRegionDigest(args, *session->replica, session->identity.region);
+}
+
+}  // namespace
+
+int PrintRegionDigest(const Args& args, const Replica& replica, std::string_view default_region) {
+  const std::string region = args.Get("region").value_or(std::string(default_region));
+  Result<Hash256> digest = RegionDigest(replica, region);
   if (!digest.ok()) return ReportFailure(digest.status(), args.json());
   if (args.json()) {
     JsonObject out;
@@ -114,6 +116,8 @@ int RunDigest(const Args& args) {
   return kExitOk;
 }
 
+namespace {
+
 int RunConfigSet(const Args& args) {
   const std::string& key = args.positional()[0];
   if (!KnownConfigKey(key)) {
@@ -122,9 +126,7 @@ int RunConfigSet(const Args& args) {
     return ReportFailure(Status::Invalid(kErrCliUsage, "没有设置项“" + key + "”；可设置：" + known),
                          args.json());
   }
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   const std::string& value = args.positional()[1];
   Status status = session->replica->PutSetting(key, AsBytes(value));
@@ -140,9 +142,7 @@ int RunConfigSet(const Args& args) {
 }
 
 int RunConfigShow(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   JsonObject out;
   for (const auto& k : kConfigKeys) {
@@ -160,16 +160,13 @@ int RunConfigShow(const Args& args) {
 }
 
 int RunAlarms(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<std::vector<Alarm>> alarms = ListAlarms(session->replica->db());
   if (!alarms.ok()) return ReportFailure(alarms.status(), args.json());
   if (args.json()) {
-    std::string out = "[";
-    for (size_t i = 0; i < alarms->size(); ++i) {
-      const Alarm& a = (*alarms)[i];
+    std::vector<std::string> out;
+    for (const Alarm& a : *alarms) {
       JsonObject o;
       o.Set("kind", a.kind);
       o.Set("origin", a.origin);
@@ -179,9 +176,9 @@ int RunAlarms(const Args& args) {
       o.Set("source", a.source);
       o.Set("raised_at_ms", a.raised_at);
       o.Set("message", a.message);
-      out += (i > 0 ? "," : "") + o.ToString();
+      out.push_back(o.ToString());
     }
-    std::cout << out << "]\n";
+    std::cout << JsonArray(out) << "\n";
     return kExitOk;
   }
   if (alarms->empty()) {

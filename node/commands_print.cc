@@ -49,9 +49,7 @@ int RunPrint(const Args& args) {
   if (!out) return ReportFailure(Status::Invalid(kErrCliUsage, "请用 --out 指定 PDF 文件"), args.json());
   Result<std::optional<int64_t>> copies = args.GetInt("copies", 1, kMaxCopies);
   if (!copies.ok()) return ReportFailure(copies.status(), args.json());
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, true);
+  Result<NodeSession> session = OpenCommandSession(args, true);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<std::string> id = ResolveDisclosureId(session->replica->db(), args.positional()[0]);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
@@ -91,14 +89,14 @@ int RunPrint(const Args& args) {
     o.SetRaw("approved", approved ? "true" : "false");
     o.Set("qr_payload", sheet->sheet.qr_payload);
     o.Set("posting_id", posting ? posting->fact_id : "");
-    std::string missing = "[";
-    for (size_t i = 0; i < report.missing_glyphs.size(); ++i) {
+    std::vector<std::string> missing;
+    for (const MissingGlyph& g : report.missing_glyphs) {
       JsonObject m;
-      m.Set("character", report.missing_glyphs[i].character);
-      m.Set("where", report.missing_glyphs[i].where);
-      missing += (i > 0 ? "," : "") + m.ToString();
+      m.Set("character", g.character);
+      m.Set("where", g.where);
+      missing.push_back(m.ToString());
     }
-    o.SetRaw("missing_glyphs", missing + "]");
+    o.SetRaw("missing_glyphs", JsonArray(missing));
     o.Set("printer_error", sent.ok() ? "" : sent.code());
     std::cout << o.ToString() << "\n";
   } else {
@@ -120,9 +118,7 @@ int RunPrint(const Args& args) {
 }
 
 int RunVerifySheet(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   std::string payload = args.positional()[0];
   while (!payload.empty() && (payload.back() == '\n' || payload.back() == '\r' || payload.back() == ' ')) {

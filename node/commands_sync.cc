@@ -29,9 +29,7 @@ void RecordAttempt(sqlite3* db, int64_t now_ms, const Status& result) {
 }
 
 int RunSync(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, true);
+  Result<NodeSession> session = OpenCommandSession(args, true);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Replica& replica = *session->replica;
   std::string url;
@@ -67,18 +65,16 @@ int RunSync(const Args& args) {
     out.Set("pull_out_of_scope", static_cast<int64_t>(report->pull_out_of_scope));
     out.Set("pull_rounds", static_cast<int64_t>(report->pull_rounds));
     out.Set("checkpoint_size", static_cast<int64_t>(report->checkpoint_size));
-    std::string refused = "[";
-    for (size_t n = 0; n < report->refused.size(); ++n) {
-      const SyncRefusal& r = report->refused[n];
+    std::vector<std::string> refused;
+    for (const SyncRefusal& r : report->refused) {
       JsonObject item;
       item.Set("id", r.envelope_id);
       item.Set("code", r.code);
       item.Set("message", r.message);
       item.Set("by", r.pushed ? "hub" : "node");
-      if (n) refused += ",";
-      refused += item.ToString();
+      refused.push_back(item.ToString());
     }
-    out.SetRaw("refused", refused + "]");
+    out.SetRaw("refused", JsonArray(refused));
     std::cout << out.ToString() << "\n";
   } else {
     std::cout << "已与汇聚服务器 " << url << " 同步\n"

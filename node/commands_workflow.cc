@@ -16,8 +16,6 @@ namespace gongkai {
 
 namespace {
 
-constexpr size_t kMaxBodyFileBytes = kMaxBodyBytes;
-
 const OptionSpec kByOption{"by", "NAME", "记录为经办人的姓名（默认：config 中的 person，或节点名称）"};
 
 const std::vector<OptionSpec> kDraftOptions = {
@@ -69,7 +67,7 @@ Result<DraftInput> InputFromArgs(const Args& args) {
   }
   input.body_text = args.Get("body");
   if (std::optional<std::string> file = args.Get("body-file")) {
-    Result<Bytes> bytes = ReadFileLimited(*file, kMaxBodyFileBytes);
+    Result<Bytes> bytes = ReadFileLimited(*file, kMaxBodyBytes);
     if (!bytes.ok()) {
       return Status::Invalid(kErrWorkflowInput, "无法读取正文文件 " + *file + "（" +
                                                     bytes.status().message() + "）");
@@ -116,9 +114,7 @@ Result<std::string> ResolveArg(const NodeSession& session, const Args& args) {
 }
 
 int RunNew(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<DraftInput> input = InputFromArgs(args);
   if (!input.ok()) return ReportFailure(input.status(), args.json());
@@ -134,9 +130,7 @@ int RunNew(const Args& args) {
 }
 
 int RunEdit(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<std::string> id = ResolveArg(*session, args);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
@@ -149,9 +143,7 @@ int RunEdit(const Args& args) {
 }
 
 int RunDiscard(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<std::string> id = ResolveArg(*session, args);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
@@ -183,9 +175,7 @@ int PrintWrite(const Args& args, const WriteResult& result, std::string_view wha
 }
 
 int RunSubmit(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, true);
+  Result<NodeSession> session = OpenCommandSession(args, true);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<std::string> id = ResolveArg(*session, args);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
@@ -199,9 +189,7 @@ int RunReview(const Args& args) {
     return ReportFailure(Status::Invalid(kErrCliUsage, "请给出 --approve（通过）或 --return（退回）之一"),
                          args.json());
   }
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, true);
+  Result<NodeSession> session = OpenCommandSession(args, true);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<std::string> id = ResolveArg(*session, args);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
@@ -213,9 +201,7 @@ int RunReview(const Args& args) {
 }
 
 int RunWithdraw(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, true);
+  Result<NodeSession> session = OpenCommandSession(args, true);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<std::string> id = ResolveArg(*session, args);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
@@ -256,12 +242,9 @@ std::string VersionJson(const VersionFact& v, bool with_body) {
   out.Set("region", v.region);
   out.Set("status", StatusName(v.status));
   if (with_body) out.SetRaw("body", v.body);
-  std::string reviews = "[";
-  for (size_t i = 0; i < v.reviews.size(); ++i) {
-    if (i > 0) reviews += ",";
-    reviews += ReviewJson(v.reviews[i]);
-  }
-  out.SetRaw("reviews", reviews + "]");
+  std::vector<std::string> reviews;
+  for (const ReviewFact& r : v.reviews) reviews.push_back(ReviewJson(r));
+  out.SetRaw("reviews", JsonArray(reviews));
   return out.ToString();
 }
 
@@ -297,9 +280,7 @@ std::string Pad(std::string text, size_t width) {
 }
 
 int RunList(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   ListFilter filter;
   if (std::optional<std::string> status = args.Get("status")) {
@@ -316,12 +297,9 @@ int RunList(const Args& args) {
   Result<std::vector<DisclosureState>> list = ListDisclosures(session->replica->db(), filter);
   if (!list.ok()) return ReportFailure(list.status(), args.json());
   if (args.json()) {
-    std::string out = "[";
-    for (size_t i = 0; i < list->size(); ++i) {
-      if (i > 0) out += ",";
-      out += SummaryJson((*list)[i]);
-    }
-    std::cout << out << "]\n";
+    std::vector<std::string> out;
+    for (const DisclosureState& s : *list) out.push_back(SummaryJson(s));
+    std::cout << JsonArray(out) << "\n";
     return kExitOk;
   }
   if (list->empty()) {
@@ -400,9 +378,7 @@ std::string ItemLine(std::string_view category, const std::string& data) {
 }
 
 int RunShow(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<DisclosureState> state = LoadForShow(*session, args);
   if (!state.ok()) return ReportFailure(state.status(), args.json());
@@ -420,9 +396,7 @@ int RunShow(const Args& args) {
     out.SetRaw("disclosure", SummaryJson(*state));
     if (current != nullptr) out.SetRaw("current", VersionJson(*current, true));
     if (state->draft) out.SetRaw("draft", DraftJson(*state->draft));
-    std::string list = "[";
-    for (size_t i = 0; i < items.size(); ++i) list += (i > 0 ? "," : "") + items[i];
-    out.SetRaw("items", list + "]");
+    out.SetRaw("items", JsonArray(items));
     std::cout << out.ToString() << "\n";
     return kExitOk;
   }
@@ -461,23 +435,18 @@ int RunShow(const Args& args) {
 }
 
 int RunHistory(const Args& args) {
-  Result<std::string> home = HomeDir(args, false);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<NodeSession> session = OpenNodeSession(*home, false);
+  Result<NodeSession> session = OpenCommandSession(args, false);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<DisclosureState> state = LoadForShow(*session, args);
   if (!state.ok()) return ReportFailure(state.status(), args.json());
   if (args.json()) {
     JsonObject out;
     out.SetRaw("disclosure", SummaryJson(*state));
-    std::string versions = "[";
-    for (size_t i = 0; i < state->versions.size(); ++i) {
-      versions += (i > 0 ? "," : "") + VersionJson(state->versions[i], false);
-    }
-    out.SetRaw("versions", versions + "]");
-    std::string withdrawals = "[";
-    for (size_t i = 0; i < state->withdrawals.size(); ++i) {
-      const WithdrawalFact& w = state->withdrawals[i];
+    std::vector<std::string> versions;
+    for (const VersionFact& v : state->versions) versions.push_back(VersionJson(v, false));
+    out.SetRaw("versions", JsonArray(versions));
+    std::vector<std::string> withdrawals;
+    for (const WithdrawalFact& w : state->withdrawals) {
       JsonObject o;
       o.Set("id", w.withdrawal_id);
       o.Set("version_id", w.version_id);
@@ -486,12 +455,11 @@ int RunHistory(const Args& args) {
       o.Set("origin", w.origin);
       o.Set("hlc", static_cast<int64_t>(w.hlc));
       o.Set("time", HlcBeijingTime(w.hlc));
-      withdrawals += (i > 0 ? "," : "") + o.ToString();
+      withdrawals.push_back(o.ToString());
     }
-    out.SetRaw("withdrawals", withdrawals + "]");
-    std::string postings = "[";
-    for (size_t i = 0; i < state->postings.size(); ++i) {
-      const PostingFact& p = state->postings[i];
+    out.SetRaw("withdrawals", JsonArray(withdrawals));
+    std::vector<std::string> postings;
+    for (const PostingFact& p : state->postings) {
       JsonObject o;
       o.Set("id", p.posting_id);
       o.Set("version_id", p.version_id);
@@ -500,9 +468,9 @@ int RunHistory(const Args& args) {
       o.Set("origin", p.origin);
       o.Set("hlc", static_cast<int64_t>(p.hlc));
       o.Set("time", HlcBeijingTime(p.hlc));
-      postings += (i > 0 ? "," : "") + o.ToString();
+      postings.push_back(o.ToString());
     }
-    out.SetRaw("postings", postings + "]");
+    out.SetRaw("postings", JsonArray(postings));
     std::cout << out.ToString() << "\n";
     return kExitOk;
   }

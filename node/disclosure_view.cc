@@ -1,11 +1,11 @@
 #include "node/disclosure_view.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <set>
 
 #include "node/calendar.h"
+#include "node/sheet_dates.h"
 #include "node/sql.h"
 #include "protocol/hlc.h"
 #include "protocol/region.h"
@@ -280,15 +280,7 @@ Result<const VersionFact*> FindVersionByPrefix(const DisclosureState& state,
 }
 
 std::string HlcBeijingTime(uint64_t hlc) {
-  const int64_t ms = static_cast<int64_t>(HlcPhysicalMs(hlc)) + 8 * 3600 * 1000;
-  const int64_t seconds = ms / 1000;
-  const int64_t days = seconds / 86400;
-  const int64_t in_day = seconds % 86400;
-  const CivilDate date = CivilFromDays(days);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", date.year, date.month, date.day,
-                static_cast<int>(in_day / 3600), static_cast<int>(in_day / 60 % 60));
-  return buf;
+  return BeijingDate(hlc).ToString() + " " + BeijingClock(hlc);
 }
 
 }  // namespace gongkai

@@ -45,6 +45,23 @@ std::string JsonQuote(std::string_view text) {
   return out;
 }
 
+std::string JsonArray(const std::vector<std::string>& json_values) {
+  std::string out = "[";
+  for (size_t i = 0; i < json_values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += json_values[i];
+  }
+  out.push_back(']');
+  return out;
+}
+
+std::string JsonStringArray(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  quoted.reserve(items.size());
+  for (const std::string& item : items) quoted.push_back(JsonQuote(item));
+  return JsonArray(quoted);
+}
+
 void JsonObject::Set(std::string_view key, std::string_view value) {
   members_[std::string(key)] = JsonQuote(value);
 }

@@ -10,11 +10,18 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gongkai {
 
 // `text` as a JSON string literal, quotes included. REQUIRES: valid UTF-8.
 std::string JsonQuote(std::string_view text);
+
+// A JSON array of values that are already JSON text: [a,b]. REQUIRES: each is valid JSON.
+std::string JsonArray(const std::vector<std::string>& json_values);
+
+// A JSON array of strings: ["a","b"]. REQUIRES: valid UTF-8.
+std::string JsonStringArray(const std::vector<std::string>& items);
 
 class JsonObject {
  public:

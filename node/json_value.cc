@@ -338,14 +338,4 @@ Result<JsonValue> ParseJsonObject(std::string_view text) {
   return value;
 }
 
-std::string JsonStringArray(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += JsonQuote(items[i]);
-  }
-  out.push_back(']');
-  return out;
-}
-
 }  // namespace gongkai

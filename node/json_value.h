@@ -79,8 +79,6 @@ Result<JsonValue> ParseJson(std::string_view text);
 // Parses `text` and requires an object (json.type otherwise).
 Result<JsonValue> ParseJsonObject(std::string_view text);
 
-// Writes a JSON array of strings: ["a","b"].
-std::string JsonStringArray(const std::vector<std::string>& items);
 
 }  // namespace gongkai
 

@@ -62,4 +62,9 @@ Result<NodeSession> OpenNodeSession(const std::string& home, bool need_key) {
   return session;
 }
 
+Result<NodeSession> OpenCommandSession(const Args& args, bool need_key) {
+  GK_ASSIGN_OR_RETURN(std::string home, HomeDir(args, false));
+  return OpenNodeSession(home, need_key);
+}
+
 }  // namespace gongkai

@@ -35,6 +35,9 @@ struct NodeSession {
 // replica.not_enrolled before enrolment, key file errors when need_key.
 Result<NodeSession> OpenNodeSession(const std::string& home, bool need_key);
 
+// For a command: the home of `args` (HomeDir) opened as OpenNodeSession does.
+Result<NodeSession> OpenCommandSession(const Args& args, bool need_key);
+
 // The system wall clock in milliseconds.
 int64_t WallClockMs();
 

@@ -27,13 +27,17 @@ std::string ChineseDate(const CivilDate& date) {
          std::to_string(date.day) + "日";
 }
 
-std::string BeijingDateTimeText(Hlc hlc) {
+std::string BeijingClock(Hlc hlc) {
   const int64_t ms = static_cast<int64_t>(HlcPhysicalMs(hlc)) + kBeijingOffsetMs;
   const int64_t minute_of_day = (ms % kMsPerDay) / 60000;
   char clock[8];
   std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(minute_of_day / 60),
                 static_cast<int>(minute_of_day % 60));
-  return ChineseDate(BeijingDate(hlc)) + " " + clock;
+  return clock;
+}
+
+std::string BeijingDateTimeText(Hlc hlc) {
+  return ChineseDate(BeijingDate(hlc)) + " " + BeijingClock(hlc);
 }
 
 Result<std::string> ChineseDateFromIso(std::string_view iso) {

@@ -27,6 +27,8 @@ inline constexpr char kErrSheetPeriod[] = "disclosure_sheet.period";
 CivilDate BeijingDate(Hlc hlc);
 // "2026年9月21日" (no leading zeros).
 std::string ChineseDate(const CivilDate& date);
+// "14:33": the Beijing time of day of an HLC. REQUIRES: HlcIsValid(hlc).
+std::string BeijingClock(Hlc hlc);
 // "2026年9月21日 14:33" in Beijing time. REQUIRES: HlcIsValid(hlc).
 std::string BeijingDateTimeText(Hlc hlc);
 

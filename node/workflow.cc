@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "node/calendar.h"
+#include "node/sheet_dates.h"
 #include "node/disclosure_view.h"
 #include "node/finance_import.h"
 #include "node/import_source.h"
@@ -20,11 +21,8 @@ namespace gongkai {
 namespace {
 
 constexpr std::string_view kDefaultSubsidyName = "耕地地力保护补贴";
-constexpr int64_t kBeijingOffsetMs = 8 * 3600 * 1000;
-
-CivilDate BeijingDate(int64_t now_ms) {
-  return CivilFromDays((now_ms + kBeijingOffsetMs) / 86400000);
-}
+// Today in China for a wall clock reading.
+CivilDate BeijingToday(int64_t now_ms) { return BeijingDate(MakeHlc(static_cast<uint64_t>(now_ms), 0)); }
 
 Status InputError(std::string message) {
   return Status::Invalid(kErrWorkflowInput, std::move(message));
@@ -196,7 +194,7 @@ Status ApplyInput(Draft& draft, const DraftInput& input, int64_t now_ms,
     switch (draft.category) {
       case Category::kSubsidy: {
         SubsidyImportOptions options;
-        options.today = BeijingDate(now_ms);
+        options.today = BeijingToday(now_ms);
         options.default_item = parts.subsidy_name;
         GK_ASSIGN_OR_RETURN(SubsidyList list, ImportSubsidyFile(*input.import_path, options, errors));
         draft.items.clear();
@@ -246,12 +244,7 @@ Status ApplyInput(Draft& draft, const DraftInput& input, int64_t now_ms,
 }
 
 Status SaveDraft(sqlite3* db, const Draft& draft) {
-  std::string items = "[";
-  for (size_t i = 0; i < draft.items.size(); ++i) {
-    if (i > 0) items.push_back(',');
-    items += draft.items[i];
-  }
-  items.push_back(']');
+  const std::string items = JsonArray(draft.items);
   GK_ASSIGN_OR_RETURN(
       Statement stmt,
       Statement::Prepare(db,
@@ -536,7 +529,7 @@ Result<WriteResult> Submit(Replica& replica, const Actor& actor, std::string_vie
       }
     }
     const CivilDate from = ParseClerkDate(draft->publicity_from, false)
-                               .value_or(BeijingDate(actor.now_ms));
+                               .value_or(BeijingToday(actor.now_ms));
     const CivilDate to = CivilFromDays(DaysFromCivil(from) + draft->publicity_days - 1);
     const std::string author = draft->author.empty() ? actor.person : draft->author;
     const std::string hash =
