@@ -11,6 +11,12 @@ namespace gongkai {
 // init, enroll, revoke, nodes (commands_county.cc)
 std::vector<CommandSpec> CountyCommands();
 
+// enroll --region: one-time tokens for online enrolment (commands_enrol.cc); `enroll`
+// dispatches to it.
+int RunEnrollOnline(const Args& args);
+// tls init, tls fingerprint (commands_enrol.cc)
+std::vector<CommandSpec> TlsCommands();
+
 // serve (commands_serve.cc)
 std::vector<CommandSpec> ServeCommands();
 

@@ -55,6 +55,13 @@ int RunInit(const Args& args) {
 }
 
 int RunEnroll(const Args& args) {
+  if (args.Has("region") || args.Has("name")) {
+    if (args.Has("request") || args.Has("out")) {
+      return ReportFailure(Status::Invalid(kErrCliUsage, "--region/--name（在线口令）与 --request/--out（离线证书）只能二选一"),
+                           args.json());
+    }
+    return RunEnrollOnline(args);
+  }
   Result<std::string> home = HomeDir(args, true);
   if (!home.ok()) return ReportFailure(home.status(), args.json());
   std::optional<std::string> request_file = args.Get("request");
@@ -204,11 +211,24 @@ std::vector<CommandSpec> CountyCommands() {
     commands.push_back(spec);
   }
   {
-    CommandSpec spec{"enroll", "", "为节点签发证书（离线：读登记申请，写证书文件）"};
-    spec.options = {{"request", "FILE", "节点的登记申请文件（gongkai init --request-out 生成）"},
+    CommandSpec spec{"enroll", "", "为节点签发一次性在线登记口令，或离线签发证书（读登记申请，写证书文件）"};
+    spec.options = {{"request", "FILE", "离线：节点的登记申请文件（gongkai init --request-out 生成）"},
                     {"role", "ROLE", "village（村）、township（乡镇）、county（县）或 auditor（审计）"},
-                    {"out", "FILE", "证书文件写到此处"},
-                    kPassphraseFile};
+                    {"out", "FILE", "离线：证书文件写到此处"},
+                    kPassphraseFile,
+                    {"region", "CODE", "在线：节点的区划代码（村 12 位，乡镇 9 位）"},
+                    {"name", "NAME", "在线：节点名称，须与节点输入的一致"},
+                    {"valid-hours", "H", "在线：口令有效小时数，默认 72"},
+                    {"qr", "FILE.png", "在线：把地址、口令（和证书指纹）写成二维码图片"},
+                    {"hub-url", "URL", "在线：节点连接的汇聚服务器地址，印进命令和二维码"},
+                    {"tls-cert", "FILE", "在线：汇聚服务器的 TLS 证书（默认 数据目录/tls.crt，若有）"}};
+    spec.details =
+        "两种方式：\n"
+        "  在线（口令）：gongkai-hub enroll --region 511304100201 --name 石庙村 --role village \\\n"
+        "                  --hub-url https://10.0.0.1:8440 --qr 石庙村.png\n"
+        "    打印一次性口令（默认 72 小时内有效）和节点上要输入的 gongkai init 命令；不需要口令文件。\n"
+        "    汇聚服务须以 gongkai-hub serve --enrol 运行（启动时输入一次县根密钥口令）。\n"
+        "  离线（申请文件）：gongkai-hub enroll --request 石庙村.request --role village --out 石庙村.cert";
     spec.run = RunEnroll;
     commands.push_back(spec);
   }

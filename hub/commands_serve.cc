@@ -33,8 +33,24 @@ int RunServe(const Args& args) {
   if (!home.ok()) return ReportFailure(home.status(), args.json());
   auto listen = ParseListen(args.Get("listen").value_or(kDefaultListen));
   if (!listen.ok()) return ReportFailure(listen.status(), args.json());
+  std::optional<HubTlsFiles> tls;
+  if (args.Has("tls-cert") || args.Has("tls-key")) {
+    if (!args.Has("tls-cert") || !args.Has("tls-key")) {
+      return ReportFailure(Status::Invalid(kErrCliUsage, "--tls-cert 和 --tls-key 要一起给"), args.json());
+    }
+    tls = HubTlsFiles{*args.Get("tls-cert"), *args.Get("tls-key")};
+  }
   Result<std::unique_ptr<HubService>> service = HubService::Open(*home);
   if (!service.ok()) return ReportFailure(service.status(), args.json());
+  if (args.Has("enrol")) {
+    Result<County> county = OpenCounty(*home);
+    if (!county.ok()) return ReportFailure(county.status(), args.json());
+    Result<std::string> passphrase = ReadPassphrase(args, "县根密钥口令（在线登记签发证书用）：", false);
+    if (!passphrase.ok()) return ReportFailure(passphrase.status(), args.json());
+    Result<SecretKey> root = OpenCountyRootKey(*county, *passphrase);
+    if (!root.ok()) return ReportFailure(root.status(), args.json());
+    (*service)->EnableEnrolment(std::move(*root));
+  }
 
   // The signals go to one waiting thread, not to whichever thread httplib happens to run.
   sigset_t stop_signals;
@@ -43,7 +59,7 @@ int RunServe(const Args& args) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  HubServer server(**service);
+  HubServer server(**service, stderr, tls);
   Result<int> port = server.Bind(listen->first, listen->second);
   if (!port.ok()) return ReportFailure(port.status(), args.json());
   std::printf("listening on %s:%d\n", listen->first.c_str(), *port);
@@ -68,10 +84,15 @@ int RunServe(const Args& args) {
 std::vector<CommandSpec> ServeCommands() {
   CommandSpec spec{"serve", "", "运行县汇聚服务（节点推送、拉取、检查点、证明）"};
   spec.options = {
-      {"listen", "地址:端口", "监听地址，默认 127.0.0.1:8440；端口 0 表示任选一个并打印"}};
+      {"listen", "地址:端口", "监听地址，默认 127.0.0.1:8440；端口 0 表示任选一个并打印"},
+      {"tls-cert", "FILE", "TLS 证书（PEM；gongkai-hub tls init 生成 数据目录/tls.crt）：只提供 https"},
+      {"tls-key", "FILE", "TLS 私钥（PEM）"},
+      {"enrol", "", "开启在线登记（POST /v1/enrol）：启动时输入一次县根密钥口令，服务期间保存在内存中"},
+      {"passphrase-file", "FILE", "与 --enrol 同用：从文件第一行读取县根密钥口令"}};
   spec.details =
       "启动后在标准输出打印一行“listening on 地址:端口”；每个请求在标准错误输出一行日志。"
-      "收到 SIGTERM 或 SIGINT 后停止接受新连接，处理完进行中的请求后退出。";
+      "收到 SIGTERM 或 SIGINT 后停止接受新连接，处理完进行中的请求后退出。"
+      "给了 --tls-cert/--tls-key 时只提供 https，各节点按证书的 SHA-256 指纹认服务器。";
   spec.run = RunServe;
   return {spec};
 }

@@ -148,6 +148,22 @@ Result<County> OpenCounty(const std::filesystem::path& home, const CountyOptions
 Result<Bytes> EnrollFromRequest(County& county, std::string_view root_passphrase, ByteView request,
                                 Role role);
 
+// The county root key, opened from DIR/root.key under `root_passphrase` (key_file.*;
+// county.inconsistent when it is not the replica's root). Costs one key derivation. For a
+// process that signs many certificates (a hub serving online enrolment); the caller keeps
+// the key no longer than it needs it.
+Result<SecretKey> OpenCountyRootKey(const County& county, std::string_view root_passphrase);
+
+// EnrollFromRequest with a root key already open: the same checks in the same order, the
+// same result. `also_write`, when given, runs on the replica's connection in the
+// transaction that captures the certificate row, so that what it writes (node-local
+// tables) commits with the certificate or not at all; when the key already holds this very
+// certificate, nothing is captured and it runs in a transaction of its own.
+// REQUIRES: root is the county's root key (OpenCountyRootKey).
+Result<Bytes> EnrollWithRootKey(County& county, const SecretKey& root, ByteView request,
+                                Role role,
+                                const std::function<Status(sqlite3*)>& also_write = {});
+
 // Revokes the node whose id is `node_ref` or starts with it (at least kMinNodeRefLength hex
 // digits, either case): county.node_ref, county.unknown_node, county.ambiguous_node,
 // county.revoke_hub, county.already_revoked; a note over kMaxRevocationNoteSize bytes or

@@ -109,10 +109,14 @@ Status CheckNote(std::string_view note) {
   return Status::Ok();
 }
 
-}  // namespace
+// The request opened and checked against the county's register: everything
+// EnrollFromRequest checks before the root key.
+struct CheckedRequest {
+  EnrolmentRequest request;
+  std::optional<Bytes> existing;  // the certificate this key already holds for it
+};
 
-Result<Bytes> EnrollFromRequest(County& county, std::string_view root_passphrase,
-                                ByteView request_bytes, Role role) {
+Result<CheckedRequest> CheckRequest(County& county, ByteView request_bytes, Role role) {
   GK_ASSIGN_OR_RETURN(EnrolmentRequest request, OpenEnrolmentRequest(request_bytes));
   GK_RETURN_IF_ERROR(CheckRoleRegion(county, request, role));
   sqlite3* db = county.replica().db();
@@ -123,17 +127,26 @@ Result<Bytes> EnrollFromRequest(County& county, std::string_view root_passphrase
                               " 的密钥已被吊销, 不能再注册; 请让该节点重新生成密钥");
   }
   GK_ASSIGN_OR_RETURN(std::optional<Bytes> existing, ExistingCertificate(db, request, role));
-  GK_ASSIGN_OR_RETURN(SecretKey root, OpenRootKey(county, root_passphrase));
-  if (existing) {
-    return MakeCertificateFile(county.root_public_key(), *existing, county.hub_certificate());
-  }
+  return CheckedRequest{std::move(request), std::move(existing)};
+}
 
+Result<Bytes> Issue(County& county, const SecretKey& root, const CheckedRequest& checked,
+                    Role role, const std::function<Status(sqlite3*)>& also_write) {
+  if (checked.existing) {
+    if (also_write) {
+      GK_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(county.replica().db()));
+      GK_RETURN_IF_ERROR(also_write(county.replica().db()));
+      GK_RETURN_IF_ERROR(transaction.Commit());
+    }
+    return MakeCertificateFile(county.root_public_key(), *checked.existing,
+                               county.hub_certificate());
+  }
   Certificate cert;
   cert.county = county.code();
-  cert.subject_key = request.node_key;
+  cert.subject_key = checked.request.node_key;
   cert.role = role;
-  cert.region = request.region;
-  cert.name = request.name;
+  cert.region = checked.request.region;
+  cert.name = checked.request.name;
   cert.serial = RandomSerial();
   GK_RETURN_IF_ERROR(CatchUpClock(county));
   Bytes body;
@@ -141,10 +154,30 @@ Result<Bytes> EnrollFromRequest(County& county, std::string_view root_passphrase
                              [&](sqlite3* db, const CaptureStamp& stamp) -> Status {
                                cert.issued_hlc = stamp.hlc;
                                GK_ASSIGN_OR_RETURN(body, SignCertificate(cert, root));
-                               return InsertCertificateRow(db, stamp, cert, body);
+                               GK_RETURN_IF_ERROR(InsertCertificateRow(db, stamp, cert, body));
+                               return also_write ? also_write(db) : Status::Ok();
                              })
                          .status());
   return MakeCertificateFile(county.root_public_key(), body, county.hub_certificate());
+}
+
+}  // namespace
+
+Result<SecretKey> OpenCountyRootKey(const County& county, std::string_view root_passphrase) {
+  return OpenRootKey(county, root_passphrase);
+}
+
+Result<Bytes> EnrollFromRequest(County& county, std::string_view root_passphrase,
+                                ByteView request_bytes, Role role) {
+  GK_ASSIGN_OR_RETURN(CheckedRequest checked, CheckRequest(county, request_bytes, role));
+  GK_ASSIGN_OR_RETURN(SecretKey root, OpenRootKey(county, root_passphrase));
+  return Issue(county, root, checked, role, {});
+}
+
+Result<Bytes> EnrollWithRootKey(County& county, const SecretKey& root, ByteView request_bytes,
+                                Role role, const std::function<Status(sqlite3*)>& also_write) {
+  GK_ASSIGN_OR_RETURN(CheckedRequest checked, CheckRequest(county, request_bytes, role));
+  return Issue(county, root, checked, role, also_write);
 }
 
 Result<Revocation> Revoke(County& county, std::string_view root_passphrase,

@@ -18,13 +18,19 @@ HubRequest ToHubRequest(const httplib::Request& req) {
   out.auth.nonce = req.get_header_value(kRequestNonceHeader);
   out.auth.signature = req.get_header_value(kRequestSignatureHeader);
   out.body = req.body;
+  out.peer = req.remote_addr;
   return out;
+}
+
+std::unique_ptr<httplib::Server> MakeHttpServer(const std::optional<HubTlsFiles>& tls) {
+  if (!tls) return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>(tls->certificate.c_str(), tls->private_key.c_str());
 }
 
 }  // namespace
 
-HubServer::HubServer(HubService& service, std::FILE* log)
-    : service_(service), log_(log), http_(std::make_unique<httplib::Server>()) {
+HubServer::HubServer(HubService& service, std::FILE* log, const std::optional<HubTlsFiles>& tls)
+    : service_(service), log_(log), http_(MakeHttpServer(tls)) {
   http_->set_payload_max_length(kMaxRequestBodyBytes);
   http_->set_read_timeout(kReadTimeoutSeconds, 0);
   http_->set_write_timeout(kWriteTimeoutSeconds, 0);
@@ -49,6 +55,10 @@ HubServer::HubServer(HubService& service, std::FILE* log)
 HubServer::~HubServer() { Stop(); }
 
 Result<int> HubServer::Bind(const std::string& host, int port) {
+  if (!http_->is_valid()) {
+    return Status::Invalid(kErrServerTls,
+                           "TLS 证书或私钥无法读取，或二者不配套（gongkai-hub tls init 可生成）");
+  }
   int bound =
       port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {

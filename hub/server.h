@@ -7,6 +7,9 @@
 // kWriteTimeoutSeconds; a connection is kept alive at most kKeepAliveSeconds between
 // requests.
 //
+// With TLS files the server speaks HTTPS only (httplib's SSLServer over OpenSSL); nodes pin
+// the certificate's SHA-256 fingerprint (node/tls_pin.h) instead of trusting a CA.
+//
 // Thread-safety: Start, Run and the destructor from one thread; Stop from any thread.
 #ifndef GONGKAI_HUB_SERVER_H_
 #define GONGKAI_HUB_SERVER_H_
@@ -14,6 +17,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hub/service.h"
@@ -32,17 +36,28 @@ inline constexpr int kWriteTimeoutSeconds = 60;
 inline constexpr int kKeepAliveSeconds = 5;
 
 inline constexpr char kErrServerListen[] = "server.listen";  // kIoError: cannot bind
+// The TLS certificate or key does not load, or they do not match (kInvalid).
+inline constexpr char kErrServerTls[] = "server.tls";
+
+// PEM files of the hub's TLS certificate and private key (hub/tls_certificate.h).
+struct HubTlsFiles {
+  std::string certificate;
+  std::string private_key;
+};
 
 class HubServer {
  public:
   // REQUIRES: service outlives the server.
-  explicit HubServer(HubService& service, std::FILE* log = stderr);
+  // With `tls`, HTTPS; the files are read here and checked by Bind.
+  explicit HubServer(HubService& service, std::FILE* log = stderr,
+                     const std::optional<HubTlsFiles>& tls = std::nullopt);
   ~HubServer();
   HubServer(const HubServer&) = delete;
   HubServer& operator=(const HubServer&) = delete;
 
   // Binds `host`:`port` (port 0: any free port) and returns the port bound.
-  // server.listen when the address cannot be bound.
+  // server.listen when the address cannot be bound; server.tls when the TLS files did not
+  // load.
   Result<int> Bind(const std::string& host, int port);
   // Serves until Stop; returns when the listening socket is closed.
   Status Run();

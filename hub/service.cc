@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "hub/enrol_token.h"
 #include "node/apply.h"
 #include "node/envelope_selection.h"
 #include "node/json_text.h"
@@ -60,6 +61,8 @@ int HttpStatusFor(const Status& status) {
   const std::string& code = status.code();
   if (code == kErrServeUnknownNode || code == kErrServeRevokedNode) return 403;
   if (code.starts_with("auth.")) return 401;
+  if (code == kErrEnrolRateLimited) return 429;
+  if (code == kErrEnrolDisabled) return 503;
   switch (status.kind()) {
     case StatusKind::kInvalid:
       return 400;
@@ -101,6 +104,8 @@ HubAnswer HubService::Handle(const HubRequest& request) {
   }
   std::lock_guard lock(mutex_);
   Result<HubAnswer> answer = [&]() -> Result<HubAnswer> {
+    // Unsigned: the node has no certificate yet; the one-time token stands in for it.
+    if (request.method == "POST" && request.path == "/v1/enrol") return Enrol(request);
     GK_ASSIGN_OR_RETURN(Caller caller, Authenticate(request));
     if (request.method == "POST" && request.path == "/v1/push") return Push(caller, request);
     if (request.method == "POST" && request.path == "/v1/pull") return Pull(caller, request);

@@ -25,6 +25,10 @@
 //   GET /v1/proof/inclusion?id=HEX      {"index":I,"tree_size":S,"proof":[...]} for the latest
 //                                       checkpoint's size
 //   GET /v1/health                      {"status":"ok"} (unsigned)
+//   POST /v1/enrol     (unsigned) online enrolment with a one-time token (hub/enrol_token.h):
+//                      body {"token","request","role"}, answer {"certificate_file":"<base64>"}.
+//                      503 enrol.disabled unless EnableEnrolment was called; 429 when
+//                      enrol.rate_limited.
 //   GET /metrics                        Prometheus text (signed like the others)
 // Errors are answered as {"code":"...","message":"..."} with 400 (kInvalid), 401 (auth.*
 // signature, clock, replay, missing, malformed), 403 (unknown or revoked node), 404
@@ -73,6 +77,7 @@ struct HubRequest {
   std::map<std::string, std::string> query;
   RequestAuth auth;
   std::string body;
+  std::string peer;  // the client's address, for the enrolment attempt limits
 };
 
 struct HubAnswer {
@@ -91,6 +96,10 @@ class HubService {
 
   HubAnswer Handle(const HubRequest& request);
 
+  // Lets POST /v1/enrol issue certificates, signed by `root` (OpenCountyRootKey), which the
+  // service keeps until it is destroyed. Call before serving.
+  void EnableEnrolment(SecretKey root) { root_key_ = std::make_unique<SecretKey>(std::move(root)); }
+
  private:
   HubService(County county, std::function<int64_t()> clock)
       : county_(std::move(county)), wall_clock_ms_(std::move(clock)) {}
@@ -108,12 +117,14 @@ class HubService {
   Result<HubAnswer> Consistency(const HubRequest& request);
   Result<HubAnswer> Inclusion(const HubRequest& request);
   Result<HubAnswer> Metrics();
+  Result<HubAnswer> Enrol(const HubRequest& request);  // service_enrol.cc
 
   std::mutex mutex_;
   County county_;
   std::optional<HubLog> log_;
   std::function<int64_t()> wall_clock_ms_;
   NonceCache nonces_;
+  std::unique_ptr<SecretKey> root_key_;  // set by EnableEnrolment
   uint64_t accepted_ = 0;
   uint64_t duplicate_ = 0;
   std::map<std::string, uint64_t> refused_by_code_;

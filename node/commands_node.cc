@@ -25,6 +25,7 @@ constexpr struct {
     {"phone.township", "乡镇监督电话"},
     {"phone.county", "县监督电话"},
     {"hub", "县汇聚服务器地址，如 http://10.0.0.1:8440"},
+    {"hub-fingerprint", "县汇聚服务器 TLS 证书的 SHA-256 指纹（64 位十六进制；https 地址必需）"},
 };
 
 bool KnownConfigKey(std::string_view key) {

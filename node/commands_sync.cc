@@ -46,7 +46,11 @@ int RunSync(const Args& args) {
     }
     url.assign((*setting)->begin(), (*setting)->end());
   }
-  Result<std::unique_ptr<HubClient>> client = HubClient::Create(url, *session->key);
+  Result<std::optional<Bytes>> pin = replica.GetSetting(kSettingHubTlsPin);
+  if (!pin.ok()) return ReportFailure(pin.status(), args.json());
+  const std::string pin_text = *pin ? std::string((*pin)->begin(), (*pin)->end()) : "";
+  Result<std::unique_ptr<HubClient>> client =
+      HubClient::Create(url, *session->key, {}, {}, pin_text);
   if (!client.ok()) return ReportFailure(client.status(), args.json());
   const int64_t now = WallClockMs();
   Result<SyncReport> report = SyncWithHub(replica, **client, now);

@@ -40,16 +40,34 @@ Status ErrorFromAnswer(int status, const std::string& body) {
 
 Result<std::unique_ptr<HubClient>> HubClient::Create(std::string_view url, const SecretKey& key,
                                                      std::function<int64_t()> wall_clock_ms,
-                                                     std::function<void(int)> sleep_ms) {
-  if (!url.starts_with("http://") || url.size() <= 7 ||
-      url.find('/', 7) != std::string_view::npos) {
-    return Status::Invalid(kErrSyncUrl,
-                           "汇聚服务器地址应为 http://主机:端口，而不是 " + std::string(url));
+                                                     std::function<void(int)> sleep_ms,
+                                                     std::string_view tls_pin) {
+  const bool https = url.starts_with("https://");
+  const size_t host_at = https ? 8 : 7;
+  if ((!https && !url.starts_with("http://")) || url.size() <= host_at ||
+      url.find('/', host_at) != std::string_view::npos) {
+    return Status::Invalid(kErrSyncUrl, "汇聚服务器地址应为 http://主机:端口 或 https://主机:端口，而不是 " +
+                                            std::string(url));
   }
   std::unique_ptr<HubClient> client(new HubClient());
+  if (https) {
+    if (tls_pin.empty()) {
+      return Status::Invalid(kErrSyncTlsUnpinned,
+                             "本节点没有记下汇聚服务器的 TLS 证书指纹，不能用 https 连接 " +
+                                 std::string(url) +
+                                 "：请用县里给的指纹运行 gongkai config set hub-fingerprint 指纹");
+    }
+    GK_ASSIGN_OR_RETURN(std::string pin, ParseTlsFingerprint(tls_pin));
+    client->tls_pin_ = std::make_unique<TlsPin>(std::move(pin));
+  }
   client->http_ = std::make_unique<httplib::Client>(std::string(url));
   if (!client->http_->is_valid()) {
     return Status::Invalid(kErrSyncUrl, "汇聚服务器地址无法使用：" + std::string(url));
+  }
+  if (https) {
+    // The pin replaces certificate authorities and host names (node/tls_pin.h).
+    client->http_->enable_server_certificate_verification(false);
+    InstallTlsPin(client->http_->ssl_context(), client->tls_pin_.get());
   }
   client->http_->set_connection_timeout(kHubConnectTimeoutSeconds, 0);
   client->http_->set_read_timeout(kHubReadTimeoutSeconds, 0);
@@ -77,6 +95,7 @@ Result<HubResponse> HubClient::Send(std::string_view method, std::string_view ta
                                 {kRequestNonceHeader, auth.nonce},
                                 {kRequestSignatureHeader, auth.signature}};
     const std::string path(target);
+    if (tls_pin_) tls_pin_->Reset();
     httplib::Result result = method == "POST" ? http_->Post(path.c_str(), headers, body.data(),
                                                             body.size(), "application/octet-stream")
                                               : http_->Get(path.c_str(), headers);
@@ -91,6 +110,13 @@ Result<HubResponse> HubClient::Send(std::string_view method, std::string_view ta
         return ErrorFromAnswer(response.status, response.body);
       }
       return response;
+    }
+    if (tls_pin_ && tls_pin_->mismatch()) {
+      return Status::Denied(kErrSyncTlsPin,
+                            "汇聚服务器的 TLS 证书指纹是 " + tls_pin_->seen() + "，与登记时记下的 " +
+                                tls_pin_->expected() +
+                                " 不符：可能有人冒充汇聚服务器，或县里换了证书。请打电话向县里核实指纹，"
+                                "不要继续同步");
     }
     last_error = httplib::to_string(result.error());
     if (attempt < kHubAttempts) {

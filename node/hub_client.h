@@ -7,6 +7,11 @@
 // (kDenied for 401/403, kTooLarge for 413, kNotFound for 404, kInvalid for other 4xx,
 // kUnavailable for 5xx), or sync.http with the status when the body is not such JSON.
 //
+// Over https the server's certificate must have the pinned SHA-256 fingerprint
+// (node/tls_pin.h); any other is refused at once with sync.tls_pin, not retried, and no
+// request is sent. An https URL without a pin is refused (sync.tls_unpinned): a node never
+// trusts a certificate it has not been told about.
+//
 // Thread-safety: one request at a time per client.
 #ifndef GONGKAI_NODE_HUB_CLIENT_H_
 #define GONGKAI_NODE_HUB_CLIENT_H_
@@ -18,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "node/tls_pin.h"
 #include "protocol/keys.h"
 #include "protocol/status.h"
 
@@ -44,12 +50,15 @@ struct HubResponse {
 
 class HubClient {
  public:
-  // `url` is "http://HOST:PORT" (sync.url otherwise). `key` must outlive the client.
-  // `wall_clock_ms` gives the requests' times; `sleep_ms` waits between attempts (both
-  // default to the system's).
+  // `url` is "http://HOST:PORT" or "https://HOST:PORT" (sync.url otherwise). `key` must
+  // outlive the client. `wall_clock_ms` gives the requests' times; `sleep_ms` waits between
+  // attempts (both default to the system's). `tls_pin`: the hub certificate's fingerprint
+  // (ParseTlsFingerprint text), required for https (sync.tls_unpinned) and ignored for
+  // http.
   static Result<std::unique_ptr<HubClient>> Create(std::string_view url, const SecretKey& key,
                                                    std::function<int64_t()> wall_clock_ms = {},
-                                                   std::function<void(int)> sleep_ms = {});
+                                                   std::function<void(int)> sleep_ms = {},
+                                                   std::string_view tls_pin = {});
   ~HubClient();
 
   // Sends a signed request; `target` is the path with its query. Returns 2xx answers.
@@ -64,6 +73,7 @@ class HubClient {
   std::function<int64_t()> wall_clock_ms_;
   std::function<void(int)> sleep_ms_;
   int attempts_ = 0;
+  std::unique_ptr<TlsPin> tls_pin_;  // https only
 };
 
 }  // namespace gongkai
