@@ -53,12 +53,16 @@ int RunEnrollOnline(const Args& args) {
   }
   Result<Role> role = ParseRole(*role_name);
   if (!role.ok()) {
-    return ReportFailure(Status::Invalid(kErrCliUsage, "角色须为 village、township、county 或 auditor"), args.json());
+    return ReportFailure(
+        Status::Invalid(kErrCliUsage, "角色须为 village、township、county 或 auditor"),
+        args.json());
   }
   int64_t hours = kDefaultEnrolTokenValidHours;
   if (std::optional<std::string> given = args.Get("valid-hours")) {
-    if (given->empty() || given->size() > 6 || given->find_first_not_of("0123456789") != std::string::npos) {
-      return ReportFailure(Status::Invalid(kErrCliUsage, "--valid-hours 应为小时数，如 72"), args.json());
+    if (given->empty() || given->size() > 6 ||
+        given->find_first_not_of("0123456789") != std::string::npos) {
+      return ReportFailure(Status::Invalid(kErrCliUsage, "--valid-hours 应为小时数，如 72"),
+                           args.json());
     }
     hours = std::stoll(*given);
   }
@@ -67,7 +71,8 @@ int RunEnrollOnline(const Args& args) {
   if (!fingerprint.ok()) return ReportFailure(fingerprint.status(), args.json());
   Result<County> county = OpenCounty(*home);
   if (!county.ok()) return ReportFailure(county.status(), args.json());
-  Result<IssuedEnrolToken> issued = IssueEnrolToken(*county, *role, *region, *name, hours, WallClockMs());
+  Result<IssuedEnrolToken> issued =
+      IssueEnrolToken(*county, *role, *region, *name, hours, WallClockMs());
   if (!issued.ok()) return ReportFailure(issued.status(), args.json());
   const std::string qr_payload = EnrolQrPayload(*issued, hub_url, *fingerprint);
   if (std::optional<std::string> qr = args.Get("qr")) {
@@ -77,10 +82,12 @@ int RunEnrollOnline(const Args& args) {
   const bool https = hub_url.starts_with("https://");
   std::string command = "gongkai init --home 数据目录 --hub " +
                         (hub_url.empty() ? std::string("汇聚服务器地址") : ShellWord(hub_url));
-  if (!fingerprint->empty() && (https || hub_url.empty())) command += " --hub-fingerprint " + *fingerprint;
+  if (!fingerprint->empty() && (https || hub_url.empty()))
+    command += " --hub-fingerprint " + *fingerprint;
   command += " --token " + issued->token + " --region " + issued->region + " --name " +
              ShellWord(issued->name);
-  const std::string expires = BeijingDateTimeText(MakeHlc(static_cast<uint64_t>(issued->expires_at_ms), 0));
+  const std::string expires =
+      BeijingDateTimeText(MakeHlc(static_cast<uint64_t>(issued->expires_at_ms), 0));
   if (args.json()) {
     JsonObject o;
     o.Set("token", issued->token);
@@ -104,7 +111,8 @@ int RunEnrollOnline(const Args& args) {
   if (!fingerprint->empty()) std::cout << "  汇聚服务器证书指纹 " << *fingerprint << "\n";
   if (std::optional<std::string> qr = args.Get("qr")) std::cout << "  二维码 " << *qr << "\n";
   std::cout << "在该节点的电脑上输入：\n  " << command << "\n"
-            << "口令只显示这一次，县里只保存其摘要；丢失请重新签发。汇聚服务需以 gongkai-hub serve --enrol 运行。\n";
+            << "口令只显示这一次，县里只保存其摘要；丢失请重新签发。汇聚服务需以 gongkai-hub serve "
+               "--enrol 运行。\n";
   return kExitOk;
 }
 
@@ -125,12 +133,13 @@ int RunTlsInit(const Args& args) {
     std::cout << o.ToString() << "\n";
     return kExitOk;
   }
-  std::cout << "已生成汇聚服务器的 TLS 证书（自签名，有效 " << kTlsCertificateValidDays / 365 << " 年）\n"
+  std::cout << "已生成汇聚服务器的 TLS 证书（自签名，有效 " << kTlsCertificateValidDays / 365
+            << " 年）\n"
             << "  证书 " << made->certificate.string() << "\n"
             << "  私钥 " << made->private_key.string() << "（不要外传）\n"
             << "  SHA-256 指纹 " << made->fingerprint << "\n"
-            << "启动：gongkai-hub serve --home " << *home << " --tls-cert " << made->certificate.string()
-            << " --tls-key " << made->private_key.string() << "\n"
+            << "启动：gongkai-hub serve --home " << *home << " --tls-cert "
+            << made->certificate.string() << " --tls-key " << made->private_key.string() << "\n"
             << "各节点凭此指纹认服务器；登记口令和二维码会自动带上它。\n";
   return kExitOk;
 }
@@ -138,8 +147,9 @@ int RunTlsInit(const Args& args) {
 int RunTlsShow(const Args& args) {
   Result<std::string> home = HomeDir(args, true);
   if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<std::string> fingerprint =
-      PemCertificateFingerprint(args.Get("tls-cert").value_or((std::filesystem::path(*home) / kTlsCertificateFileName).string()));
+  Result<std::string> fingerprint = PemCertificateFingerprint(
+      args.Get("tls-cert")
+          .value_or((std::filesystem::path(*home) / kTlsCertificateFileName).string()));
   if (!fingerprint.ok()) return ReportFailure(fingerprint.status(), args.json());
   if (args.json()) {
     JsonObject o;
@@ -156,7 +166,8 @@ int RunTlsShow(const Args& args) {
 std::vector<CommandSpec> TlsCommands() {
   std::vector<CommandSpec> commands;
   {
-    CommandSpec spec{"tls init", "", "为汇聚服务器生成自签名 TLS 证书和私钥（tls.crt、tls.key），打印其指纹"};
+    CommandSpec spec{"tls init", "",
+                     "为汇聚服务器生成自签名 TLS 证书和私钥（tls.crt、tls.key），打印其指纹"};
     spec.options = {{"replace", "", "替换已有的证书（之后每个节点都要记新指纹）"}};
     spec.run = RunTlsInit;
     commands.push_back(spec);

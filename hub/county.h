@@ -160,8 +160,7 @@ Result<SecretKey> OpenCountyRootKey(const County& county, std::string_view root_
 // tables) commits with the certificate or not at all; when the key already holds this very
 // certificate, nothing is captured and it runs in a transaction of its own.
 // REQUIRES: root is the county's root key (OpenCountyRootKey).
-Result<Bytes> EnrollWithRootKey(County& county, const SecretKey& root, ByteView request,
-                                Role role,
+Result<Bytes> EnrollWithRootKey(County& county, const SecretKey& root, ByteView request, Role role,
                                 const std::function<Status(sqlite3*)>& also_write = {});
 
 // Revokes the node whose id is `node_ref` or starts with it (at least kMinNodeRefLength hex

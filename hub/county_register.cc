@@ -130,8 +130,8 @@ Result<CheckedRequest> CheckRequest(County& county, ByteView request_bytes, Role
   return CheckedRequest{std::move(request), std::move(existing)};
 }
 
-Result<Bytes> Issue(County& county, const SecretKey& root, const CheckedRequest& checked,
-                    Role role, const std::function<Status(sqlite3*)>& also_write) {
+Result<Bytes> Issue(County& county, const SecretKey& root, const CheckedRequest& checked, Role role,
+                    const std::function<Status(sqlite3*)>& also_write) {
   if (checked.existing) {
     if (also_write) {
       GK_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(county.replica().db()));

@@ -44,9 +44,10 @@ Result<std::optional<TokenRow>> FindToken(sqlite3* db, const std::string& hash) 
 Result<int64_t> CountRefusals(sqlite3* db, int64_t since, const std::string* peer) {
   GK_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db, peer ? "SELECT count(*) FROM enrol_attempt"
-                                    " WHERE at > ?1 AND code != 'ok' AND peer = ?2"
-                                  : "SELECT count(*) FROM enrol_attempt WHERE at > ?1 AND code != 'ok'"));
+      Statement::Prepare(
+          db, peer ? "SELECT count(*) FROM enrol_attempt"
+                     " WHERE at > ?1 AND code != 'ok' AND peer = ?2"
+                   : "SELECT count(*) FROM enrol_attempt WHERE at > ?1 AND code != 'ok'"));
   stmt.Bind(1, since);
   if (peer) stmt.Bind(2, *peer);
   GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -59,8 +60,14 @@ void RecordAttempt(sqlite3* db, int64_t now, std::string_view peer, const std::s
       db, "INSERT INTO enrol_attempt(at, peer, token_hash, node_id, code) VALUES (?1,?2,?3,?4,?5)");
   if (!stmt.ok()) return;
   stmt->Bind(1, now).Bind(2, peer);
-  if (hash.empty()) stmt->BindNull(3); else stmt->Bind(3, hash);
-  if (node_id.empty()) stmt->BindNull(4); else stmt->Bind(4, node_id);
+  if (hash.empty())
+    stmt->BindNull(3);
+  else
+    stmt->Bind(3, hash);
+  if (node_id.empty())
+    stmt->BindNull(4);
+  else
+    stmt->Bind(4, node_id);
   stmt->Bind(5, code);
   // Losing one record must not turn an issued certificate into an error.
   (void)stmt->Run();
@@ -74,15 +81,12 @@ Status CheckRateLimit(sqlite3* db, std::string_view peer, int64_t now) {
   if (from_peer >= kMaxEnrolFailuresPerPeer || total >= kMaxEnrolFailuresTotal) {
     return Status::Unavailable(kErrEnrolRateLimited,
                                "登记口令错误次数过多，请 " +
-                                   std::to_string(kEnrolFailureWindowMs / 60000) +
-                                   " 分钟后再试");
+                                   std::to_string(kEnrolFailureWindowMs / 60000) + " 分钟后再试");
   }
   return Status::Ok();
 }
 
-std::string TokenFor(const TokenRow& row) {
-  return row.role + " " + row.region + " " + row.name;
-}
+std::string TokenFor(const TokenRow& row) { return row.role + " " + row.region + " " + row.name; }
 
 }  // namespace
 
@@ -91,20 +95,20 @@ Result<IssuedEnrolToken> IssueEnrolToken(County& county, Role role, std::string_
                                          int64_t now_ms) {
   GK_RETURN_IF_ERROR(CheckEnrolmentFields(region, name));
   if (!ValidateRegionForRole(region, role).ok()) {
-    return Status::Invalid(kErrCountyRoleRegion,
-                           "区划代码 " + std::string(region) + " 有 " +
-                               std::to_string(region.size()) + " 位, 不能注册为" +
-                               std::string(RoleName(role)) +
-                               " (村 12 位, 乡镇 9 位, 县级和审计 6 位)");
+    return Status::Invalid(kErrCountyRoleRegion, "区划代码 " + std::string(region) + " 有 " +
+                                                     std::to_string(region.size()) +
+                                                     " 位, 不能注册为" +
+                                                     std::string(RoleName(role)) +
+                                                     " (村 12 位, 乡镇 9 位, 县级和审计 6 位)");
   }
   if (!IsWithin(region, county.code())) {
     return Status::Denied(kErrCountyOutside, "区划代码 " + std::string(region) + " 不在本县 " +
                                                  county.code() + " 之内");
   }
   if (valid_hours < 1 || valid_hours > kMaxEnrolTokenValidHours) {
-    return Status::Invalid(kErrEnrolValidHours,
-                           "有效期应为 1 到 " + std::to_string(kMaxEnrolTokenValidHours) +
-                               " 小时，而不是 " + std::to_string(valid_hours));
+    return Status::Invalid(kErrEnrolValidHours, "有效期应为 1 到 " +
+                                                    std::to_string(kMaxEnrolTokenValidHours) +
+                                                    " 小时，而不是 " + std::to_string(valid_hours));
   }
   sqlite3* db = county.replica().db();
   GK_RETURN_IF_ERROR(CreateEnrolTables(db));
@@ -138,7 +142,8 @@ Result<OnlineEnrolRequest> ParseOnlineEnrolBody(std::string_view body) {
   auto bad = [](std::string_view why) {
     return Status::Invalid(kErrEnrolBody, "登记请求格式不对：" + std::string(why));
   };
-  if (body.size() > kMaxEnrolBodyBytes) return bad("超过 " + std::to_string(kMaxEnrolBodyBytes) + " 字节");
+  if (body.size() > kMaxEnrolBodyBytes)
+    return bad("超过 " + std::to_string(kMaxEnrolBodyBytes) + " 字节");
   Result<JsonValue> json = ParseJsonObject(body);
   if (!json.ok()) return bad(json.status().message());
   Result<std::string> token = json->StringOr("token", "");
@@ -172,9 +177,9 @@ Result<Bytes> RedeemEnrolToken(County& county, const SecretKey& root,
     node_id = NodeIdHex(request.node_id());
     const bool repeat = row->used_at && row->used_by == node_id;
     if (row->used_at && !repeat) {
-      return Status::Conflict(kErrEnrolTokenUsed,
-                              "登记口令已被另一节点用过（" + row->used_by.substr(0, 12) +
-                                  "），每个口令只能用一次；请县里重新签发");
+      return Status::Conflict(kErrEnrolTokenUsed, "登记口令已被另一节点用过（" +
+                                                      row->used_by.substr(0, 12) +
+                                                      "），每个口令只能用一次；请县里重新签发");
     }
     if (!repeat && now_ms >= row->expires_at) {
       return Status::Denied(kErrEnrolTokenExpired, "登记口令已过期；请县里重新签发");

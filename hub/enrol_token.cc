@@ -72,7 +72,8 @@ Result<Bytes> ParseEnrolToken(std::string_view text) {
   }
   if (chars.size() != kEnrolTokenChars) {
     return FormatError("应有 " + std::to_string(kEnrolTokenChars) + " 个字母和数字，而不是 " +
-                       std::to_string(chars.size()) + (chars.size() > kEnrolTokenChars ? " 个以上" : " 个"));
+                       std::to_string(chars.size()) +
+                       (chars.size() > kEnrolTokenChars ? " 个以上" : " 个"));
   }
   Bytes out;
   uint32_t buffer = 0;

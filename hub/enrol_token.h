@@ -40,9 +40,9 @@
 
 namespace gongkai {
 
-inline constexpr size_t kEnrolTokenBytes = 20;       // 160 bits
-inline constexpr size_t kEnrolTokenChars = 32;       // base32 of 20 bytes, no padding
-inline constexpr size_t kEnrolTokenGroupChars = 4;   // "ABCD-EFGH-..."
+inline constexpr size_t kEnrolTokenBytes = 20;      // 160 bits
+inline constexpr size_t kEnrolTokenChars = 32;      // base32 of 20 bytes, no padding
+inline constexpr size_t kEnrolTokenGroupChars = 4;  // "ABCD-EFGH-..."
 inline constexpr char kEnrolTokenHashLabel[] = "gongkai-enrol-token-1";
 inline constexpr int64_t kDefaultEnrolTokenValidHours = 72;
 inline constexpr int64_t kMaxEnrolTokenValidHours = 720;  // 30 days
@@ -101,23 +101,23 @@ Result<IssuedEnrolToken> IssueEnrolToken(County& county, Role role, std::string_
                                          int64_t now_ms);
 
 struct OnlineEnrolRequest {
-  std::string token;    // as typed
-  Bytes request;        // protocol/enrolment_request.h bytes
-  std::string role;     // "" or the role the node expects (checked against the token's)
+  std::string token;  // as typed
+  Bytes request;      // protocol/enrolment_request.h bytes
+  std::string role;   // "" or the role the node expects (checked against the token's)
 };
 
 // Parses the JSON body {"token":"...","request":"<base64>","role":"..."} ("role" may be
 // absent). kErrEnrolBody for anything else, over kMaxEnrolBodyBytes included.
 Result<OnlineEnrolRequest> ParseOnlineEnrolBody(std::string_view body);
 
-// Redeems a token and returns the certificate file. Checked in this order, and every
-// outcome recorded in enrol_attempt: the refusals counted for `peer` and in all
-// (kErrEnrolRateLimited); the token parses (kErrEnrolTokenFormat) and is stored
-// (kErrEnrolTokenUnknown); the request opens (enrolment_request.*, proof of possession);
-// the token is unused (kErrEnrolTokenUsed; a token used by this very key answers the same
-// certificate file again, so a node whose answer was lost can ask again) and unexpired at
-// `now_ms` (kErrEnrolTokenExpired); the request's region and name, and the role if given,
-// are the token's (kErrEnrolTokenMismatch); then the checks of EnrollFromRequest
+// Redeems a token and returns the certificate file. Checked in this order: the refusals
+// counted for `peer` and in all (kErrEnrolRateLimited, not itself recorded, so that waiting
+// ends the wait); then, every outcome recorded in enrol_attempt: the token parses
+// (kErrEnrolTokenFormat) and is stored (kErrEnrolTokenUnknown); the request opens
+// (enrolment_request.*, proof of possession); the token is unused (kErrEnrolTokenUsed; a token used
+// by this very key answers the same certificate file again, so a node whose answer was lost can ask
+// again) and unexpired at `now_ms` (kErrEnrolTokenExpired); the request's region and name, and the
+// role if given, are the token's (kErrEnrolTokenMismatch); then the checks of EnrollFromRequest
 // (county.*). The token is marked used in the transaction that captures the certificate.
 // REQUIRES: root is the county's root key.
 Result<Bytes> RedeemEnrolToken(County& county, const SecretKey& root,

@@ -13,8 +13,8 @@ Result<HubAnswer> HubService::Enrol(const HubRequest& request) {
                                "请改用离线登记");
   }
   GK_ASSIGN_OR_RETURN(OnlineEnrolRequest online, ParseOnlineEnrolBody(request.body));
-  GK_ASSIGN_OR_RETURN(Bytes file, RedeemEnrolToken(county_, *root_key_, online, request.peer,
-                                                   wall_clock_ms_()));
+  GK_ASSIGN_OR_RETURN(
+      Bytes file, RedeemEnrolToken(county_, *root_key_, online, request.peer, wall_clock_ms_()));
   // The certificate row's envelope enters the audit log now, not at the next push.
   GK_RETURN_IF_ERROR(log_->AppendMissing().status());
   GK_RETURN_IF_ERROR(log_->SignCheckpoint().status());

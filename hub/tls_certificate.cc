@@ -84,8 +84,7 @@ Result<MadeTlsCertificate> MakeTlsCertificate(const fs::path& dir, std::string_v
   if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(common_name.c_str()), -1,
                                  -1, 0) != 1 ||
-      X509_set_issuer_name(cert.get(), name) != 1 ||
-      X509_set_pubkey(cert.get(), key.get()) != 1 ||
+      X509_set_issuer_name(cert.get(), name) != 1 || X509_set_pubkey(cert.get(), key.get()) != 1 ||
       X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) {
     return MakeError("签名");
   }

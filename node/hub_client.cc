@@ -38,28 +38,34 @@ Status ErrorFromAnswer(int status, const std::string& body) {
 
 }  // namespace
 
-Result<std::unique_ptr<HubClient>> HubClient::Create(std::string_view url, const SecretKey& key,
-                                                     std::function<int64_t()> wall_clock_ms,
-                                                     std::function<void(int)> sleep_ms,
-                                                     std::string_view tls_pin) {
+Status CheckHubUrl(std::string_view url, std::string_view tls_pin) {
   const bool https = url.starts_with("https://");
   const size_t host_at = https ? 8 : 7;
   if ((!https && !url.starts_with("http://")) || url.size() <= host_at ||
       url.find('/', host_at) != std::string_view::npos) {
-    return Status::Invalid(kErrSyncUrl, "汇聚服务器地址应为 http://主机:端口 或 https://主机:端口，而不是 " +
-                                            std::string(url));
+    return Status::Invalid(
+        kErrSyncUrl,
+        "汇聚服务器地址应为 http://主机:端口 或 https://主机:端口，而不是 " + std::string(url));
   }
+  if (https && tls_pin.empty()) {
+    return Status::Invalid(
+        kErrSyncTlsUnpinned,
+        "没有汇聚服务器 " + std::string(url) +
+            " 的 TLS 证书指纹，不能用 https 连接：登记时请加 --hub-fingerprint 指纹"
+            "（县里签发口令时打印）；已登记的节点用 gongkai config set hub-fingerprint 指纹");
+  }
+  if (https) GK_RETURN_IF_ERROR(ParseTlsFingerprint(tls_pin).status());
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<HubClient>> HubClient::Create(std::string_view url, const SecretKey& key,
+                                                     std::function<int64_t()> wall_clock_ms,
+                                                     std::function<void(int)> sleep_ms,
+                                                     std::string_view tls_pin) {
+  GK_RETURN_IF_ERROR(CheckHubUrl(url, tls_pin));
+  const bool https = url.starts_with("https://");
   std::unique_ptr<HubClient> client(new HubClient());
-  if (https) {
-    if (tls_pin.empty()) {
-      return Status::Invalid(kErrSyncTlsUnpinned,
-                             "本节点没有记下汇聚服务器的 TLS 证书指纹，不能用 https 连接 " +
-                                 std::string(url) +
-                                 "：请用县里给的指纹运行 gongkai config set hub-fingerprint 指纹");
-    }
-    GK_ASSIGN_OR_RETURN(std::string pin, ParseTlsFingerprint(tls_pin));
-    client->tls_pin_ = std::make_unique<TlsPin>(std::move(pin));
-  }
+  if (https) client->tls_pin_ = std::make_unique<TlsPin>(*ParseTlsFingerprint(tls_pin));
   client->http_ = std::make_unique<httplib::Client>(std::string(url));
   if (!client->http_->is_valid()) {
     return Status::Invalid(kErrSyncUrl, "汇聚服务器地址无法使用：" + std::string(url));
@@ -112,11 +118,12 @@ Result<HubResponse> HubClient::Send(std::string_view method, std::string_view ta
       return response;
     }
     if (tls_pin_ && tls_pin_->mismatch()) {
-      return Status::Denied(kErrSyncTlsPin,
-                            "汇聚服务器的 TLS 证书指纹是 " + tls_pin_->seen() + "，与登记时记下的 " +
-                                tls_pin_->expected() +
-                                " 不符：可能有人冒充汇聚服务器，或县里换了证书。请打电话向县里核实指纹，"
-                                "不要继续同步");
+      return Status::Denied(
+          kErrSyncTlsPin,
+          "汇聚服务器的 TLS 证书指纹是 " + tls_pin_->seen() + "，与登记时记下的 " +
+              tls_pin_->expected() +
+              " 不符：可能有人冒充汇聚服务器，或县里换了证书。请打电话向县里核实指纹，"
+              "不要继续同步");
     }
     last_error = httplib::to_string(result.error());
     if (attempt < kHubAttempts) {

@@ -48,6 +48,10 @@ struct HubResponse {
   std::map<std::string, std::string> headers;  // only the X-Gongkai-* ones
 };
 
+// The checks Create makes before connecting: the URL's form (sync.url), and for https a pin
+// (sync.tls_unpinned) that parses (tls.fingerprint).
+Status CheckHubUrl(std::string_view url, std::string_view tls_pin);
+
 class HubClient {
  public:
   // `url` is "http://HOST:PORT" or "https://HOST:PORT" (sync.url otherwise). `key` must

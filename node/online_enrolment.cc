@@ -15,7 +15,9 @@ Result<CompletedEnrolment> EnrolOnline(const std::filesystem::path& home,
                                        const OnlineEnrolment& enrolment, uint64_t now_ms,
                                        const ReplicaOptions& options) {
   // The address and the pin are checked before a key is made.
-  if (!enrolment.tls_pin.empty()) GK_RETURN_IF_ERROR(ParseTlsFingerprint(enrolment.tls_pin).status());
+  GK_RETURN_IF_ERROR(CheckHubUrl(enrolment.hub_url, enrolment.tls_pin));
+  if (!enrolment.tls_pin.empty())
+    GK_RETURN_IF_ERROR(ParseTlsFingerprint(enrolment.tls_pin).status());
   GK_ASSIGN_OR_RETURN(Bytes request,
                       StartEnrolment(home, enrolment.region, enrolment.name, now_ms));
   GK_ASSIGN_OR_RETURN(SecretKey key, LoadNodeKey(home / kNodeKeyFileName));

@@ -42,8 +42,8 @@ Result<std::string> ParseTlsFingerprint(std::string_view text) {
   for (char c : text) {
     if (c == ':' || c == ' ') continue;
     if (!std::isxdigit(static_cast<unsigned char>(c))) {
-      return Status::Invalid(kErrTlsFingerprint, "TLS 证书指纹只含十六进制数字，不能有“" +
-                                                     std::string(1, c) + "”");
+      return Status::Invalid(kErrTlsFingerprint,
+                             "TLS 证书指纹只含十六进制数字，不能有“" + std::string(1, c) + "”");
     }
     hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }

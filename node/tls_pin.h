@@ -28,8 +28,8 @@ inline constexpr char kSettingHubTlsPin[] = "hub-fingerprint";
 inline constexpr size_t kTlsFingerprintHexDigits = 64;
 
 // Error codes.
-inline constexpr char kErrTlsFingerprint[] = "tls.fingerprint";    // kInvalid: not 64 hex digits
-inline constexpr char kErrTlsCertificate[] = "tls.certificate";    // kInvalid/kIoError: PEM file
+inline constexpr char kErrTlsFingerprint[] = "tls.fingerprint";     // kInvalid: not 64 hex digits
+inline constexpr char kErrTlsCertificate[] = "tls.certificate";     // kInvalid/kIoError: PEM file
 inline constexpr char kErrSyncTlsPin[] = "sync.tls_pin";            // kDenied: other certificate
 inline constexpr char kErrSyncTlsUnpinned[] = "sync.tls_unpinned";  // kInvalid: https, no pin
 

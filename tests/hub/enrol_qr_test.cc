@@ -27,7 +27,8 @@ std::string Scan(const std::string& png) {
   REQUIRE(pipe);
   std::string out;
   std::array<char, 512> buffer;
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) out.append(buffer.data(), n);
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get()))
+    out.append(buffer.data(), n);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }
@@ -46,10 +47,12 @@ TEST_CASE("payload: sorted JSON keys, fp and hub only when known") {
 TEST_CASE("the PNG reads back as the payload") {
   TempDir dir;
   const std::string png = (dir.path() / "token.png").string();
-  const std::string payload = EnrolQrPayload(Sample(), "https://10.0.0.1:8440", std::string(64, 'b'));
+  const std::string payload =
+      EnrolQrPayload(Sample(), "https://10.0.0.1:8440", std::string(64, 'b'));
   REQUIRE(WriteQrPng(png, payload).ok());
   CHECK(Scan(png) == payload);
-  CHECK(WriteQrPng((dir.path() / "missing" / "token.png").string(), payload).code() == kErrEnrolQrWrite);
+  CHECK(WriteQrPng((dir.path() / "missing" / "token.png").string(), payload).code() ==
+        kErrEnrolQrWrite);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // the real `gongkai init --token` and syncing with a pinned certificate.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -46,8 +47,14 @@ struct EnrolServer {
       REQUIRE(county.ok());
     }
     std::ofstream(passphrase_file) << kPassphrase << "\n";
-    std::vector<std::string> argv = {HubBinary(), "serve", "--home", hub_home.string(),
-                                     "--listen", "127.0.0.1:0", "--enrol", "--passphrase-file",
+    std::vector<std::string> argv = {HubBinary(),
+                                     "serve",
+                                     "--home",
+                                     hub_home.string(),
+                                     "--listen",
+                                     "127.0.0.1:0",
+                                     "--enrol",
+                                     "--passphrase-file",
                                      passphrase_file.string()};
     if (tls) {
       CommandResult made = Hub({"tls", "init", "--json"});
@@ -87,9 +94,9 @@ struct EnrolServer {
   // A token from `gongkai-hub enroll --region ...`.
   std::string Token(const std::string& region, const std::string& name,
                     const std::string& role = "village") {
-    CommandResult issued = Hub({"enroll", "--region", region, "--name", name, "--role", role,
-                                "--hub-url", Url(), "--qr", (dir.path() / "token.png").string(),
-                                "--json"});
+    CommandResult issued =
+        Hub({"enroll", "--region", region, "--name", name, "--role", role, "--hub-url", Url(),
+             "--qr", (dir.path() / "token.png").string(), "--json"});
     INFO(issued.out);
     REQUIRE(issued.exit_code == 0);
     Result<JsonValue> json = ParseJsonObject(issued.out);
@@ -102,8 +109,8 @@ struct EnrolServer {
   CommandResult Init(const std::filesystem::path& home, const std::string& token,
                      const std::string& region, const std::string& name,
                      std::vector<std::string> more = {}) {
-    std::vector<std::string> words = {"init", "--hub", Url(), "--token", token, "--region", region,
-                                      "--name", name};
+    std::vector<std::string> words = {"init",     "--hub", Url(),    "--token", token,
+                                      "--region", region,  "--name", name};
     if (tls) words.insert(words.end(), {"--hub-fingerprint", fingerprint});
     words.insert(words.end(), more.begin(), more.end());
     return Node(home, words);
@@ -139,7 +146,8 @@ TEST_CASE("online enrolment over https, then a sync with the pinned certificate"
   CHECK(synced.exit_code == 0);
 
   SUBCASE("a wrong pin is refused before anything is sent") {
-    CommandResult set = hub.Node(village, {"config", "set", "hub-fingerprint", std::string(64, 'a')});
+    CommandResult set =
+        hub.Node(village, {"config", "set", "hub-fingerprint", std::string(64, 'a')});
     REQUIRE(set.exit_code == 0);
     CommandResult refused = hub.Node(village, {"sync"});
     CHECK(refused.exit_code == 1);
@@ -170,7 +178,8 @@ TEST_CASE("an expired token, a token for another region or role, an unknown toke
     {
       Result<County> county = OpenCounty(hub.hub_home);
       REQUIRE(county.ok());
-      REQUIRE(ExecSql(county->replica().db(), "UPDATE enrol_token SET expires_at = created_at").ok());
+      REQUIRE(
+          ExecSql(county->replica().db(), "UPDATE enrol_token SET expires_at = created_at").ok());
     }
     CommandResult refused = hub.Init(hub.dir.path() / "v", token, kVillageA, "石庙村");
     CHECK(refused.exit_code == 1);
@@ -186,8 +195,8 @@ TEST_CASE("an expired token, a token for another region or role, an unknown toke
     CHECK(ErrorCode(refused) == kErrEnrolTokenMismatch);
   }
   SUBCASE("unknown") {
-    CommandResult refused = hub.Init(hub.dir.path() / "v", "AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT",
-                                     kVillageA, "石庙村");
+    CommandResult refused = hub.Init(
+        hub.dir.path() / "v", "AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT", kVillageA, "石庙村");
     CHECK(ErrorCode(refused) == kErrEnrolTokenUnknown);
   }
   CHECK(hub.HubCount("SELECT count(*) FROM enrol_token WHERE used_at IS NOT NULL") == 0);
@@ -197,16 +206,46 @@ TEST_CASE("an expired token, a token for another region or role, an unknown toke
 TEST_CASE("enrolment with a wrong pin or no pin does not spend the token") {
   EnrolServer hub;
   const std::string token = hub.Token(kVillageA, "石庙村");
-  CommandResult wrong = hub.Node(hub.dir.path() / "v",
-                                 {"init", "--hub", hub.Url(), "--token", token, "--region", kVillageA,
-                                  "--name", "石庙村", "--hub-fingerprint", std::string(64, 'b')});
-  CHECK(ErrorCode(wrong) == kErrSyncTlsPin);
-  CommandResult unpinned = hub.Node(hub.dir.path() / "v", {"init", "--hub", hub.Url(), "--token", token,
-                                                           "--region", kVillageA, "--name", "石庙村"});
+  CommandResult unpinned = hub.Node(
+      hub.dir.path() / "v",
+      {"init", "--hub", hub.Url(), "--token", token, "--region", kVillageA, "--name", "石庙村"});
   CHECK(ErrorCode(unpinned) == kErrSyncTlsUnpinned);
+  CHECK_FALSE(std::filesystem::exists(hub.dir.path() / "v" / "node.key"));  // refused before a key
+  CommandResult wrong = hub.Node(
+      hub.dir.path() / "v", {"init", "--hub", hub.Url(), "--token", token, "--region", kVillageA,
+                             "--name", "石庙村", "--hub-fingerprint", std::string(64, 'b')});
+  CHECK(ErrorCode(wrong) == kErrSyncTlsPin);
   CHECK(hub.HubCount("SELECT count(*) FROM enrol_token WHERE used_at IS NOT NULL") == 0);
   // The same home finishes with the right pin: the pending request and key are reused.
   CHECK(hub.Init(hub.dir.path() / "v", token, kVillageA, "石庙村").exit_code == 0);
+}
+
+TEST_CASE("offline enrolment keeps the hub address and pin given with the certificate") {
+  EnrolServer hub;
+  const std::filesystem::path village = hub.dir.path() / "village";
+  const std::string request = (hub.dir.path() / "v.request").string();
+  const std::string certificate = (hub.dir.path() / "v.cert").string();
+  REQUIRE(hub.Node(village,
+                   {"init", "--region", kVillageA, "--name", "石庙村", "--request-out", request})
+              .exit_code == 0);
+  CommandResult signed_file =
+      hub.Hub({"enroll", "--request", request, "--role", "village", "--out", certificate,
+               "--passphrase-file", hub.passphrase_file.string(), "--json"});
+  INFO(signed_file.out);
+  REQUIRE(signed_file.exit_code == 0);
+  // A fingerprint as openssl prints it, with colons and in capitals, is taken too.
+  std::string pasted;
+  for (size_t i = 0; i < hub.fingerprint.size(); i += 2) {
+    pasted += (i ? ":" : "") + hub.fingerprint.substr(i, 2);
+  }
+  for (char& c : pasted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CommandResult done = hub.Node(village, {"init", "--certificate", certificate, "--hub", hub.Url(),
+                                          "--hub-fingerprint", pasted});
+  INFO(done.out);
+  REQUIRE(done.exit_code == 0);
+  CommandResult synced = hub.Node(village, {"sync"});
+  INFO(synced.out);
+  CHECK(synced.exit_code == 0);
 }
 
 TEST_CASE("online enrolment over plain http; a hub without --enrol refuses") {

@@ -39,9 +39,12 @@ TEST_CASE("token text: refusals") {
   CHECK(ParseEnrolToken("").status().code() == kErrEnrolTokenFormat);
   // 31 and 33 characters: one short of the length and one past it.
   CHECK(ParseEnrolToken("AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ").status().code() == kErrEnrolTokenFormat);
-  CHECK(ParseEnrolToken("AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQTA").status().code() == kErrEnrolTokenFormat);
-  CHECK(ParseEnrolToken("AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ9").status().code() == kErrEnrolTokenFormat);
-  CHECK(ParseEnrolToken("AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ=").status().code() == kErrEnrolTokenFormat);
+  CHECK(ParseEnrolToken("AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQTA").status().code() ==
+        kErrEnrolTokenFormat);
+  CHECK(ParseEnrolToken("AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ9").status().code() ==
+        kErrEnrolTokenFormat);
+  CHECK(ParseEnrolToken("AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ=").status().code() ==
+        kErrEnrolTokenFormat);
 }
 
 TEST_CASE("token hash: domain-separated SHA-256, fixed vector") {
@@ -58,7 +61,8 @@ struct TokenHub : HubHome {
 
   IssuedEnrolToken Issue(Role role = Role::kVillage, std::string region = kVillage,
                          int64_t hours = kDefaultEnrolTokenValidHours) {
-    Result<IssuedEnrolToken> issued = IssueEnrolToken(county, role, region, kVillageName, hours, kNow);
+    Result<IssuedEnrolToken> issued =
+        IssueEnrolToken(county, role, region, kVillageName, hours, kNow);
     INFO(issued.status().ToString());
     REQUIRE(issued.ok());
     return *issued;
@@ -75,10 +79,13 @@ TEST_CASE("issue: the table keeps the hash, never the token") {
   TokenHub hub;
   IssuedEnrolToken issued = hub.Issue();
   CHECK(issued.expires_at_ms == kNow + 72 * kHourMs);
-  CHECK(hub.Count("SELECT count(*) FROM enrol_token WHERE token_hash = '" + issued.token_hash + "'") == 1);
+  CHECK(hub.Count("SELECT count(*) FROM enrol_token WHERE token_hash = '" + issued.token_hash +
+                  "'") == 1);
   CHECK(EnrolTokenHash(*ParseEnrolToken(issued.token)) == issued.token_hash);
-  CHECK(hub.Count("SELECT count(*) FROM enrol_token WHERE instr(token_hash || role || region || name,"
-                  " '" + issued.token.substr(0, 9) + "') > 0") == 0);
+  CHECK(
+      hub.Count("SELECT count(*) FROM enrol_token WHERE instr(token_hash || role || region || name,"
+                " '" +
+                issued.token.substr(0, 9) + "') > 0") == 0);
   CHECK(hub.Issue().token != issued.token);
 }
 
@@ -90,7 +97,9 @@ TEST_CASE("issue: refusals") {
   CHECK(issue(Role::kTownship, kVillage, 72) == kErrCountyRoleRegion);
   CHECK(issue(Role::kVillage, "510101100201", 72) == kErrCountyOutside);
   CHECK(issue(Role::kVillage, kVillage, 0) == kErrEnrolValidHours);
-  CHECK(IssueEnrolToken(hub.county, Role::kVillage, kVillage, kVillageName, kMaxEnrolTokenValidHours, kNow).ok());
+  CHECK(IssueEnrolToken(hub.county, Role::kVillage, kVillage, kVillageName,
+                        kMaxEnrolTokenValidHours, kNow)
+            .ok());
   CHECK(issue(Role::kVillage, kVillage, kMaxEnrolTokenValidHours + 1) == kErrEnrolValidHours);
 }
 
@@ -130,8 +139,10 @@ TEST_CASE("redeem: unknown, expired, mismatched tokens issue nothing and are rec
   CHECK(hub.Redeem(FormatEnrolToken(Counting()), node).status().code() == kErrEnrolTokenUnknown);
   CHECK(hub.Redeem("not a token", node).status().code() == kErrEnrolTokenFormat);
   CHECK(hub.Redeem(issued.token, node, kNow + kHourMs).status().code() == kErrEnrolTokenExpired);
-  CHECK(hub.Redeem(issued.token, node, kNow, "511304100202").status().code() == kErrEnrolTokenMismatch);
-  CHECK(hub.Redeem(issued.token, node, kNow, kVillage, "township").status().code() == kErrEnrolTokenMismatch);
+  CHECK(hub.Redeem(issued.token, node, kNow, "511304100202").status().code() ==
+        kErrEnrolTokenMismatch);
+  CHECK(hub.Redeem(issued.token, node, kNow, kVillage, "township").status().code() ==
+        kErrEnrolTokenMismatch);
   OnlineEnrolRequest forged{issued.token, RequestOf(node, kVillage, kVillageName), ""};
   forged.request.back() ^= 1;  // the proof of possession no longer verifies
   CHECK(RedeemEnrolToken(hub.county, hub.root, forged, "10.0.0.5", kNow).status().code() ==
@@ -153,7 +164,8 @@ TEST_CASE("redeem: refusals from one address are limited, then the window moves 
   }
   // At the limit even the right token waits; another address is not held up.
   CHECK(hub.Redeem(issued.token, node).status().code() == kErrEnrolRateLimited);
-  CHECK(hub.Redeem(wrong, node, kNow, kVillage, "", "10.0.0.6").status().code() == kErrEnrolTokenUnknown);
+  CHECK(hub.Redeem(wrong, node, kNow, kVillage, "", "10.0.0.6").status().code() ==
+        kErrEnrolTokenUnknown);
   CHECK(hub.Redeem(issued.token, node, kNow + kEnrolFailureWindowMs).ok());
 }
 
@@ -162,14 +174,17 @@ TEST_CASE("redeem: refusals from all addresses together are limited too") {
   SecretKey node = SecretKey::Generate();
   const std::string wrong = FormatEnrolToken(Counting());
   for (int n = 0; n < kMaxEnrolFailuresTotal; ++n) {
-    CHECK(hub.Redeem(wrong, node, kNow, kVillage, "", "10.1.0." + std::to_string(n)).status().code() ==
-          kErrEnrolTokenUnknown);
+    CHECK(hub.Redeem(wrong, node, kNow, kVillage, "", "10.1.0." + std::to_string(n))
+              .status()
+              .code() == kErrEnrolTokenUnknown);
   }
-  CHECK(hub.Redeem(wrong, node, kNow, kVillage, "", "10.2.0.1").status().code() == kErrEnrolRateLimited);
+  CHECK(hub.Redeem(wrong, node, kNow, kVillage, "", "10.2.0.1").status().code() ==
+        kErrEnrolRateLimited);
 }
 
 TEST_CASE("the request body") {
-  Result<OnlineEnrolRequest> parsed = ParseOnlineEnrolBody(R"({"request":"AAEC","role":"village","token":"T"})");
+  Result<OnlineEnrolRequest> parsed =
+      ParseOnlineEnrolBody(R"({"request":"AAEC","role":"village","token":"T"})");
   REQUIRE(parsed.ok());
   CHECK(parsed->token == "T");
   CHECK(parsed->request == Bytes{0, 1, 2});
@@ -177,7 +192,8 @@ TEST_CASE("the request body") {
   CHECK(ParseOnlineEnrolBody("{}").status().code() == kErrEnrolBody);
   CHECK(ParseOnlineEnrolBody(R"({"request":"%%%","token":"T"})").status().code() == kErrEnrolBody);
   const std::string padding(kMaxEnrolBodyBytes, ' ');
-  CHECK(ParseOnlineEnrolBody(R"({"request":"AAEC","token":"T"})" + padding).status().code() == kErrEnrolBody);
+  CHECK(ParseOnlineEnrolBody(R"({"request":"AAEC","token":"T"})" + padding).status().code() ==
+        kErrEnrolBody);
 }
 
 }  // namespace

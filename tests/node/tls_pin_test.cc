@@ -25,7 +25,8 @@ constexpr char kPem[] =
     "MH9YwHOuAAIhAOEWTg6EqUsQ72qrNbif0kYXRspB2EXmItH8MXBnAgPz\n"
     "-----END CERTIFICATE-----\n";
 constexpr char kOpensslFingerprint[] =
-    "4B:64:32:59:07:21:DE:6F:85:9E:E1:E2:D8:DC:15:51:35:B7:3A:59:A6:71:6C:FD:20:DE:FB:B6:B3:A2:C0:AE";
+    "4B:64:32:59:07:21:DE:6F:85:9E:E1:E2:D8:DC:15:51:35:B7:3A:59:A6:71:6C:FD:20:DE:FB:B6:B3:A2:C0:"
+    "AE";
 constexpr char kFingerprint[] = "4b6432590721de6f859ee1e2d8dc155135b73a59a6716cfd20defbb6b3a2c0ae";
 
 TEST_CASE("a PEM certificate's fingerprint is openssl's") {
@@ -44,8 +45,9 @@ TEST_CASE("a PEM certificate's fingerprint is openssl's") {
 
 TEST_CASE("fingerprint text: case, colons and spaces are forgiven; anything else is refused") {
   CHECK(*ParseTlsFingerprint(std::string(kFingerprint)) == kFingerprint);
-  CHECK(*ParseTlsFingerprint("4B64 3259 0721 DE6F 859E E1E2 D8DC 1551 35B7 3A59 A671 6CFD 20DE FBB6 "
-                             "B3A2 C0AE") == kFingerprint);
+  CHECK(
+      *ParseTlsFingerprint("4B64 3259 0721 DE6F 859E E1E2 D8DC 1551 35B7 3A59 A671 6CFD 20DE FBB6 "
+                           "B3A2 C0AE") == kFingerprint);
   const std::string digits(kFingerprint);
   CHECK(ParseTlsFingerprint(digits.substr(0, 63)).status().code() == kErrTlsFingerprint);
   CHECK(ParseTlsFingerprint(digits + "0").status().code() == kErrTlsFingerprint);
