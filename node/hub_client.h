@@ -72,12 +72,13 @@ class HubClient {
 
  private:
   HubClient() = default;
+  // Declared before http_, so that it outlives the connection whose handshakes use it.
+  std::unique_ptr<TlsPin> tls_pin_;  // https only
   std::unique_ptr<httplib::Client> http_;
   const SecretKey* key_ = nullptr;
   std::function<int64_t()> wall_clock_ms_;
   std::function<void(int)> sleep_ms_;
   int attempts_ = 0;
-  std::unique_ptr<TlsPin> tls_pin_;  // https only
 };
 
 }  // namespace gongkai
