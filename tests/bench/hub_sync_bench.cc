@@ -118,8 +118,8 @@ double VerifyRate(const SecretKey& key, const Bytes& envelope_bytes) {
 int64_t SyncedRows(sqlite3* db) {
   int64_t rows = 0;
   for (const TableSpec& table : SyncedTables()) {
-    rows += Must(QueryInt(db, "SELECT count(*) FROM " + std::string(table.name)), "count")
-                .value_or(0);
+    rows +=
+        Must(QueryInt(db, "SELECT count(*) FROM " + std::string(table.name)), "count").value_or(0);
   }
   return rows;
 }
@@ -128,9 +128,9 @@ int64_t SyncedRows(sqlite3* db) {
 std::string SyncedRowsCsv(sqlite3* db) {
   std::string csv;
   for (const TableSpec& table : SyncedTables()) {
-    Statement stmt = Must(
-        Statement::Prepare(db, "SELECT * FROM " + std::string(table.name) + " ORDER BY rowid"),
-        "select rows");
+    Statement stmt =
+        Must(Statement::Prepare(db, "SELECT * FROM " + std::string(table.name) + " ORDER BY rowid"),
+             "select rows");
     for (size_t c = 0; c < table.columns.size(); ++c) {
       csv += (c ? "," : "") + std::string(table.columns[c].name);
     }
@@ -327,6 +327,7 @@ struct SyncFigures {
   size_t envelopes = 0;  // pushed + pulled
   int64_t rows = 0;      // synced rows the node holds after the sync
   uint64_t wire_bytes = 0;
+  int64_t envelope_bytes = 0;  // of the envelopes sent and received, as signed
   int requests = 0;
   double seconds = 0;
   CsvSizes csv;
@@ -343,8 +344,8 @@ SyncFigures SyncOnce(ServedHub& hub, const fs::path& home) {
   f.seconds = Since(start);
   client.reset();  // closes the connection
   if (!report.refused.empty()) {
-    std::fprintf(stderr, "sync of %s: %zu refused, first %s\n", home.c_str(),
-                 report.refused.size(), report.refused[0].code.c_str());
+    std::fprintf(stderr, "sync of %s: %zu refused, first %s\n", home.c_str(), report.refused.size(),
+                 report.refused[0].code.c_str());
     std::exit(1);
   }
   f.requests = hub.Requests() - requests_before;
@@ -353,14 +354,16 @@ SyncFigures SyncOnce(ServedHub& hub, const fs::path& home) {
   // A village held only its own rows and a new node none: every row held after the sync was
   // sent or received by it.
   f.rows = SyncedRows(session.replica->db());
+  f.envelope_bytes =
+      Must(QueryInt(session.replica->db(), "SELECT sum(length(bytes)) FROM journal"), "bytes")
+          .value_or(0);
   f.csv = CsvSizesOf(session.replica->db());
   return f;
 }
 
 void Run(const Options& options, const DataShape& shape) {
-  const fs::path base =
-      (options.dir.empty() ? fs::temp_directory_path() : fs::path(options.dir)) /
-      ("gongkai-hub-sync-bench-" + std::to_string(::getpid()));
+  const fs::path base = (options.dir.empty() ? fs::temp_directory_path() : fs::path(options.dir)) /
+                        ("gongkai-hub-sync-bench-" + std::to_string(::getpid()));
   fs::remove_all(base);
   fs::create_directories(base);
   const fs::path generated_dir = base / "generated";
@@ -385,6 +388,17 @@ void Run(const Options& options, const DataShape& shape) {
         generate_s, total_envelopes, village_envelopes, township_envelopes,
         static_cast<long long>(county.versions), static_cast<long long>(county.returned),
         static_cast<long long>(county.items), static_cast<long long>(county.reviews));
+    // Envelope sizes by what they carry: the township's are one review row each.
+    size_t village_bytes = 0, review_bytes = 0;
+    for (size_t w = 0; w < county.own_envelopes.size(); ++w) {
+      for (const Bytes& e : county.own_envelopes[w])
+        (w + 1 < county.own_envelopes.size() ? village_bytes : review_bytes) += e.size();
+    }
+    std::printf(
+        "envelope bytes: villages' %zu (%.0f B each on average), township reviews' %zu (%.0f B "
+        "each, one review row)\n",
+        village_bytes, static_cast<double>(village_bytes) / village_envelopes, review_bytes,
+        static_cast<double>(review_bytes) / township_envelopes);
     std::fflush(stdout);
   }
   std::vector<SecretKey> keys;
@@ -403,24 +417,23 @@ void Run(const Options& options, const DataShape& shape) {
     const double in_process_s = IngestInProcess(run / "hub-a", county, keys);
     const double in_process_rate = total_envelopes / in_process_s;
     figures.Add("ingest, HubService::Handle, <=256 per push", in_process_rate, "envelopes/s");
-    figures.Add("  in-process ingest / ed25519 verify", in_process_rate / verify_rate, "");
+    figures.Add("ingest, HubService::Handle / ed25519 verify", in_process_rate / verify_rate, "");
 
     CopyHome(county.hub_home, run / "hub-b");
     size_t sent = 0;
-    const double http_s = IngestOverHttp(run / "hub-b", county, keys, kMaxPushEnvelopes,
-                                         total_envelopes, &sent);
+    const double http_s =
+        IngestOverHttp(run / "hub-b", county, keys, kMaxPushEnvelopes, total_envelopes, &sent);
     const double http_rate = sent / http_s;
     figures.Add("ingest, HTTP 127.0.0.1, <=256 per push", http_rate, "envelopes/s");
-    figures.Add("  HTTP ingest / ed25519 verify", http_rate / verify_rate, "");
+    figures.Add("ingest, HTTP <=256 per push / ed25519 verify", http_rate / verify_rate, "");
 
     CopyHome(county.hub_home, run / "hub-c");
     const size_t single_limit = options.quick ? 60 : 300;
-    const double single_s =
-        IngestOverHttp(run / "hub-c", county, keys, 1, single_limit, &sent);
+    const double single_s = IngestOverHttp(run / "hub-c", county, keys, 1, single_limit, &sent);
     const double single_rate = sent / single_s;
     figures.Add("ingest, HTTP 127.0.0.1, 1 per push (" + std::to_string(sent) + ")", single_rate,
                 "envelopes/s");
-    figures.Add("  HTTP single ingest / ed25519 verify", single_rate / verify_rate, "");
+    figures.Add("ingest, HTTP 1 per push / ed25519 verify", single_rate / verify_rate, "");
 
     // 2 and 3. Real syncs over HTTP through the byte-counting relay.
     CopyHome(county.hub_home, run / "hub");
@@ -434,6 +447,7 @@ void Run(const Options& options, const DataShape& shape) {
       villages.envelopes += f.envelopes;
       villages.rows += f.rows;
       villages.wire_bytes += f.wire_bytes;
+      villages.envelope_bytes += f.envelope_bytes;
       villages.requests += f.requests;
       villages.seconds += f.seconds;
       villages.csv.raw += f.csv.raw;
@@ -449,11 +463,15 @@ void Run(const Options& options, const DataShape& shape) {
     figures.Add("village first syncs: envelopes/s (push+pull)",
                 villages.envelopes / villages.seconds, "envelopes/s");
     figures.Add("village first syncs: wire bytes per row", per_row, "B/row");
-    figures.Add("  same rows as CSV, bytes per row", static_cast<double>(villages.csv.raw) /
-                                                         villages.rows, "B/row");
-    figures.Add("  ratio to CSV zstd -" + std::to_string(kZstdLevel) + " (per village)",
-                static_cast<double>(villages.wire_bytes) / villages.csv.project_level, "");
-    figures.Add("  ratio to CSV zstd -" + std::to_string(kZstdStrongLevel) + " (per village)",
+    figures.Add("village first syncs: envelope bytes per row",
+                static_cast<double>(villages.envelope_bytes) / villages.rows, "B/row");
+    figures.Add("village first syncs: same rows as CSV, bytes per row",
+                static_cast<double>(villages.csv.raw) / villages.rows, "B/row");
+    figures.Add(
+        "village first syncs: wire / CSV zstd -" + std::to_string(kZstdLevel) + " (per village)",
+        static_cast<double>(villages.wire_bytes) / villages.csv.project_level, "");
+    figures.Add("village first syncs: wire / CSV zstd -" + std::to_string(kZstdStrongLevel) +
+                    " (per village)",
                 static_cast<double>(villages.wire_bytes) / villages.csv.strong, "");
 
     const SyncFigures reviewer = SyncOnce(hub, run / "township");
@@ -470,9 +488,13 @@ void Run(const Options& options, const DataShape& shape) {
     figures.Add("new township pull: envelopes/s", fresh.envelopes / fresh.seconds, "envelopes/s");
     figures.Add("new township pull: wire bytes per row",
                 static_cast<double>(fresh.wire_bytes) / fresh.rows, "B/row");
-    figures.Add("  ratio to CSV zstd -" + std::to_string(kZstdLevel),
+    figures.Add("new township pull: envelope bytes per row",
+                static_cast<double>(fresh.envelope_bytes) / fresh.rows, "B/row");
+    figures.Add("new township pull: same rows as CSV, bytes per row",
+                static_cast<double>(fresh.csv.raw) / fresh.rows, "B/row");
+    figures.Add("new township pull: wire / CSV zstd -" + std::to_string(kZstdLevel),
                 static_cast<double>(fresh.wire_bytes) / fresh.csv.project_level, "");
-    figures.Add("  ratio to CSV zstd -" + std::to_string(kZstdStrongLevel),
+    figures.Add("new township pull: wire / CSV zstd -" + std::to_string(kZstdStrongLevel),
                 static_cast<double>(fresh.wire_bytes) / fresh.csv.strong, "");
   }
   figures.Print(options.json);

@@ -97,9 +97,9 @@ inline const char* Pick(std::mt19937& random, const std::vector<const char*>& wo
 inline std::string SubsidyCsv(int village, int list, int rows) {
   static const std::vector<const char*> kSurnames = {"王", "李", "张", "刘", "陈", "杨", "赵",
                                                      "黄", "周", "吴", "何", "罗", "蒋", "谢"};
-  static const std::vector<const char*> kGiven = {
-      "建国", "秀英", "志强", "桂兰", "德华", "玉梅", "国平", "春花", "学文",
-      "凤英", "明亮", "红霞", "永富", "淑芬", "长林", "海燕", "光明", "翠华"};
+  static const std::vector<const char*> kGiven = {"建国", "秀英", "志强", "桂兰", "德华", "玉梅",
+                                                  "国平", "春花", "学文", "凤英", "明亮", "红霞",
+                                                  "永富", "淑芬", "长林", "海燕", "光明", "翠华"};
   std::mt19937 random(static_cast<uint32_t>(village * 97 + list));
   const char* item = list == 0 ? "耕地地力保护补贴" : "农机购置补贴";
   const int64_t rate_cents = list == 0 ? 10452 : 8600;
@@ -119,9 +119,10 @@ inline std::string SubsidyCsv(int village, int list, int rows) {
                   "%d,%d组,%s%s,%s,%s,%lld.%04lld,%lld.%02lld,%lld.%02lld,6228480%09d,%s\n", i + 1,
                   1 + i / 40, Pick(random, kSurnames), Pick(random, kGiven), id.c_str(), item,
                   static_cast<long long>(area / 10000), static_cast<long long>(area % 10000),
-                  static_cast<long long>(rate_cents / 100), static_cast<long long>(rate_cents % 100),
-                  static_cast<long long>(cents / 100), static_cast<long long>(cents % 100),
-                  100000000 + serial, random() % 9 == 0 ? "已核实" : "");
+                  static_cast<long long>(rate_cents / 100),
+                  static_cast<long long>(rate_cents % 100), static_cast<long long>(cents / 100),
+                  static_cast<long long>(cents % 100), 100000000 + serial,
+                  random() % 9 == 0 ? "已核实" : "");
     csv += line;
   }
   return csv;
@@ -132,17 +133,18 @@ inline std::string FinanceCsv(int village, int quarter, int rows, int64_t* balan
   static const std::vector<const char*> kIncome = {"上级转移支付", "村集体资产租赁收入",
                                                    "一事一议财政奖补", "村集体经济分红"};
   static const std::vector<const char*> kExpense = {
-      "村干部误工补贴", "村道维修材料费", "办公用品", "水电费", "环境卫生保洁费",
-      "五保户慰问金", "村活动室修缮", "防汛物资采购", "会议误餐费", "宣传栏制作费"};
+      "村干部误工补贴", "村道维修材料费", "办公用品",     "水电费",     "环境卫生保洁费",
+      "五保户慰问金",   "村活动室修缮",   "防汛物资采购", "会议误餐费", "宣传栏制作费"};
   static const std::vector<const char*> kHandlers = {"李会计", "王主任", "张出纳"};
   std::mt19937 random(static_cast<uint32_t>(village * 13 + quarter));
   std::string csv = "序号,日期,凭证号,摘要,收入,支出,余额,经手人,备注\n";
   for (int i = 0; i < rows; ++i) {
     const int month = 3 * quarter + 1 + i * 3 / rows;
     const int day = 1 + static_cast<int>(random() % 28);
-    const bool income = random() % 4 == 0;
-    const int64_t cents = income ? 100000 + static_cast<int64_t>(random() % 5000000)
-                                 : 2000 + static_cast<int64_t>(random() % 300000);
+    const int64_t expense = 2000 + static_cast<int64_t>(random() % 300000);
+    // An expense the balance cannot cover becomes a transfer from above (收入) instead.
+    const bool income = random() % 4 == 0 || expense > *balance_cents;
+    const int64_t cents = income ? 100000 + static_cast<int64_t>(random() % 5000000) : expense;
     *balance_cents += income ? cents : -cents;
     char line[320];
     const std::string amount = std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
@@ -228,9 +230,9 @@ inline GeneratedCounty GenerateCounty(const std::filesystem::path& dir, const Da
   out.new_township = dir / "township-new";
   std::vector<Bytes> county_envelopes;
   {
-    County county = Must(InitCounty(out.hub_home, kCountyCode, kCountyName, kPassphrase,
-                                    kKdfInteractive),
-                         "init county");
+    County county =
+        Must(InitCounty(out.hub_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive),
+             "init county");
     for (int v = 0; v < shape.villages; ++v) {
       char name[64];
       std::snprintf(name, sizeof name, "第%d村 村民委员会", v + 1);
@@ -239,9 +241,9 @@ inline GeneratedCounty GenerateCounty(const std::filesystem::path& dir, const Da
     }
     Enrol(county, out.township, kTownshipRegion, "龙蟠镇人民政府", Role::kTownship);
     Enrol(county, out.new_township, kTownshipRegion, "龙蟠镇人民政府 新终端", Role::kTownship);
-    Statement stmt = Must(Statement::Prepare(county.replica().db(),
-                                             "SELECT bytes FROM journal ORDER BY rowid"),
-                          "county journal");
+    Statement stmt =
+        Must(Statement::Prepare(county.replica().db(), "SELECT bytes FROM journal ORDER BY rowid"),
+             "county journal");
     while (Must(stmt.Step(), "step")) county_envelopes.push_back(stmt.ColumnBlob(0));
   }
   NodeSession township = Must(OpenNodeSession(out.township.string(), true), "township");
@@ -296,8 +298,9 @@ inline GeneratedCounty GenerateCounty(const std::filesystem::path& dir, const Da
         input.table_headers = std::vector<std::string>{"组别", "户主", "事项", "金额（元）"};
         std::vector<std::vector<std::string>> rows;
         for (int r = 0; r < shape.affairs_table_rows; ++r) {
-          rows.push_back({std::to_string(1 + r % 6) + "组", std::string("户主") +
-                          std::to_string(r + 1), "临时救助", std::to_string(300 + r * 50)});
+          rows.push_back({std::to_string(1 + r % 6) + "组",
+                          std::string("户主") + std::to_string(r + 1), "临时救助",
+                          std::to_string(300 + r * 50)});
         }
         input.table_rows = rows;
       }
@@ -314,10 +317,10 @@ inline GeneratedCounty GenerateCounty(const std::filesystem::path& dir, const Da
     // The township returns `returns` disclosures (alternately finance and affairs).
     std::vector<std::string> returned;
     for (size_t d = 0; d < disclosures.size(); ++d) {
-      const bool give_back = static_cast<int>(returned.size()) < shape.returns &&
-                             (categories[d] == Category::kFinance ||
-                              categories[d] == Category::kAffairs) &&
-                             (d % 5 == 1);
+      const bool give_back =
+          static_cast<int>(returned.size()) < shape.returns &&
+          (categories[d] == Category::kFinance || categories[d] == Category::kAffairs) &&
+          (d % 5 == 1);
       if (give_back) returned.push_back(disclosures[d]);
       Must(Review(*township.replica, ActorOf(township, "周审核"), disclosures[d],
                   give_back ? Decision::kReturn : Decision::kApprove,
