@@ -2,6 +2,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -65,12 +67,19 @@ int RunServe(const Args& args) {
   std::printf("listening on %s:%d\n", listen->first.c_str(), *port);
   std::fflush(stdout);
 
+  std::atomic<bool> finished{false};
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
-    server.Stop();
+    // A signal that comes before Run has started listening would find nothing to stop, and
+    // Run would then serve for ever: stop again until Run has returned.
+    while (!finished.load()) {
+      server.Stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
   Status ran = server.Run();
+  finished.store(true);
   // Wakes the waiter when the server stopped for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
