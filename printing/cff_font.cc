@@ -16,7 +16,9 @@ constexpr int kOpFdArray = 1236;
 constexpr int kOpFdSelect = 1237;
 constexpr size_t kStandardStrings = 391;
 
-Status Bad(const std::string& what) { return Status::Invalid(kErrCffFormat, "CFF 字体格式不符：" + what); }
+Status Bad(const std::string& what) {
+  return Status::Invalid(kErrCffFormat, "CFF 字体格式不符：" + what);
+}
 
 uint32_t ReadBe(std::string_view d, size_t at, size_t n) {
   uint32_t v = 0;
@@ -188,8 +190,8 @@ void WriteIndex(std::string* out, const std::vector<std::string_view>& items) {
 }
 
 bool IsOffsetOp(int op) {
-  return op == kOpCharset || op == kOpCharStrings || op == kOpPrivate || op == kOpSubrs || op == kOpFdArray ||
-         op == kOpFdSelect;
+  return op == kOpCharset || op == kOpCharStrings || op == kOpPrivate || op == kOpSubrs ||
+         op == kOpFdArray || op == kOpFdSelect;
 }
 
 // `values` replaces the offsets of an offset operator; others keep their bytes.
@@ -260,10 +262,12 @@ Result<CffFont> ParseCidCff(std::string_view d) {
     GK_ASSIGN_OR_RETURN(int64_t size, Operand(fd.dict, kOpPrivate, 0, "Private"));
     GK_ASSIGN_OR_RETURN(int64_t at, Operand(fd.dict, kOpPrivate, 1, "Private"));
     if (size < 0 || at < 0 || static_cast<size_t>(at + size) > d.size()) return Bad("Private 越界");
-    GK_ASSIGN_OR_RETURN(fd.private_dict, ReadDict(d.substr(static_cast<size_t>(at), static_cast<size_t>(size))));
+    GK_ASSIGN_OR_RETURN(fd.private_dict,
+                        ReadDict(d.substr(static_cast<size_t>(at), static_cast<size_t>(size))));
     if (const CffDictEntry* subrs = Find(fd.private_dict, kOpSubrs)) {
       if (subrs->values.size() != 1 || subrs->values[0] < 0) return Bad("Subrs");
-      GK_ASSIGN_OR_RETURN(IndexRead local, ReadIndex(d, static_cast<size_t>(at + subrs->values[0])));
+      GK_ASSIGN_OR_RETURN(IndexRead local,
+                          ReadIndex(d, static_cast<size_t>(at + subrs->values[0])));
       fd.subrs = std::move(local.items);
     }
     font.font_dicts.push_back(std::move(fd));
@@ -282,19 +286,18 @@ std::string WriteCidCff(const CffFont& font) {
   for (const CffFontDict& fd : font.font_dicts) {
     const bool has_subrs = Find(fd.private_dict, kOpSubrs) != nullptr;
     std::string probe = WriteDict(fd.private_dict, {{kOpSubrs, {0}}});
-    privates.push_back(has_subrs ? WriteDict(fd.private_dict,
-                                             {{kOpSubrs, {static_cast<int64_t>(probe.size())}}})
-                                 : probe);
+    privates.push_back(
+        has_subrs ? WriteDict(fd.private_dict, {{kOpSubrs, {static_cast<int64_t>(probe.size())}}})
+                  : probe);
   }
   auto build = [&](int64_t charset, int64_t fd_select, int64_t charstrings, int64_t fd_array,
                    const std::vector<int64_t>& private_at, std::vector<int64_t>* private_at_out,
                    int64_t* places) {
     std::string out(font.head);
-    WriteIndex(&out, {WriteDict(font.top,
-                                {{kOpCharStrings, {charstrings}},
-                                 {kOpFdArray, {fd_array}},
-                                 {kOpFdSelect, {fd_select}},
-                                 {kOpCharset, {charset}}})});
+    WriteIndex(&out, {WriteDict(font.top, {{kOpCharStrings, {charstrings}},
+                                           {kOpFdArray, {fd_array}},
+                                           {kOpFdSelect, {fd_select}},
+                                           {kOpCharset, {charset}}})});
     WriteIndex(&out, font.strings);
     WriteIndex(&out, font.global_subrs);
     places[0] = static_cast<int64_t>(out.size());
@@ -306,8 +309,9 @@ std::string WriteCidCff(const CffFont& font) {
     places[3] = static_cast<int64_t>(out.size());
     std::vector<std::string> dicts;
     for (size_t i = 0; i < font.font_dicts.size(); ++i) {
-      dicts.push_back(WriteDict(font.font_dicts[i].dict,
-                                {{kOpPrivate, {static_cast<int64_t>(privates[i].size()), private_at[i]}}}));
+      dicts.push_back(
+          WriteDict(font.font_dicts[i].dict,
+                    {{kOpPrivate, {static_cast<int64_t>(privates[i].size()), private_at[i]}}}));
     }
     std::vector<std::string_view> dict_views(dicts.begin(), dicts.end());
     WriteIndex(&out, dict_views);
@@ -401,7 +405,8 @@ struct Runner {
         if (op < 34 || op > 37) return BadCharstring("不支持的运算符 12 " + std::to_string(op));
         stack.clear();  // flex, hflex, hflex1, flex1
         i += 2;
-      } else if ((b >= 4 && b <= 8) || b == 21 || b == 22 || (b >= 24 && b <= 27) || b == 30 || b == 31) {
+      } else if ((b >= 4 && b <= 8) || b == 21 || b == 22 || (b >= 24 && b <= 27) || b == 30 ||
+                 b == 31) {
         stack.clear();  // path construction
         ++i;
       } else {

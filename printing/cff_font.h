@@ -20,7 +20,7 @@
 
 namespace gongkai {
 
-inline constexpr char kErrCffFormat[] = "cff.format";        // bytes that are not such a CFF
+inline constexpr char kErrCffFormat[] = "cff.format";          // bytes that are not such a CFF
 inline constexpr char kErrCffCharstring[] = "cff.charstring";  // a charstring not understood
 
 // Type 2 limits: subroutine nesting depth (TN 5177, Appendix B).
@@ -36,7 +36,7 @@ struct CffDictEntry {
 };
 
 struct CffFontDict {
-  std::vector<CffDictEntry> dict;     // a Font DICT of the FDArray
+  std::vector<CffDictEntry> dict;  // a Font DICT of the FDArray
   std::vector<CffDictEntry> private_dict;
   std::vector<std::string_view> subrs;  // its local subroutines (may be empty)
 };

@@ -32,7 +32,8 @@ using FontSetPtr = std::unique_ptr<FcFontSet, Deleter<FcFontSet, FcFontSetDestro
 uint32_t Be32(std::string_view d, size_t at) {
   return (static_cast<uint32_t>(static_cast<uint8_t>(d[at])) << 24) |
          (static_cast<uint32_t>(static_cast<uint8_t>(d[at + 1])) << 16) |
-         (static_cast<uint32_t>(static_cast<uint8_t>(d[at + 2])) << 8) | static_cast<uint8_t>(d[at + 3]);
+         (static_cast<uint32_t>(static_cast<uint8_t>(d[at + 2])) << 8) |
+         static_cast<uint8_t>(d[at + 3]);
 }
 
 Result<std::string> ReadRange(std::ifstream& in, uint64_t at, uint64_t size) {
@@ -157,7 +158,7 @@ std::optional<uint64_t> RefAfter(std::string_view text, std::string_view key) {
 struct PdfObjects {
   std::vector<std::optional<uint64_t>> offsets;  // by object number; nullopt when free
   uint64_t xref_at = 0;
-  std::string_view trailer;  // "trailer ... " up to "startxref"
+  std::string_view trailer;                   // "trailer ... " up to "startxref"
   std::map<uint64_t, std::string_view> text;  // object number -> its bytes
 };
 
@@ -166,13 +167,15 @@ Result<PdfObjects> ReadObjects(std::string_view pdf) {
   const size_t start = pdf.rfind("startxref");
   if (start == std::string_view::npos) return Bad("没有 startxref");
   std::optional<uint64_t> xref_at = NumberAt(pdf, start + 10);
-  if (!xref_at || *xref_at >= pdf.size() || pdf.substr(*xref_at, 5) != "xref\n") return Bad("没有 xref 表");
+  if (!xref_at || *xref_at >= pdf.size() || pdf.substr(*xref_at, 5) != "xref\n")
+    return Bad("没有 xref 表");
   r.xref_at = *xref_at;
   size_t p = *xref_at + 5;
   while (p < pdf.size() && pdf.substr(p, 7) != "trailer") {
     const size_t space = pdf.find(' ', p);
     const size_t line_end = pdf.find('\n', p);
-    if (space == std::string_view::npos || line_end == std::string_view::npos) return Bad("xref 表格式");
+    if (space == std::string_view::npos || line_end == std::string_view::npos)
+      return Bad("xref 表格式");
     const uint64_t first = NumberAt(pdf, p).value_or(UINT64_MAX);
     const uint64_t count = NumberAt(pdf, space).value_or(UINT64_MAX);
     if (first > pdf.size() || count > pdf.size() / 20 || line_end + 1 + count * 20 > pdf.size()) {
@@ -197,7 +200,8 @@ Result<PdfObjects> ReadObjects(std::string_view pdf) {
     if (order[i].first >= end) return Bad("对象位置");
     const std::string_view text = pdf.substr(order[i].first, end - order[i].first);
     const std::string head = std::to_string(order[i].second) + " 0 obj";
-    if (text.substr(0, head.size()) != head) return Bad("对象 " + std::to_string(order[i].second) + " 不在 xref 所说的位置");
+    if (text.substr(0, head.size()) != head)
+      return Bad("对象 " + std::to_string(order[i].second) + " 不在 xref 所说的位置");
     r.text[order[i].second] = text;
   }
   return r;
@@ -211,7 +215,8 @@ struct FontStream {
 };
 
 // The CFF font stream of object `object`, or nullopt when it is not a CIDFontType0C stream.
-Result<std::optional<FontStream>> ReadFontStream(const PdfObjects& objects, std::string_view object) {
+Result<std::optional<FontStream>> ReadFontStream(const PdfObjects& objects,
+                                                 std::string_view object) {
   const size_t stream = object.find("stream");
   if (stream == std::string_view::npos) return Bad("字体对象没有数据流");
   const std::string_view dict = object.substr(0, stream);
@@ -219,9 +224,12 @@ Result<std::optional<FontStream>> ReadFontStream(const PdfObjects& objects, std:
   if (dict.find("/FlateDecode") == std::string_view::npos) return Bad("字体流不是 FlateDecode");
   FontStream f;
   f.data_at = stream + 6;
-  if (object.substr(f.data_at, 2) == "\r\n") f.data_at += 2;
-  else if (object.substr(f.data_at, 1) == "\n") f.data_at += 1;
-  else return Bad("stream 后没有换行");
+  if (object.substr(f.data_at, 2) == "\r\n")
+    f.data_at += 2;
+  else if (object.substr(f.data_at, 1) == "\n")
+    f.data_at += 1;
+  else
+    return Bad("stream 后没有换行");
   f.length_key = dict.find("/Length ");
   if (f.length_key == std::string_view::npos) return Bad("字体流没有 Length");
   std::optional<uint64_t> length = NumberAt(dict, f.length_key + 8);
@@ -275,15 +283,18 @@ Result<std::string> ReadOpenTypeCff(const std::string& path, int face_index) {
   uint64_t directory = 0;
   if (head.substr(0, 4) == "ttcf") {
     const uint32_t faces = Be32(head, 8);
-    if (face_index < 0 || static_cast<uint32_t>(face_index) >= faces) return Bad("字体集没有该字体");
-    GK_ASSIGN_OR_RETURN(std::string at, ReadRange(in, 12 + 4 * static_cast<uint64_t>(face_index), 4));
+    if (face_index < 0 || static_cast<uint32_t>(face_index) >= faces)
+      return Bad("字体集没有该字体");
+    GK_ASSIGN_OR_RETURN(std::string at,
+                        ReadRange(in, 12 + 4 * static_cast<uint64_t>(face_index), 4));
     directory = Be32(at, 0);
   } else if (face_index != 0) {
     return Bad("字体文件不是字体集");
   }
   GK_ASSIGN_OR_RETURN(std::string dir, ReadRange(in, directory, 12));
   const uint32_t tables = (static_cast<uint8_t>(dir[4]) << 8) | static_cast<uint8_t>(dir[5]);
-  GK_ASSIGN_OR_RETURN(std::string records, ReadRange(in, directory + 12, 16 * static_cast<uint64_t>(tables)));
+  GK_ASSIGN_OR_RETURN(std::string records,
+                      ReadRange(in, directory + 12, 16 * static_cast<uint64_t>(tables)));
   for (uint32_t t = 0; t < tables; ++t) {
     if (records.substr(16 * t, 4) != "CFF ") continue;
     const uint32_t length = Be32(records, 16 * t + 12);
@@ -332,15 +343,20 @@ Result<std::string> RepairPdfFontSubsets(std::string_view pdf, FontSubsetRepair*
   for (const auto& [offset, number] : order) {
     offsets[number] = out.size();
     auto it = replaced.find(number);
-    if (it != replaced.end()) out += it->second;
-    else out += objects.text.at(number);
+    if (it != replaced.end())
+      out += it->second;
+    else
+      out += objects.text.at(number);
   }
   const uint64_t xref_at = out.size();
   out += "xref\n0 " + std::to_string(offsets.size()) + "\n";
   for (uint64_t n = 0; n < offsets.size(); ++n) {
     char entry[21];
-    if (objects.offsets[n]) snprintf(entry, sizeof entry, "%010llu 00000 n \n", static_cast<unsigned long long>(offsets[n]));
-    else snprintf(entry, sizeof entry, "%010llu 65535 f \n", 0ULL);
+    if (objects.offsets[n])
+      snprintf(entry, sizeof entry, "%010llu 00000 n \n",
+               static_cast<unsigned long long>(offsets[n]));
+    else
+      snprintf(entry, sizeof entry, "%010llu 65535 f \n", 0ULL);
     out.append(entry, 20);
   }
   out += objects.trailer;

@@ -53,7 +53,8 @@ std::optional<int64_t> QueryFile(const std::filesystem::path& db_path, const std
   std::optional<int64_t> value;
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
       value = sqlite3_column_int64(stmt, 0);
     }
     sqlite3_finalize(stmt);
@@ -84,13 +85,15 @@ struct PrintingCounty {
 
   PrintingCounty() {
     {
-      Result<County> county = InitCounty(hub_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive);
+      Result<County> county =
+          InitCounty(hub_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive);
       REQUIRE(county.ok());
       Enrol(*county, village, kVillage, "石庙村 村委会", Role::kVillage);
       Enrol(*county, township, kTownshipRegion, "龙蟠镇 政府", Role::kTownship);
     }
     server = std::make_unique<ChildProcess>(
-        std::vector<std::string>{HubBinary(), "serve", "--home", hub_home.string(), "--listen", "127.0.0.1:0"},
+        std::vector<std::string>{HubBinary(), "serve", "--home", hub_home.string(), "--listen",
+                                 "127.0.0.1:0"},
         (dir.path() / "hub.log").string());
     const std::string line = server->ReadLine();
     const std::string prefix = "listening on 127.0.0.1:";
@@ -118,8 +121,9 @@ struct PrintingCounty {
   // An affairs notice written, submitted, reviewed by the village's supervision committee
   // and approved by the township, every node synced; returns the disclosure id.
   std::string ApprovedNotice() {
-    JsonValue made = NodeJson(village, {"new", "--category", "affairs", "--title", "石庙村2026年村务公开",
-                                        "--period", "2026", "--body", "公告如下：村道硬化工程已完工。"});
+    JsonValue made =
+        NodeJson(village, {"new", "--category", "affairs", "--title", "石庙村2026年村务公开",
+                           "--period", "2026", "--body", "公告如下：村道硬化工程已完工。"});
     const std::string id = made.StringOr("id", "").value_or("");
     REQUIRE(id.size() == 32);
     NodeJson(village, {"submit", id, "--by", "王文书"});
@@ -138,17 +142,20 @@ struct PrintingCounty {
 int64_t HubIndexOfVersion(const PrintingCounty& c, const std::string& version_id) {
   sqlite3* db = nullptr;
   std::string envelope;
-  REQUIRE(sqlite3_open_v2((c.village / "replica.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_open_v2((c.village / "replica.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+          SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT envelope_id FROM provenance WHERE tbl='disclosure_version' AND pk=?", -1,
-                             &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(
+              db, "SELECT envelope_id FROM provenance WHERE tbl='disclosure_version' AND pk=?", -1,
+              &stmt, nullptr) == SQLITE_OK);
   sqlite3_bind_text(stmt, 1, version_id.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(stmt) == SQLITE_ROW) envelope = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  if (sqlite3_step(stmt) == SQLITE_ROW)
+    envelope = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   REQUIRE(envelope.size() == 64);
-  std::optional<int64_t> idx =
-      QueryFile(c.hub_home / "replica.db", "SELECT idx FROM log_entry WHERE envelope_id='" + envelope + "'");
+  std::optional<int64_t> idx = QueryFile(
+      c.hub_home / "replica.db", "SELECT idx FROM log_entry WHERE envelope_id='" + envelope + "'");
   REQUIRE(idx.has_value());
   return *idx;
 }
@@ -163,16 +170,19 @@ TEST_CASE("the village's sheet carries the hub log index and verify-sheet checks
   const std::string payload = printed.StringOr("qr_payload", "").value_or("");
   const int64_t index = HubIndexOfVersion(c, version);
   CHECK(*printed.IntegerOr("log_index", -1) == index);
-  CHECK(payload == "GK1/" + id + "/" + version + "/" + payload.substr(4 + 33 + 33, 16) + "/" + std::to_string(index));
+  CHECK(payload == "GK1/" + id + "/" + version + "/" + payload.substr(4 + 33 + 33, 16) + "/" +
+                       std::to_string(index));
   // The code on paper says the same (zbarimg reads it from the page).
   const std::string png = (c.dir.path() / "page").string();
-  CHECK(system(("pdftoppm -r 150 -png -singlefile '" + pdf + "' '" + png + "' && zbarimg --raw -q '" + png +
-                ".png' > '" + png + ".txt'")
+  CHECK(system(("pdftoppm -r 150 -png -singlefile '" + pdf + "' '" + png +
+                "' && zbarimg --raw -q '" + png + ".png' > '" + png + ".txt'")
                    .c_str()) == 0);
   CHECK(Slurp(png + ".txt") == payload + "\n");
-  RunResult scanned = RunProgram(c.dir.path(), "gongkai", {"verify-sheet", payload, "--home", c.village.string()});
+  RunResult scanned =
+      RunProgram(c.dir.path(), "gongkai", {"verify-sheet", payload, "--home", c.village.string()});
   CHECK(scanned.exit_code == 0);
-  CHECK(scanned.out.find("县级日志序号 " + std::to_string(index) + " 与本机所存县级回执一致") != std::string::npos);
+  CHECK(scanned.out.find("县级日志序号 " + std::to_string(index) + " 与本机所存县级回执一致") !=
+        std::string::npos);
 
   JsonValue verified = c.NodeJson(c.village, {"verify-sheet", payload});
   CHECK(*verified.StringOr("code", "") == "sheet_verify.approved");
@@ -196,7 +206,9 @@ TEST_CASE("the village's sheet carries the hub log index and verify-sheet checks
   CHECK(at_township.StringOr("summary", "").value_or("").find("未核对") != std::string::npos);
 }
 
-TEST_CASE("--printer runs lp -d QUEUE -n N -o media=A3 FILE; a failing lp is reported and records no posting") {
+TEST_CASE(
+    "--printer runs lp -d QUEUE -n N -o media=A3 FILE; a failing lp is reported and records no "
+    "posting") {
   PrintingCounty c;
   const std::string id = c.ApprovedNotice();
   const std::filesystem::path bin = c.dir.path() / "bin";
@@ -207,11 +219,18 @@ TEST_CASE("--printer runs lp -d QUEUE -n N -o media=A3 FILE; a failing lp is rep
     std::ofstream lp(bin / "lp");
     lp << "#!/bin/sh\n"
           "# Records its arguments, one per line, and a copy of the file printed.\n"
-          ": > '" << record.string() << "'\n"
-          "for a in \"$@\"; do printf '%s\\n' \"$a\" >> '" << record.string() << "'; done\n"
+          ": > '"
+       << record.string()
+       << "'\n"
+          "for a in \"$@\"; do printf '%s\\n' \"$a\" >> '"
+       << record.string()
+       << "'; done\n"
           "for a in \"$@\"; do last=\"$a\"; done\n"
-          "cp \"$last\" '" << received.string() << "'\n"
-          "if [ -n \"$LP_FAIL\" ]; then echo 'lp: The printer or class does not exist.' >&2; exit 1; fi\n"
+          "cp \"$last\" '"
+       << received.string()
+       << "'\n"
+          "if [ -n \"$LP_FAIL\" ]; then echo 'lp: The printer or class does not exist.' >&2; exit "
+          "1; fi\n"
           "echo 'request id is 石庙村-1 (1 file(s))'\n";
   }
   chmod((bin / "lp").c_str(), 0755);
@@ -223,7 +242,8 @@ TEST_CASE("--printer runs lp -d QUEUE -n N -o media=A3 FILE; a failing lp is rep
 
   {
     PathFor path(bin.string() + ":" + system_path);
-    RunResult ok = c.Node(c.village, {"print", id, "--out", pdf, "--printer", "石庙村 公开栏", "--copies", "2"});
+    RunResult ok = c.Node(
+        c.village, {"print", id, "--out", pdf, "--printer", "石庙村 公开栏", "--copies", "2"});
     INFO(ok.out, ok.err);
     CHECK(ok.exit_code == 0);
     CHECK(ok.out.find("已送打印机 石庙村 公开栏") != std::string::npos);
@@ -242,7 +262,8 @@ TEST_CASE("--printer runs lp -d QUEUE -n N -o media=A3 FILE; a failing lp is rep
     RunResult failed = c.Node(c.village, {"print", id, "--out", pdf, "--printer", "没有这个队列"});
     unsetenv("LP_FAIL");
     CHECK(failed.exit_code == 1);
-    CHECK(failed.err.find("错误：打印队列 没有这个队列 不接受任务（lp 退出码 1") != std::string::npos);
+    CHECK(failed.err.find("错误：打印队列 没有这个队列 不接受任务（lp 退出码 1") !=
+          std::string::npos);
     CHECK(failed.err.find("PDF 已生成：" + pdf + "；未登记张贴") != std::string::npos);
     CHECK(failed.err.find("[print.queue]") != std::string::npos);
   }
@@ -262,7 +283,8 @@ TEST_CASE("--printer runs lp -d QUEUE -n N -o media=A3 FILE; a failing lp is rep
 
   // The real lp of cups-client, for a queue no scheduler knows.
   if (system("command -v lp >/dev/null 2>&1") == 0) {
-    RunResult real = c.Node(c.village, {"print", id, "--out", pdf, "--printer", "gongkai-test-no-such-queue"});
+    RunResult real =
+        c.Node(c.village, {"print", id, "--out", pdf, "--printer", "gongkai-test-no-such-queue"});
     CHECK(real.exit_code == 1);
     CHECK(real.err.find("[print.queue]") != std::string::npos);
     CHECK(postings() == 1);

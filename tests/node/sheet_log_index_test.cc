@@ -23,19 +23,25 @@ struct Village : testing::TestCounty {
   Village() {
     testing::EnrolPlaceNames(*this, {village.get(), township.get()});
     WriteAndDeliver(*village,
-                    [&](sqlite3* db, const CaptureStamp& s) { return testing::InsertVersionRow(db, s, kVillage, v); },
+                    [&](sqlite3* db, const CaptureStamp& s) {
+                      return testing::InsertVersionRow(db, s, kVillage, v);
+                    },
                     {township.get()});
   }
   sqlite3* db() { return village->replica->db(); }
   // Stores a hub receipt for the envelope that carried `v`, as hub_sync does after a push.
   void StoreReceipt(int64_t log_index) {
     REQUIRE(EnsureHubReceiptTable(db()).ok());
-    Result<std::optional<std::string>> envelope = ProvenanceOf(db(), "disclosure_version", v.version_id);
+    Result<std::optional<std::string>> envelope =
+        ProvenanceOf(db(), "disclosure_version", v.version_id);
     REQUIRE(envelope.ok());
     REQUIRE(envelope->has_value());
-    REQUIRE(ExecSql(db(), "INSERT INTO hub_receipt(envelope_id, log_index, received_at, bytes, stored_at) "
-                          "VALUES('" + **envelope + "', " + std::to_string(log_index) + ", 1, x'00', 1)")
-                .ok());
+    REQUIRE(
+        ExecSql(db(),
+                "INSERT INTO hub_receipt(envelope_id, log_index, received_at, bytes, stored_at) "
+                "VALUES('" +
+                    **envelope + "', " + std::to_string(log_index) + ", 1, x'00', 1)")
+            .ok());
   }
   std::string Printed(std::optional<uint64_t> log_index) {
     DisclosureSheetOptions options;
@@ -73,7 +79,8 @@ TEST_CASE("the receipt's index, and verify-sheet compares a payload's index with
   CHECK(same->log_index_checked());
   CHECK(same->Summary().find("县级日志序号 41 与本机所存县级回执一致") != std::string::npos);
 
-  Result<SheetVerification> without = VerifySheetPayload(*c.village->replica, c.Printed(std::nullopt));
+  Result<SheetVerification> without =
+      VerifySheetPayload(*c.village->replica, c.Printed(std::nullopt));
   REQUIRE(without.ok());
   CHECK_FALSE(without->log_index_checked());
   CHECK(without->receipt_log_index == std::optional<uint64_t>(41));

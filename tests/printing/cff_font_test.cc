@@ -59,8 +59,8 @@ TEST_CASE("subroutine calls follow the bias, nesting, return and endchar") {
   const std::vector<std::string_view> local(local_bodies.begin(), local_bodies.end());
   const std::vector<std::string_view> global(global_bodies.begin(), global_bodies.end());
   // hstemhm with 4 operands (2 stems), a path, hintmask (1 byte), local 1 -> local 0, global 0.
-  const std::string glyph = Code({139, 139 + 10, 139, 139 + 20, 18, 139, 139, 21, 139 + 50, 6, 19, 0xc0,
-                                  139 - 106, 10, 139 - 107, 29});
+  const std::string glyph = Code({139, 139 + 10, 139, 139 + 20, 18, 139, 139, 21, 139 + 50, 6, 19,
+                                  0xc0, 139 - 106, 10, 139 - 107, 29});
   Result<CffSubrCalls> calls = FindCffSubrCalls(glyph, global, local);
   REQUIRE(calls.ok());
   CHECK(calls->local == std::set<int>{0, 1});
@@ -79,10 +79,12 @@ TEST_CASE("refusals") {
   // A subroutine number computed (a 16.16 fixed operand), out of range, and nesting.
   CHECK(FindCffSubrCalls(Code({255, 0, 1, 0, 0, 10}), none, none).status().code() ==
         std::string(kErrCffCharstring));
-  CHECK(FindCffSubrCalls(Code({139, 10}), none, none).status().code() == std::string(kErrCffCharstring));
+  CHECK(FindCffSubrCalls(Code({139, 10}), none, none).status().code() ==
+        std::string(kErrCffCharstring));
   const std::string self_call = Code({139 - 107, 10, 11});
   const std::vector<std::string_view> recursive = {self_call};
-  CHECK(FindCffSubrCalls(self_call, none, recursive).status().code() == std::string(kErrCffCharstring));
+  CHECK(FindCffSubrCalls(self_call, none, recursive).status().code() ==
+        std::string(kErrCffCharstring));
   CHECK(FindCffSubrCalls(Code({139, 139, 12, 9}), none, none).status().code() ==
         std::string(kErrCffCharstring));  // arithmetic operator
   CHECK(FindCffSubrCalls(Code({2}), none, none).status().code() == std::string(kErrCffCharstring));

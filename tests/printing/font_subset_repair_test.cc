@@ -49,7 +49,8 @@ std::vector<std::string> Characters(const std::string& text) {
 std::string CairoTextPdf(const std::string& text, bool bold) {
   const std::vector<std::string> chars = Characters(text);
   std::string pdf;
-  SurfaceHandle surface(cairo_pdf_surface_create_for_stream(Append, &pdf, kCell * chars.size(), kCell));
+  SurfaceHandle surface(
+      cairo_pdf_surface_create_for_stream(Append, &pdf, kCell * chars.size(), kCell));
   CairoHandle cr(cairo_create(surface.get()));
   Handle<PangoLayout, UnrefAsGObject<PangoLayout>> layout(pango_cairo_create_layout(cr.get()));
   Handle<PangoFontDescription, pango_font_description_free> font(pango_font_description_new());
@@ -108,8 +109,10 @@ std::vector<std::string> CutShortGlyphs(const std::string& pdf) {
     REQUIRE(font.ok());
     for (size_t g = 1; g < font->charstrings.size(); ++g) {
       const auto& local = font->font_dicts[font->fd_of_glyph[g]].subrs;
-      Result<CffSubrCalls> calls = FindCffSubrCalls(font->charstrings[g], font->global_subrs, local);
-      if (!calls.ok() || !calls->endchar) bad.push_back(f.postscript_name + ": glyph " + std::to_string(g));
+      Result<CffSubrCalls> calls =
+          FindCffSubrCalls(font->charstrings[g], font->global_subrs, local);
+      if (!calls.ok() || !calls->endchar)
+        bad.push_back(f.postscript_name + ": glyph " + std::to_string(g));
     }
   }
   return bad;
