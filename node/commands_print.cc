@@ -80,17 +80,22 @@ int RunPrint(const Args& args) {
   if (!rendered.ok()) return ReportFailure(rendered, args.json());
   const bool approved = version->status == DisclosureStatus::kApproved;
   const int64_t n = copies->value_or(1);
+  // Only the node of the version's own region posts it (workflow.h RecordPosting); another
+  // node (the township checking a village's sheet) prints it without a posting.
+  Result<NodeIdentity> self = session->replica->Identity();
+  if (!self.ok()) return ReportFailure(self.status(), args.json());
+  const bool posts = approved && self->region == version->region;
   // A posting records what went to the board: with --printer, only once lp took the job.
   if (std::optional<std::string> queue = args.Get("printer")) {
     const std::string note = "。PDF 已生成：" + *out +
-                             (approved ? "；未登记张贴。可排除故障后重新运行本命令，或手动打印该 PDF 后"
+                             (posts ? "；未登记张贴。可排除故障后重新运行本命令，或手动打印该 PDF 后"
                                          "不加 --printer 再运行一次以登记张贴"
                                        : "");
     Status sent = SendToPrinter(*queue, *out, n, note);
     if (!sent.ok()) return ReportFailure(sent, args.json());
   }
   std::optional<WriteResult> posting;
-  if (approved) {
+  if (posts) {
     Result<WriteResult> recorded =
         RecordPosting(*session->replica, session->ActorFor(args), *id, version->version_id, n);
     if (!recorded.ok()) return ReportFailure(recorded.status(), args.json());
@@ -122,8 +127,10 @@ int RunPrint(const Args& args) {
     if (sheet->payload.log_index) {
       std::cout << "  二维码含县级日志序号 " << *sheet->payload.log_index << "。\n";
     }
-    if (approved) {
+    if (posts) {
       std::cout << "  已登记张贴 " << n << " 份（版本 " << version->version_id.substr(0, 8) << "）。\n";
+    } else if (approved) {
+      std::cout << "  该版本属于区划 " << version->region << "，由其本级节点登记张贴；本机只打印，不登记。\n";
     } else {
       std::cout << "  注意：该版本尚未经乡镇审核通过，打印件带有“未经乡镇审核 不得张贴”水印，仅供核对。\n";
     }

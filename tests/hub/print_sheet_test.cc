@@ -198,12 +198,18 @@ TEST_CASE("the village's sheet carries the hub log index and verify-sheet checks
   CHECK(refused.out.find("sheet_verify.log_index_mismatch") != std::string::npos);
 
   // The township pulled the version and holds no receipt for it: the index is reported, not
-  // checked.
+  // checked; its own print of the village's sheet has no index and records no posting (only
+  // the village posts its sheets).
   JsonValue at_township = c.NodeJson(c.township, {"verify-sheet", payload});
   CHECK(*at_township.StringOr("code", "") == "sheet_verify.approved");
   REQUIRE(at_township.Find("log_index_checked") != nullptr);
   CHECK_FALSE(at_township.Find("log_index_checked")->boolean());
   CHECK(at_township.StringOr("summary", "").value_or("").find("未核对") != std::string::npos);
+  JsonValue township_sheet =
+      c.NodeJson(c.township, {"print", id, "--out", (c.dir.path() / "t.pdf").string()});
+  CHECK(township_sheet.Find("log_index") == nullptr);
+  CHECK(*township_sheet.StringOr("posting_id", "x") == "");
+  CHECK(QueryFile(c.township / "replica.db", "SELECT count(*) FROM posting") == 0);
 }
 
 TEST_CASE(
