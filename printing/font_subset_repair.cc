@@ -248,7 +248,10 @@ Result<std::optional<FontStream>> ReadFontStream(const PdfObjects& objects,
 // Each FontDescriptor's FontFile3 object number and PostScript name (without subset tag).
 std::vector<std::pair<uint64_t, std::string>> FontFiles(const PdfObjects& objects) {
   std::vector<std::pair<uint64_t, std::string>> files;
-  for (const auto& [number, text] : objects.text) {
+  for (const auto& [number, object] : objects.text) {
+    // The dictionary only: stream data and strings (a title) are not looked into.
+    const std::string_view text = object.substr(0, object.find("stream"));
+    if (text.find("/Type /FontDescriptor") == std::string_view::npos) continue;
     std::optional<uint64_t> file = RefAfter(text, "/FontFile3 ");
     const size_t name_at = text.find("/FontName /");
     if (!file || name_at == std::string_view::npos) continue;

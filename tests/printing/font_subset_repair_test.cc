@@ -151,6 +151,17 @@ TEST_CASE("a PDF with nothing to repair comes back byte for byte") {
   CHECK(*repaired == raw);
 }
 
+TEST_CASE("only font descriptors are read: a title that looks like one changes nothing") {
+  TempDir dir("font_subset_title");
+  AffairsNotice notice = testing::SampleAffairs(true);
+  notice.title = "/Type /FontDescriptor /FontFile3 9 0 R /FontName /ABCDEF+Nothing 公告如下";
+  const std::string pdf = dir.File("title.pdf");
+  RenderReport report;
+  REQUIRE(RenderSheetPdf(MakeAffairsSheet(notice), pdf, &report).ok());
+  CHECK(report.font_repair.fonts == 2);
+  CHECK(CutShortGlyphs(testing::ReadAll(pdf)).empty());
+}
+
 TEST_CASE("a PDF that is not laid out as cairo writes it is refused") {
   FontSubsetRepair repair;
   CHECK(RepairPdfFontSubsets("%PDF-1.5\nno xref here\n", &repair).status().code() ==
