@@ -192,8 +192,17 @@ TEST_CASE("every character of the layouts' fixed texts, alone in a PDF, draws wh
     if (static_cast<unsigned char>(c[0]) >= 0x80) chars.insert(c);
   }
   REQUIRE(chars.size() > 200);
+  // Each character is its own cairo document; under the sanitizers that costs over a minute
+  // for all of them, so that build checks every fourth (the normal build checks all).
+#ifdef GONGKAI_SANITIZED_BUILD
+  constexpr size_t kStride = 4;
+#else
+  constexpr size_t kStride = 1;
+#endif
   size_t repaired_subsets = 0;
+  size_t index = 0;
   for (const std::string& c : chars) {
+    if (index++ % kStride != 0) continue;
     for (bool bold : {false, true}) {
       CAPTURE(c);
       CAPTURE(bold);
