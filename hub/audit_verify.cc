@@ -176,18 +176,22 @@ class Auditor {
       const Bytes root = rows.ColumnBlob(1);
       const std::string what = "大小为 " + std::to_string(size) + " 的检查点";
       Result<Checkpoint> opened = OpenCheckpoint(rows.ColumnText(2), report_.origin, report_.origin, identity_.hub_key);
+      // Findings about a checkpoint are told when the pass reaches its size, so that the
+      // first finding is the earliest in the log.
       if (!opened.ok()) {
-        findings_.Problem(kAuditCheckpoint, std::nullopt, "", what + "的签名或格式不对：" + opened.status().message(),
-                          opened.status().code());
+        deferred_[size].push_back(AuditFinding{kAuditCheckpoint, std::nullopt, "", opened.status().code(),
+                                               what + "的签名或格式不对：" + opened.status().message()});
         continue;
       }
       if (opened->size != size || root.size() != kHashSize || !std::equal(root.begin(), root.end(), opened->root.begin())) {
-        findings_.Problem(kAuditCheckpoint, std::nullopt, "", what + "的记录与其签名内容（大小、根哈希）不符");
+        deferred_[size].push_back(
+            AuditFinding{kAuditCheckpoint, std::nullopt, "", "", what + "的记录与其签名内容（大小、根哈希）不符"});
         continue;
       }
       if (size > total_) {
-        findings_.Problem(kAuditCheckpointBeyond, std::nullopt, "",
-                          what + "超出日志现有的 " + std::to_string(total_) + " 条：日志被截短或回退");
+        deferred_[size].push_back(AuditFinding{kAuditCheckpointBeyond, std::nullopt, "", "",
+                                               what + "超出日志现有的 " + std::to_string(total_) +
+                                                   " 条：日志被截短或回退"});
         continue;
       }
       claims_[size].push_back(ClaimedRoot{kAuditCheckpoint, std::nullopt, "", what, opened->root});
@@ -197,6 +201,10 @@ class Auditor {
   }
 
   void CheckClaims(uint64_t size, const Hash256& root) {
+    if (auto deferred = deferred_.find(size); deferred != deferred_.end()) {
+      for (AuditFinding& finding : deferred->second) findings_.Problem(std::move(finding));
+      deferred_.erase(deferred);
+    }
     auto found = claims_.find(size);
     if (found == claims_.end()) return;
     for (const ClaimedRoot& claim : found->second) {
@@ -236,10 +244,12 @@ class Auditor {
     const std::string id_hex = entries_->ColumnText(1);
     const Bytes leaf = entries_->ColumnBlob(2);
     const int64_t received_at = entries_->ColumnInt(3);
-    if (stored_index != static_cast<int64_t>(index)) {
+    // One finding per jump in the stored indexes, not one for every row after it.
+    if (stored_index != next_stored_index_) {
       findings_.Problem(kAuditLogGap, index, id_hex,
-                        Index(index) + "缺失：日志中的下一条记为第 " + std::to_string(stored_index) + " 条");
+                        Index(index) + "缺失或错位：此处日志记为第 " + std::to_string(stored_index) + " 条");
     }
+    next_stored_index_ = stored_index + 1;
     Hash256 id{};
     Result<Hash256> parsed = HexDecodeFixed<kHashSize>(id_hex);
     if (!parsed.ok() || HashHex(*parsed) != id_hex) {
@@ -350,7 +360,7 @@ class Auditor {
     }
     Result<ApplyResult> applied = ApplyEnvelope(rebuilt_, bytes, "audit");
     if (!applied.ok()) {
-      const std::string& code = applied.status().code();
+      const std::string code = applied.status().code();
       if (code.starts_with("sql.")) return applied.status();
       findings_.Problem(ApplyFindingCode(code), index, id_hex, where + "：" + applied.status().message(), code);
     } else if (applied->outcome != ApplyOutcome::kApplied) {
@@ -372,7 +382,12 @@ class Auditor {
     }
     GK_ASSIGN_OR_RETURN(std::optional<int64_t> subtrees, QueryInt(hub_, "SELECT count(*) FROM log_subtree"));
     report_.subtrees = static_cast<uint64_t>(subtrees.value_or(0));
-    // Claims left over name sizes the pass never reached (only possible with a gap).
+    // Checkpoints of sizes the pass never reached: the log was cut back.
+    for (auto& [size, findings] : deferred_) {
+      for (AuditFinding& finding : findings) findings_.Problem(std::move(finding));
+    }
+    deferred_.clear();
+    // Claims left over name sizes the pass never reached.
     for (const auto& [size, claims] : claims_) {
       for (const ClaimedRoot& claim : claims) {
         findings_.Problem(claim.code, claim.index, claim.envelope_id, claim.what + "所记大小 " + std::to_string(size) + " 超出日志");
@@ -422,9 +437,16 @@ class Auditor {
     const std::string county = report_.county;
     GK_ASSIGN_OR_RETURN(report_.replica_digest, TablesDigest(hub_, tables, county));
     GK_ASSIGN_OR_RETURN(report_.rebuilt_digest, TablesDigest(rebuilt_.db(), tables, county));
-    GK_ASSIGN_OR_RETURN(Statement attach, Statement::Prepare(hub_, "ATTACH DATABASE ? AS rebuilt"));
-    attach.Bind(1, rebuilt_.path().string());
-    GK_RETURN_IF_ERROR(attach.Run());
+    // DETACH needs every statement of this connection finished.
+    entries_.reset();
+    journal_.reset();
+    receipt_.reset();
+    subtree_.reset();
+    {
+      GK_ASSIGN_OR_RETURN(Statement attach, Statement::Prepare(hub_, "ATTACH DATABASE ? AS rebuilt"));
+      attach.Bind(1, rebuilt_.path().string());
+      GK_RETURN_IF_ERROR(attach.Run());
+    }
     Status compared = CompareReplicaTables(hub_, rebuilt_.db(), sink, report_.replica_rows);
     Status detached = ExecSql(hub_, "DETACH DATABASE rebuilt");
     GK_RETURN_IF_ERROR(compared);
@@ -438,8 +460,10 @@ class Auditor {
   AuditReport& report_;
   Findings findings_;
   uint64_t total_ = 0;
+  int64_t next_stored_index_ = 0;
   CompactRange tree_;
   std::map<uint64_t, std::vector<ClaimedRoot>> claims_;
+  std::map<uint64_t, std::vector<AuditFinding>> deferred_;  // by checkpoint size
   // Prepared by PassOverLog.
   std::optional<Statement> entries_;
   std::optional<Statement> journal_;

@@ -167,6 +167,24 @@ inline void Tamper(const std::filesystem::path& db, const std::string& sql) {
   REQUIRE(s.ok());
 }
 
+// Flips one byte (at `offset`) of the journal bytes of envelope `id`.
+inline void FlipJournalByte(const std::filesystem::path& db, const std::string& id, size_t offset) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  SqliteDb owner(raw);
+  Result<Statement> read = Statement::Prepare(raw, "SELECT bytes FROM journal WHERE envelope_id = ?");
+  REQUIRE(read.ok());
+  read->Bind(1, id);
+  REQUIRE(*read->Step());
+  Bytes bytes = read->ColumnBlob(0);
+  REQUIRE(offset < bytes.size());
+  bytes[offset] ^= 0x01;
+  Result<Statement> write = Statement::Prepare(raw, "UPDATE journal SET bytes = ? WHERE envelope_id = ?");
+  REQUIRE(write.ok());
+  write->Bind(1, ByteView(bytes)).Bind(2, id);
+  REQUIRE(write->Run().ok());
+}
+
 inline std::string QueryText(const std::filesystem::path& db, const std::string& sql) {
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);

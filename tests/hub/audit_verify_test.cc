@@ -80,9 +80,8 @@ TEST_CASE("one changed byte of a stored envelope is named by its log index") {
   AuditedCounty& county = Audited();
   const std::filesystem::path db = county.Copy("byte.db");
   auto [index, id] = ReceiptedEntry(db, 1);
-  // The journal is node-local: no trigger guards it.
-  Tamper(db, "UPDATE journal SET bytes = CAST(substr(bytes, 1, 40) || x'ff' || substr(bytes, 42) AS BLOB)"
-             " WHERE envelope_id = '" + id + "'");
+  // The journal is node-local: no trigger guards it. Byte 40 lies in the header.
+  FlipJournalByte(db, id, 40);
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstCode() == kAuditEnvelopeHash);
@@ -109,9 +108,9 @@ TEST_CASE("two log entries swapped are named at the first of them") {
   auto [a, id_a] = ReceiptedEntry(db, 0);
   auto [b, id_b] = ReceiptedEntry(db, 2);
   const std::string sa = std::to_string(a), sb = std::to_string(b);
-  Tamper(db, "UPDATE log_entry SET idx = -1 WHERE idx = " + sa + ";"
+  Tamper(db, "UPDATE log_entry SET idx = 1000000 WHERE idx = " + sa + ";"
              "UPDATE log_entry SET idx = " + sa + " WHERE idx = " + sb + ";"
-             "UPDATE log_entry SET idx = " + sb + " WHERE idx = -1;");
+             "UPDATE log_entry SET idx = " + sb + " WHERE idx = 1000000;");
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstIndex() == a);
@@ -129,6 +128,7 @@ TEST_CASE("an altered replica row is named with the envelope that wrote it") {
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstCode() == kAuditReplicaRow);
+  REQUIRE(verdict.first != nullptr);
   CHECK(*verdict.first->StringOr("message", "") != "");
   CHECK(verdict.first->StringOr("message", "")->find(version) != std::string::npos);
   CHECK(verdict.FirstIndex() >= 0);
@@ -162,6 +162,7 @@ TEST_CASE("a certificate swapped for one under another root is named") {
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstCode() == kAuditCertificateRow);
+  REQUIRE(verdict.first != nullptr);
   CHECK(verdict.first->StringOr("message", "")->find(node) != std::string::npos);
 }
 
