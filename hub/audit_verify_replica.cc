@@ -152,7 +152,9 @@ Status CompareTable(sqlite3* hub, sqlite3* rebuilt, const TableSpec& table,
     GK_ASSIGN_OR_RETURN(std::string by, WrittenBy(altered ? rebuilt : hub, hub, name, row_key,
                                                   finding));
     finding.message = altered ? "副本表 " + name + " 中主键为 " + row_key + " 的行与日志中的信封所写不同" + by
-                              : "副本表 " + name + " 中主键为 " + row_key + " 的行不来自日志中的任何信封" + by;
+                              : "副本表 " + name + " 中主键为 " + row_key +
+                                    " 的行不是按日志重放信封所得" +
+                                    (by.empty() ? "" : "（数据库自记来源" + by + "）");
     sink(std::move(finding));
   }
   // Rows the log implies that the hub lacks entirely.
