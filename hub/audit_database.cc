@@ -14,7 +14,8 @@ namespace gongkai {
 namespace {
 
 Result<Bytes> Setting(sqlite3* db, std::string_view key) {
-  GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT value FROM settings WHERE key = ?"));
+  GK_ASSIGN_OR_RETURN(Statement stmt,
+                      Statement::Prepare(db, "SELECT value FROM settings WHERE key = ?"));
   stmt.Bind(1, key);
   GK_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return Status::Invalid(kErrAuditIdentity, "数据库设置中没有 " + std::string(key));
@@ -35,12 +36,13 @@ Result<SqliteDb> OpenHubDatabaseReadOnly(const std::filesystem::path& path) {
     return Status::IoError(kErrAuditOpen, "无法只读打开 " + path.string() + "：" +
                                               (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
-  Result<std::optional<int64_t>> tables = QueryInt(
-      db.get(),
-      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('settings', "
-      "'journal', 'log_entry', 'log_subtree', 'log_checkpoint', 'log_receipt')");
+  Result<std::optional<int64_t>> tables =
+      QueryInt(db.get(),
+               "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('settings', "
+               "'journal', 'log_entry', 'log_subtree', 'log_checkpoint', 'log_receipt')");
   if (!tables.ok()) {
-    return Status::IoError(kErrAuditOpen, path.string() + " 不是可读的数据库：" + tables.status().message());
+    return Status::IoError(kErrAuditOpen,
+                           path.string() + " 不是可读的数据库：" + tables.status().message());
   }
   if (tables->value_or(0) != 6) {
     return Status::Invalid(kErrAuditOpen, path.string() + " 不是汇聚节点数据库（缺少日志表）");

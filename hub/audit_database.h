@@ -22,7 +22,7 @@ inline constexpr char kErrAuditIdentity[] = "audit.identity";
 
 // The hub's identity as its replica states it.
 struct HubIdentity {
-  NodeIdentity node;   // role county, region = the county code
+  NodeIdentity node;    // role county, region = the county code
   PublicKey hub_key{};  // the key of node.certificate: signs checkpoints and receipts
 };
 

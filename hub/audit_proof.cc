@@ -29,12 +29,14 @@ Result<std::string> FindEnvelope(sqlite3* db, std::string_view ref) {
   stmt.Bind(1, ref);
   GK_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) {
-    return Status::NotFound(kErrProofUnknown, "审计日志中没有编号为 " + std::string(ref) + " 的信封");
+    return Status::NotFound(kErrProofUnknown,
+                            "审计日志中没有编号为 " + std::string(ref) + " 的信封");
   }
   std::string id = stmt.ColumnText(0);
   GK_ASSIGN_OR_RETURN(bool more, stmt.Step());
   if (more) {
-    return Status::Invalid(kErrProofAmbiguous, "有不止一个信封的编号以 " + std::string(ref) + " 开头，请多给几位");
+    return Status::Invalid(kErrProofAmbiguous,
+                           "有不止一个信封的编号以 " + std::string(ref) + " 开头，请多给几位");
   }
   return id;
 }

@@ -16,9 +16,10 @@ namespace gongkai {
 
 // Error codes.
 inline constexpr char kErrProofEnvelopeRef[] = "proof.envelope_ref";  // not 6..64 hex digits
-inline constexpr char kErrProofUnknown[] = "proof.unknown";           // no logged envelope (kNotFound)
-inline constexpr char kErrProofAmbiguous[] = "proof.ambiguous";       // prefix of several
-inline constexpr char kErrProofNoCheckpoint[] = "proof.no_checkpoint";  // none signed yet (kNotFound)
+inline constexpr char kErrProofUnknown[] = "proof.unknown";      // no logged envelope (kNotFound)
+inline constexpr char kErrProofAmbiguous[] = "proof.ambiguous";  // prefix of several
+inline constexpr char kErrProofNoCheckpoint[] =
+    "proof.no_checkpoint";  // none signed yet (kNotFound)
 // The entry is newer than the latest checkpoint (kUnavailable: try after the next one).
 inline constexpr char kErrProofNotCovered[] = "proof.not_covered";
 

@@ -42,15 +42,18 @@ class Findings {
   void Problem(AuditFinding finding) {
     ++report_.problem_count;
     ++report_.problems_by_code[finding.code];
-    if (report_.problems.size() < kMaxAuditFindingsKept) report_.problems.push_back(std::move(finding));
+    if (report_.problems.size() < kMaxAuditFindingsKept)
+      report_.problems.push_back(std::move(finding));
   }
   void Problem(const char* code, std::optional<uint64_t> index, std::string envelope_id,
                std::string message, std::string cause = {}) {
-    Problem(AuditFinding{code, index, std::move(envelope_id), std::move(cause), std::move(message)});
+    Problem(
+        AuditFinding{code, index, std::move(envelope_id), std::move(cause), std::move(message)});
   }
   void Warning(AuditFinding finding) {
     ++report_.warning_count;
-    if (report_.warnings.size() < kMaxAuditFindingsKept) report_.warnings.push_back(std::move(finding));
+    if (report_.warnings.size() < kMaxAuditFindingsKept)
+      report_.warnings.push_back(std::move(finding));
   }
 
  private:
@@ -62,7 +65,8 @@ class ScratchDir {
  public:
   static Result<ScratchDir> Make(const std::filesystem::path& parent) {
     std::error_code error;
-    std::filesystem::path base = parent.empty() ? std::filesystem::temp_directory_path(error) : parent;
+    std::filesystem::path base =
+        parent.empty() ? std::filesystem::temp_directory_path(error) : parent;
     std::string pattern = (base / "gongkai-audit-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
       return Status::IoError(kErrAuditOpen, "无法在 " + base.string() + " 建立临时目录");
@@ -137,12 +141,17 @@ class Auditor {
  public:
   Auditor(sqlite3* hub, const HubIdentity& identity, Replica& rebuilt, const AuditOptions& options,
           AuditReport& report)
-      : hub_(hub), identity_(identity), rebuilt_(rebuilt), options_(options), report_(report),
+      : hub_(hub),
+        identity_(identity),
+        rebuilt_(rebuilt),
+        options_(options),
+        report_(report),
         findings_(report) {}
 
   Status Run() {
     GK_RETURN_IF_ERROR(CopyKnownCertificates());
-    GK_ASSIGN_OR_RETURN(std::optional<int64_t> total, QueryInt(hub_, "SELECT count(*) FROM log_entry"));
+    GK_ASSIGN_OR_RETURN(std::optional<int64_t> total,
+                        QueryInt(hub_, "SELECT count(*) FROM log_entry"));
     total_ = static_cast<uint64_t>(total.value_or(0));
     GK_RETURN_IF_ERROR(LoadCheckpoints());
     GK_RETURN_IF_ERROR(PassOverLog());
@@ -153,13 +162,16 @@ class Auditor {
  private:
   // Certificates the hub trusts outside envelopes (its own, given at enrolment).
   Status CopyKnownCertificates() {
-    GK_ASSIGN_OR_RETURN(Statement rows, Statement::Prepare(hub_, "SELECT node_id, body FROM known_certificate ORDER BY node_id"));
+    GK_ASSIGN_OR_RETURN(
+        Statement rows,
+        Statement::Prepare(hub_, "SELECT node_id, body FROM known_certificate ORDER BY node_id"));
     while (true) {
       GK_ASSIGN_OR_RETURN(bool more, rows.Step());
       if (!more) break;
       if (Status s = rebuilt_.AddKnownCertificate(rows.ColumnBlob(1)); !s.ok()) {
         findings_.Problem(kAuditCertificateRow, std::nullopt, "",
-                          "已知证书表中节点 " + rows.ColumnText(0) + " 的证书不是本县根密钥签发的：" + s.message(),
+                          "已知证书表中节点 " + rows.ColumnText(0) +
+                              " 的证书不是本县根密钥签发的：" + s.message(),
                           s.code());
       }
     }
@@ -167,7 +179,9 @@ class Auditor {
   }
 
   Status LoadCheckpoints() {
-    GK_ASSIGN_OR_RETURN(Statement rows, Statement::Prepare(hub_, "SELECT size, root, note FROM log_checkpoint ORDER BY size"));
+    GK_ASSIGN_OR_RETURN(
+        Statement rows,
+        Statement::Prepare(hub_, "SELECT size, root, note FROM log_checkpoint ORDER BY size"));
     while (true) {
       GK_ASSIGN_OR_RETURN(bool more, rows.Step());
       if (!more) break;
@@ -175,23 +189,26 @@ class Auditor {
       const uint64_t size = static_cast<uint64_t>(rows.ColumnInt(0));
       const Bytes root = rows.ColumnBlob(1);
       const std::string what = "大小为 " + std::to_string(size) + " 的检查点";
-      Result<Checkpoint> opened = OpenCheckpoint(rows.ColumnText(2), report_.origin, report_.origin, identity_.hub_key);
+      Result<Checkpoint> opened =
+          OpenCheckpoint(rows.ColumnText(2), report_.origin, report_.origin, identity_.hub_key);
       // Findings about a checkpoint are told when the pass reaches its size, so that the
       // first finding is the earliest in the log.
       if (!opened.ok()) {
-        deferred_[size].push_back(AuditFinding{kAuditCheckpoint, std::nullopt, "", opened.status().code(),
-                                               what + "的签名或格式不对：" + opened.status().message()});
+        deferred_[size].push_back(
+            AuditFinding{kAuditCheckpoint, std::nullopt, "", opened.status().code(),
+                         what + "的签名或格式不对：" + opened.status().message()});
         continue;
       }
-      if (opened->size != size || root.size() != kHashSize || !std::equal(root.begin(), root.end(), opened->root.begin())) {
-        deferred_[size].push_back(
-            AuditFinding{kAuditCheckpoint, std::nullopt, "", "", what + "的记录与其签名内容（大小、根哈希）不符"});
+      if (opened->size != size || root.size() != kHashSize ||
+          !std::equal(root.begin(), root.end(), opened->root.begin())) {
+        deferred_[size].push_back(AuditFinding{kAuditCheckpoint, std::nullopt, "", "",
+                                               what + "的记录与其签名内容（大小、根哈希）不符"});
         continue;
       }
       if (size > total_) {
-        deferred_[size].push_back(AuditFinding{kAuditCheckpointBeyond, std::nullopt, "", "",
-                                               what + "超出日志现有的 " + std::to_string(total_) +
-                                                   " 条：日志被截短或回退"});
+        deferred_[size].push_back(AuditFinding{
+            kAuditCheckpointBeyond, std::nullopt, "", "",
+            what + "超出日志现有的 " + std::to_string(total_) + " 条：日志被截短或回退"});
         continue;
       }
       claims_[size].push_back(ClaimedRoot{kAuditCheckpoint, std::nullopt, "", what, opened->root});
@@ -209,18 +226,31 @@ class Auditor {
     if (found == claims_.end()) return;
     for (const ClaimedRoot& claim : found->second) {
       if (claim.root != root) {
-        findings_.Problem(claim.code, claim.index, claim.envelope_id,
-                          claim.what + "所记大小 " + std::to_string(size) + " 时的根哈希与由信封重算的不符");
+        findings_.Problem(
+            claim.code, claim.index, claim.envelope_id,
+            claim.what + "所记大小 " + std::to_string(size) + " 时的根哈希与由信封重算的不符");
       }
     }
     claims_.erase(found);
   }
 
   Status PassOverLog() {
-    GK_ASSIGN_OR_RETURN(entries_, Statement::Prepare(hub_, "SELECT idx, envelope_id, leaf_hash, received_at FROM log_entry ORDER BY idx"));
-    GK_ASSIGN_OR_RETURN(journal_, Statement::Prepare(hub_, "SELECT origin, seq, prev, hlc, region, bytes FROM journal WHERE envelope_id = ?"));
-    GK_ASSIGN_OR_RETURN(receipt_, Statement::Prepare(hub_, "SELECT log_index, tree_size, bytes FROM log_receipt WHERE envelope_id = ?"));
-    GK_ASSIGN_OR_RETURN(subtree_, Statement::Prepare(hub_, "SELECT hash FROM log_subtree WHERE level = ? AND position = ?"));
+    GK_ASSIGN_OR_RETURN(
+        entries_,
+        Statement::Prepare(
+            hub_, "SELECT idx, envelope_id, leaf_hash, received_at FROM log_entry ORDER BY idx"));
+    GK_ASSIGN_OR_RETURN(
+        journal_,
+        Statement::Prepare(
+            hub_,
+            "SELECT origin, seq, prev, hlc, region, bytes FROM journal WHERE envelope_id = ?"));
+    GK_ASSIGN_OR_RETURN(
+        receipt_,
+        Statement::Prepare(
+            hub_, "SELECT log_index, tree_size, bytes FROM log_receipt WHERE envelope_id = ?"));
+    GK_ASSIGN_OR_RETURN(
+        subtree_,
+        Statement::Prepare(hub_, "SELECT hash FROM log_subtree WHERE level = ? AND position = ?"));
     GK_RETURN_IF_ERROR(ExecSql(rebuilt_.db(), "BEGIN"));
     while (true) {
       GK_ASSIGN_OR_RETURN(bool more, entries_->Step());
@@ -229,7 +259,8 @@ class Auditor {
       if (tree_.size() % kAuditApplyBatch == 0) {
         GK_RETURN_IF_ERROR(ExecSql(rebuilt_.db(), "COMMIT; BEGIN"));
       }
-      if (options_.progress && tree_.size() % kAuditProgressStep == 0) options_.progress(tree_.size(), total_);
+      if (options_.progress && tree_.size() % kAuditProgressStep == 0)
+        options_.progress(tree_.size(), total_);
     }
     GK_RETURN_IF_ERROR(ExecSql(rebuilt_.db(), "COMMIT"));
     if (options_.progress) options_.progress(tree_.size(), total_);
@@ -246,20 +277,23 @@ class Auditor {
     const int64_t received_at = entries_->ColumnInt(3);
     // One finding per jump in the stored indexes, not one for every row after it.
     if (stored_index != next_stored_index_) {
-      findings_.Problem(kAuditLogGap, index, id_hex,
-                        Index(index) + "缺失或错位：此处日志记为第 " + std::to_string(stored_index) + " 条");
+      findings_.Problem(
+          kAuditLogGap, index, id_hex,
+          Index(index) + "缺失或错位：此处日志记为第 " + std::to_string(stored_index) + " 条");
     }
     next_stored_index_ = stored_index + 1;
     Hash256 id{};
     Result<Hash256> parsed = HexDecodeFixed<kHashSize>(id_hex);
     if (!parsed.ok() || HashHex(*parsed) != id_hex) {
-      findings_.Problem(kAuditEntryId, index, id_hex, Index(index) + "的信封编号不是 64 位小写十六进制数");
+      findings_.Problem(kAuditEntryId, index, id_hex,
+                        Index(index) + "的信封编号不是 64 位小写十六进制数");
     } else {
       id = *parsed;
     }
     const Hash256 expected_leaf = EnvelopeLeafHash(id);
     if (leaf.size() != kHashSize || !std::equal(leaf.begin(), leaf.end(), expected_leaf.begin())) {
-      findings_.Problem(kAuditLeafHash, index, id_hex, Index(index) + "的叶哈希不是 SHA-256(0x00 ‖ 信封编号)");
+      findings_.Problem(kAuditLeafHash, index, id_hex,
+                        Index(index) + "的叶哈希不是 SHA-256(0x00 ‖ 信封编号)");
     }
     GK_RETURN_IF_ERROR(AddLeaf(expected_leaf));
     if (parsed.ok()) {
@@ -286,7 +320,8 @@ class Auditor {
       const uint64_t first = position << level;
       const uint64_t last = ((position + 1) << level) - 1;
       const std::string range = "日志第 " + std::to_string(first) + "–" + std::to_string(last) +
-                                " 条的子树（层 " + std::to_string(level) + "，位置 " + std::to_string(position) + "）";
+                                " 条的子树（层 " + std::to_string(level) + "，位置 " +
+                                std::to_string(position) + "）";
       if (!*found) {
         findings_.Problem(kAuditSubtree, last, "", range + "的哈希未存储");
         return;
@@ -299,7 +334,8 @@ class Auditor {
     return failure;
   }
 
-  Status CheckReceipt(uint64_t index, const Hash256& id, const std::string& id_hex, int64_t received_at) {
+  Status CheckReceipt(uint64_t index, const Hash256& id, const std::string& id_hex,
+                      int64_t received_at) {
     receipt_->Reset();
     receipt_->Bind(1, id_hex);
     GK_ASSIGN_OR_RETURN(bool found, receipt_->Step());
@@ -307,27 +343,31 @@ class Auditor {
     const std::string what = Index(index) + "（信封 " + id_hex.substr(0, 12) + "）的回执";
     Result<Receipt> receipt = OpenReceipt(receipt_->ColumnBlob(2), identity_.hub_key);
     if (!receipt.ok()) {
-      findings_.Problem(kAuditReceipt, index, id_hex, what + "不是本汇聚节点签发的：" + receipt.status().message(),
+      findings_.Problem(kAuditReceipt, index, id_hex,
+                        what + "不是本汇聚节点签发的：" + receipt.status().message(),
                         receipt.status().code());
       return Status::Ok();
     }
     std::string wrong;
     if (receipt->envelope_id != id) {
       wrong = "所记信封编号不同";
-    } else if (receipt->log_index != index || receipt_->ColumnInt(0) != static_cast<int64_t>(index)) {
+    } else if (receipt->log_index != index ||
+               receipt_->ColumnInt(0) != static_cast<int64_t>(index)) {
       wrong = "记其位于日志第 " + std::to_string(receipt->log_index) + " 条";
     } else if (static_cast<int64_t>(receipt->received_at_ms) != received_at) {
       wrong = "所记接收时间与日志条目不同";
     } else if (static_cast<int64_t>(receipt->tree_size) != receipt_->ColumnInt(1)) {
       wrong = "所记日志大小与回执表不同";
     } else if (receipt->tree_size > total_) {
-      wrong = "所记日志大小 " + std::to_string(receipt->tree_size) + " 超出日志现有的 " + std::to_string(total_) + " 条";
+      wrong = "所记日志大小 " + std::to_string(receipt->tree_size) + " 超出日志现有的 " +
+              std::to_string(total_) + " 条";
     }
     if (!wrong.empty()) {
       findings_.Problem(kAuditReceipt, index, id_hex, what + wrong);
       return Status::Ok();
     }
-    claims_[receipt->tree_size].push_back(ClaimedRoot{kAuditReceipt, index, id_hex, what, receipt->root});
+    claims_[receipt->tree_size].push_back(
+        ClaimedRoot{kAuditReceipt, index, id_hex, what, receipt->root});
     return Status::Ok();
   }
 
@@ -342,12 +382,14 @@ class Auditor {
     }
     Bytes bytes = journal_->ColumnBlob(5);
     if (Sha256(bytes) != id) {
-      findings_.Problem(kAuditEnvelopeHash, index, id_hex, where + "：存储的信封字节的 SHA-256 与信封编号不符（信封被改动）");
+      findings_.Problem(kAuditEnvelopeHash, index, id_hex,
+                        where + "：存储的信封字节的 SHA-256 与信封编号不符（信封被改动）");
       return Status::Ok();
     }
     Result<Envelope> envelope = DecodeEnvelope(ByteView(bytes));
     if (!envelope.ok()) {
-      findings_.Problem(kAuditEnvelopeDecode, index, id_hex, where + "：存储的字节不是有效的信封：" + envelope.status().message(),
+      findings_.Problem(kAuditEnvelopeDecode, index, id_hex,
+                        where + "：存储的字节不是有效的信封：" + envelope.status().message(),
                         envelope.status().code());
       return Status::Ok();
     }
@@ -356,31 +398,40 @@ class Auditor {
         journal_->ColumnText(2) != HashHex(envelope->prev()) ||
         journal_->ColumnInt(3) != static_cast<int64_t>(envelope->hlc()) ||
         journal_->ColumnText(4) != envelope->region()) {
-      findings_.Problem(kAuditJournalHeader, index, id_hex, where + "：日志库记录的来源、序号、前一信封、HLC 或区划与信封本身不符");
+      findings_.Problem(kAuditJournalHeader, index, id_hex,
+                        where + "：日志库记录的来源、序号、前一信封、HLC 或区划与信封本身不符");
     }
     Result<ApplyResult> applied = ApplyEnvelope(rebuilt_, bytes, "audit");
     if (!applied.ok()) {
       const std::string code = applied.status().code();
       if (code.starts_with("sql.")) return applied.status();
-      findings_.Problem(ApplyFindingCode(code), index, id_hex, where + "：" + applied.status().message(), code);
+      findings_.Problem(ApplyFindingCode(code), index, id_hex,
+                        where + "：" + applied.status().message(), code);
     } else if (applied->outcome != ApplyOutcome::kApplied) {
-      findings_.Problem(kAuditEnvelopeRules, index, id_hex, where + "：重放时未被接受（重复或超出本县范围）");
+      findings_.Problem(kAuditEnvelopeRules, index, id_hex,
+                        where + "：重放时未被接受（重复或超出本县范围）");
     }
     return Status::Ok();
   }
 
   Status AfterPass() {
     // Stored subtrees beyond the log: a log cut back that kept its old hashes.
-    GK_ASSIGN_OR_RETURN(Statement extra, Statement::Prepare(hub_, "SELECT level, position FROM log_subtree WHERE level < 1 OR level > 63 OR position >= (? >> level) ORDER BY level, position"));
+    GK_ASSIGN_OR_RETURN(
+        Statement extra,
+        Statement::Prepare(hub_,
+                           "SELECT level, position FROM log_subtree WHERE level < 1 OR level > 63 "
+                           "OR position >= (? >> level) ORDER BY level, position"));
     extra.Bind(1, static_cast<int64_t>(report_.log_size));
     while (true) {
       GK_ASSIGN_OR_RETURN(bool more, extra.Step());
       if (!more) break;
       findings_.Problem(kAuditSubtree, std::nullopt, "",
-                        "存储了日志中不存在的子树（层 " + std::to_string(extra.ColumnInt(0)) + "，位置 " +
-                            std::to_string(extra.ColumnInt(1)) + "）：日志被截短或改动");
+                        "存储了日志中不存在的子树（层 " + std::to_string(extra.ColumnInt(0)) +
+                            "，位置 " + std::to_string(extra.ColumnInt(1)) +
+                            "）：日志被截短或改动");
     }
-    GK_ASSIGN_OR_RETURN(std::optional<int64_t> subtrees, QueryInt(hub_, "SELECT count(*) FROM log_subtree"));
+    GK_ASSIGN_OR_RETURN(std::optional<int64_t> subtrees,
+                        QueryInt(hub_, "SELECT count(*) FROM log_subtree"));
     report_.subtrees = static_cast<uint64_t>(subtrees.value_or(0));
     // Checkpoints of sizes the pass never reached: the log was cut back.
     for (auto& [size, findings] : deferred_) {
@@ -390,27 +441,42 @@ class Auditor {
     // Claims left over name sizes the pass never reached.
     for (const auto& [size, claims] : claims_) {
       for (const ClaimedRoot& claim : claims) {
-        findings_.Problem(claim.code, claim.index, claim.envelope_id, claim.what + "所记大小 " + std::to_string(size) + " 超出日志");
+        findings_.Problem(claim.code, claim.index, claim.envelope_id,
+                          claim.what + "所记大小 " + std::to_string(size) + " 超出日志");
       }
     }
-    GK_ASSIGN_OR_RETURN(Statement unlogged, Statement::Prepare(hub_, "SELECT envelope_id FROM journal WHERE envelope_id NOT IN (SELECT envelope_id FROM log_entry) ORDER BY rowid"));
+    GK_ASSIGN_OR_RETURN(
+        Statement unlogged,
+        Statement::Prepare(hub_,
+                           "SELECT envelope_id FROM journal WHERE envelope_id NOT IN (SELECT "
+                           "envelope_id FROM log_entry) ORDER BY rowid"));
     while (true) {
       GK_ASSIGN_OR_RETURN(bool more, unlogged.Step());
       if (!more) break;
       const std::string id = unlogged.ColumnText(0);
-      findings_.Problem(kAuditNotLogged, std::nullopt, id, "信封 " + id + " 在数据库中却不在审计日志里（日志条目被删除或回退；汇聚节点重启时会补记未入日志的信封）");
+      findings_.Problem(kAuditNotLogged, std::nullopt, id,
+                        "信封 " + id +
+                            " 在数据库中却不在审计日志里（日志条目被删除或回退；汇聚节点重启时会补"
+                            "记未入日志的信封）");
     }
-    GK_ASSIGN_OR_RETURN(Statement orphans, Statement::Prepare(hub_, "SELECT envelope_id, log_index FROM log_receipt WHERE envelope_id NOT IN (SELECT envelope_id FROM log_entry) ORDER BY log_index"));
+    GK_ASSIGN_OR_RETURN(
+        Statement orphans,
+        Statement::Prepare(hub_,
+                           "SELECT envelope_id, log_index FROM log_receipt WHERE envelope_id NOT "
+                           "IN (SELECT envelope_id FROM log_entry) ORDER BY log_index"));
     while (true) {
       GK_ASSIGN_OR_RETURN(bool more, orphans.Step());
       if (!more) break;
       const std::string id = orphans.ColumnText(0);
       findings_.Problem(kAuditReceipt, static_cast<uint64_t>(orphans.ColumnInt(1)), id,
-                        "信封 " + id + " 有回执（记为日志第 " + std::to_string(orphans.ColumnInt(1)) + " 条），却不在审计日志里");
+                        "信封 " + id + " 有回执（记为日志第 " +
+                            std::to_string(orphans.ColumnInt(1)) + " 条），却不在审计日志里");
     }
-    GK_ASSIGN_OR_RETURN(std::optional<int64_t> receipts, QueryInt(hub_, "SELECT count(*) FROM log_receipt"));
+    GK_ASSIGN_OR_RETURN(std::optional<int64_t> receipts,
+                        QueryInt(hub_, "SELECT count(*) FROM log_receipt"));
     report_.receipts = static_cast<uint64_t>(receipts.value_or(0));
-    GK_ASSIGN_OR_RETURN(std::optional<int64_t> journaled, QueryInt(hub_, "SELECT count(*) FROM journal"));
+    GK_ASSIGN_OR_RETURN(std::optional<int64_t> journaled,
+                        QueryInt(hub_, "SELECT count(*) FROM journal"));
     report_.journal_envelopes = static_cast<uint64_t>(journaled.value_or(0));
     GK_RETURN_IF_ERROR(ChainGaps());
     AuditSink sink = [this](AuditFinding finding) { findings_.Problem(std::move(finding)); };
@@ -419,14 +485,19 @@ class Auditor {
   }
 
   Status ChainGaps() {
-    GK_ASSIGN_OR_RETURN(Statement gaps, Statement::Prepare(rebuilt_.db(), "SELECT origin, count(*), max(seq) FROM journal GROUP BY origin HAVING count(*) <> max(seq) ORDER BY origin"));
+    GK_ASSIGN_OR_RETURN(
+        Statement gaps,
+        Statement::Prepare(rebuilt_.db(),
+                           "SELECT origin, count(*), max(seq) FROM journal GROUP BY origin HAVING "
+                           "count(*) <> max(seq) ORDER BY origin"));
     while (true) {
       GK_ASSIGN_OR_RETURN(bool more, gaps.Step());
       if (!more) break;
       AuditFinding warning;
       warning.code = kAuditChainGap;
-      warning.message = "节点 " + gaps.ColumnText(0) + " 的信封序号有缺口：日志中有 " + std::to_string(gaps.ColumnInt(1)) +
-                        " 个，最大序号为 " + std::to_string(gaps.ColumnInt(2)) + "（可能尚未送达汇聚节点）";
+      warning.message = "节点 " + gaps.ColumnText(0) + " 的信封序号有缺口：日志中有 " +
+                        std::to_string(gaps.ColumnInt(1)) + " 个，最大序号为 " +
+                        std::to_string(gaps.ColumnInt(2)) + "（可能尚未送达汇聚节点）";
       findings_.Warning(std::move(warning));
     }
     return Status::Ok();
@@ -443,7 +514,8 @@ class Auditor {
     receipt_.reset();
     subtree_.reset();
     {
-      GK_ASSIGN_OR_RETURN(Statement attach, Statement::Prepare(hub_, "ATTACH DATABASE ? AS rebuilt"));
+      GK_ASSIGN_OR_RETURN(Statement attach,
+                          Statement::Prepare(hub_, "ATTACH DATABASE ? AS rebuilt"));
       attach.Bind(1, rebuilt_.path().string());
       GK_RETURN_IF_ERROR(attach.Run());
     }
@@ -471,7 +543,8 @@ class Auditor {
 
 }  // namespace
 
-Result<AuditReport> VerifyHubDatabase(const std::filesystem::path& db_path, const AuditOptions& options) {
+Result<AuditReport> VerifyHubDatabase(const std::filesystem::path& db_path,
+                                      const AuditOptions& options) {
   GK_ASSIGN_OR_RETURN(SqliteDb hub, OpenHubDatabaseReadOnly(db_path));
   GK_ASSIGN_OR_RETURN(HubIdentity identity, ReadHubIdentity(hub.get()));
   AuditReport report;
@@ -480,7 +553,8 @@ Result<AuditReport> VerifyHubDatabase(const std::filesystem::path& db_path, cons
   GK_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Make(options.scratch_parent));
   ReplicaOptions replica_options;
   replica_options.busy_timeout_ms = 0;
-  GK_ASSIGN_OR_RETURN(Replica rebuilt, Replica::Open(scratch.path() / "rebuilt.db", replica_options));
+  GK_ASSIGN_OR_RETURN(Replica rebuilt,
+                      Replica::Open(scratch.path() / "rebuilt.db", replica_options));
   // A scratch copy that is thrown away needs no durability, and no write-ahead log.
   GK_RETURN_IF_ERROR(ExecSql(rebuilt.db(),
                              "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
@@ -500,17 +574,21 @@ Result<AuditReport> VerifyHubHome(const std::filesystem::path& home, const Audit
   GK_ASSIGN_OR_RETURN(SqliteDb hub, OpenHubDatabaseReadOnly(home / "replica.db"));
   GK_ASSIGN_OR_RETURN(HubIdentity identity, ReadHubIdentity(hub.get()));
   Result<Bytes> root_file = ReadFileLimited((home / "root.key").string(), kMaxKeyFileBytes);
-  Result<PublicKey> root = root_file.ok() ? KeyFilePublicKey(*root_file) : Result<PublicKey>(root_file.status());
+  Result<PublicKey> root =
+      root_file.ok() ? KeyFilePublicKey(*root_file) : Result<PublicKey>(root_file.status());
   if (!root.ok()) {
-    findings.Problem(kAuditHomeKeys, std::nullopt, "", "无法读取 root.key 的公钥：" + root.status().message(), root.status().code());
+    findings.Problem(kAuditHomeKeys, std::nullopt, "",
+                     "无法读取 root.key 的公钥：" + root.status().message(), root.status().code());
   } else if (*root != identity.node.root_public_key) {
     findings.Problem(kAuditHomeKeys, std::nullopt, "", "root.key 的公钥不是数据库所信任的县根公钥");
   }
   Result<SecretKey> hub_key = LoadNodeKey(home / "hub.key");
   if (!hub_key.ok()) {
-    findings.Problem(kAuditHomeKeys, std::nullopt, "", "无法读取 hub.key：" + hub_key.status().message(), hub_key.status().code());
+    findings.Problem(kAuditHomeKeys, std::nullopt, "",
+                     "无法读取 hub.key：" + hub_key.status().message(), hub_key.status().code());
   } else if (hub_key->public_key() != identity.hub_key) {
-    findings.Problem(kAuditHomeKeys, std::nullopt, "", "hub.key 不是数据库中汇聚节点证书所载的密钥");
+    findings.Problem(kAuditHomeKeys, std::nullopt, "",
+                     "hub.key 不是数据库中汇聚节点证书所载的密钥");
   }
   return report;
 }

@@ -99,7 +99,6 @@ inline constexpr char kAuditReplicaMissing[] = "audit.replica_missing";
 inline constexpr char kAuditHomeKeys[] = "audit.home_keys";
 inline constexpr char kAuditChainGap[] = "audit.chain_gap";  // a warning
 
-
 // Findings kept in full; the rest are only counted.
 inline constexpr size_t kMaxAuditFindingsKept = 1000;
 // Envelopes applied to the scratch replica per transaction.
@@ -115,17 +114,17 @@ struct AuditFinding {
 };
 
 struct AuditReport {
-  std::string county;      // county code, from the replica's identity
-  std::string origin;      // the log's origin, gongkai/county/<code>
-  uint64_t log_size = 0;   // log_entry rows
+  std::string county;     // county code, from the replica's identity
+  std::string origin;     // the log's origin, gongkai/county/<code>
+  uint64_t log_size = 0;  // log_entry rows
   uint64_t journal_envelopes = 0;
-  uint64_t subtrees = 0;     // log_subtree rows compared
-  uint64_t checkpoints = 0;  // log_checkpoint rows
-  uint64_t receipts = 0;     // log_receipt rows
-  uint64_t replica_rows = 0; // synced rows compared
-  Hash256 root{};            // the recomputed root at log_size
-  Hash256 replica_digest{};  // node/digest.h TablesDigest of the county, as stored
-  Hash256 rebuilt_digest{};  // the same of the scratch replica
+  uint64_t subtrees = 0;               // log_subtree rows compared
+  uint64_t checkpoints = 0;            // log_checkpoint rows
+  uint64_t receipts = 0;               // log_receipt rows
+  uint64_t replica_rows = 0;           // synced rows compared
+  Hash256 root{};                      // the recomputed root at log_size
+  Hash256 replica_digest{};            // node/digest.h TablesDigest of the county, as stored
+  Hash256 rebuilt_digest{};            // the same of the scratch replica
   std::vector<AuditFinding> problems;  // the first kMaxAuditFindingsKept, in order found
   uint64_t problem_count = 0;          // all of them
   std::map<std::string, uint64_t> problems_by_code;
@@ -145,8 +144,8 @@ struct AuditOptions {
 inline constexpr uint64_t kAuditProgressStep = 1000;
 
 // Audits the hub database file `db_path` (a hub home's replica.db, or a copy of it).
-// Errors (only when nothing can be audited): audit.open, audit.identity (audit_database.h), and sql.* or
-// replica.* when the scratch replica cannot be made. Inconsistencies are findings in the
+// Errors (only when nothing can be audited): audit.open, audit.identity (audit_database.h), and
+// sql.* or replica.* when the scratch replica cannot be made. Inconsistencies are findings in the
 // report, not errors.
 Result<AuditReport> VerifyHubDatabase(const std::filesystem::path& db_path,
                                       const AuditOptions& options = {});

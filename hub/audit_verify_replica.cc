@@ -61,9 +61,10 @@ Status CheckCertificates(sqlite3* db, const PublicKey& root, const AuditSink& si
 }
 
 Status CheckRevocations(sqlite3* db, const PublicKey& root, const AuditSink& sink) {
-  GK_ASSIGN_OR_RETURN(Statement rows, Statement::Prepare(db,
-                                                         "SELECT revocation_id, node_id, reason,"
-                                                         " body FROM revocation ORDER BY revocation_id"));
+  GK_ASSIGN_OR_RETURN(Statement rows,
+                      Statement::Prepare(db,
+                                         "SELECT revocation_id, node_id, reason,"
+                                         " body FROM revocation ORDER BY revocation_id"));
   while (true) {
     GK_ASSIGN_OR_RETURN(bool more, rows.Step());
     if (!more) break;
@@ -113,8 +114,7 @@ std::string KeyText(const Statement& row, size_t n) {
 // " (日志第 I 条 信封 ID 写入)" for the envelope that brought the row, when known.
 Result<std::string> WrittenBy(sqlite3* provenance_db, sqlite3* hub, std::string_view table,
                               const std::string& key, AuditFinding& finding) {
-  GK_ASSIGN_OR_RETURN(std::optional<std::string> envelope,
-                      ProvenanceOf(provenance_db, table, key));
+  GK_ASSIGN_OR_RETURN(std::optional<std::string> envelope, ProvenanceOf(provenance_db, table, key));
   if (!envelope) return std::string();
   finding.envelope_id = *envelope;
   GK_ASSIGN_OR_RETURN(std::optional<int64_t> index,
@@ -124,8 +124,7 @@ Result<std::string> WrittenBy(sqlite3* provenance_db, sqlite3* hub, std::string_
   return "（由日志第 " + std::to_string(*index) + " 条、信封 " + *envelope + " 写入）";
 }
 
-Status CompareTable(sqlite3* hub, sqlite3* rebuilt, const TableSpec& table,
-                    const AuditSink& sink) {
+Status CompareTable(sqlite3* hub, sqlite3* rebuilt, const TableSpec& table, const AuditSink& sink) {
   const std::string name(table.name);
   const size_t n = table.primary_key_columns;
   const std::string all = Join(table, table.columns.size(), "", ", ");
@@ -149,19 +148,19 @@ Status CompareTable(sqlite3* hub, sqlite3* rebuilt, const TableSpec& table,
     const std::string row_key = KeyText(extra, n);
     const bool altered = extra.ColumnInt(static_cast<int>(n)) != 0;
     AuditFinding finding = RowFinding(kAuditReplicaRow, "");
-    GK_ASSIGN_OR_RETURN(std::string by, WrittenBy(altered ? rebuilt : hub, hub, name, row_key,
-                                                  finding));
-    finding.message = altered ? "副本表 " + name + " 中主键为 " + row_key + " 的行与日志中的信封所写不同" + by
-                              : "副本表 " + name + " 中主键为 " + row_key +
-                                    " 的行不是按日志重放信封所得" +
-                                    (by.empty() ? "" : "（数据库自记来源" + by + "）");
+    GK_ASSIGN_OR_RETURN(std::string by,
+                        WrittenBy(altered ? rebuilt : hub, hub, name, row_key, finding));
+    finding.message =
+        altered ? "副本表 " + name + " 中主键为 " + row_key + " 的行与日志中的信封所写不同" + by
+                : "副本表 " + name + " 中主键为 " + row_key + " 的行不是按日志重放信封所得" +
+                      (by.empty() ? "" : "（数据库自记来源" + by + "）");
     sink(std::move(finding));
   }
   // Rows the log implies that the hub lacks entirely.
   GK_ASSIGN_OR_RETURN(Statement missing,
                       Statement::Prepare(hub, "SELECT " + key + " FROM rebuilt." + name +
-                                                  " d WHERE NOT EXISTS(SELECT 1 FROM main." +
-                                                  name + " r WHERE " + match + ") ORDER BY " + key));
+                                                  " d WHERE NOT EXISTS(SELECT 1 FROM main." + name +
+                                                  " r WHERE " + match + ") ORDER BY " + key));
   while (true) {
     GK_ASSIGN_OR_RETURN(bool more, missing.Step());
     if (!more) break;
@@ -181,8 +180,7 @@ Status CheckTrustTables(sqlite3* db, const PublicKey& root, const AuditSink& sin
   return CheckRevocations(db, root, sink);
 }
 
-Status CompareReplicaTables(sqlite3* hub, sqlite3* rebuilt, const AuditSink& sink,
-                            uint64_t& rows) {
+Status CompareReplicaTables(sqlite3* hub, sqlite3* rebuilt, const AuditSink& sink, uint64_t& rows) {
   for (const TableSpec& table : SyncedTables()) {
     GK_RETURN_IF_ERROR(CompareTable(hub, rebuilt, table, sink));
     GK_ASSIGN_OR_RETURN(std::optional<int64_t> count,

@@ -33,8 +33,7 @@ Status CheckTrustTables(sqlite3* db, const PublicKey& root, const AuditSink& sin
 // (audit.replica_missing). `rebuilt` is the rebuilt replica's own connection, for its
 // provenance (which envelope wrote a row); the log index of that envelope is read from
 // `hub`'s log_entry. Adds the number of hub rows compared to `rows`. Errors: sql.*.
-Status CompareReplicaTables(sqlite3* hub, sqlite3* rebuilt, const AuditSink& sink,
-                            uint64_t& rows);
+Status CompareReplicaTables(sqlite3* hub, sqlite3* rebuilt, const AuditSink& sink, uint64_t& rows);
 
 }  // namespace gongkai
 

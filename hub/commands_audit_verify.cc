@@ -13,7 +13,8 @@ namespace gongkai {
 
 namespace {
 
-const OptionSpec kDbOption{"db", "FILE", "直接核对这个数据库文件（例如汇聚节点 replica.db 的副本），而非 --home 下的"};
+const OptionSpec kDbOption{
+    "db", "FILE", "直接核对这个数据库文件（例如汇聚节点 replica.db 的副本），而非 --home 下的"};
 
 // The database the command reads: --db FILE, else HOME/replica.db.
 struct AuditTarget {
@@ -66,7 +67,8 @@ void PrintJson(const AuditReport& report) {
   o.Set("rebuilt_digest", HexEncode(report.rebuilt_digest));
   o.Set("problem_count", static_cast<int64_t>(report.problem_count));
   JsonObject by_code;
-  for (const auto& [code, count] : report.problems_by_code) by_code.Set(code, static_cast<int64_t>(count));
+  for (const auto& [code, count] : report.problems_by_code)
+    by_code.Set(code, static_cast<int64_t>(count));
   o.SetRaw("problems_by_code", by_code.ToString());
   if (!report.problems.empty()) o.SetRaw("first", FindingJson(report.problems.front()));
   o.SetRaw("problems", FindingsJson(report.problems));
@@ -87,7 +89,8 @@ void PrintText(const AuditReport& report, const AuditTarget& target) {
     std::cout << "提示：" << warning.message << "（" << warning.code << "）\n";
   }
   if (report.ok()) {
-    std::cout << "核对通过：每个信封的哈希与签名、各节点的信封链、证书与吊销、默克尔树、全部检查点和回执都成立，"
+    std::cout << "核对通过：每个信封的哈希与签名、各节点的信封链、证书与吊销、默克尔树、全部检查点"
+                 "和回执都成立，"
                  "副本与日志所含信封完全一致。\n";
     return;
   }
@@ -97,13 +100,15 @@ void PrintText(const AuditReport& report, const AuditTarget& target) {
   std::cout << "\n";
   if (report.problem_count > 1) {
     std::cout << "另有 " << report.problem_count - 1 << " 处不一致。按检查项：";
-    for (const auto& [code, count] : report.problems_by_code) std::cout << " " << code << " " << count;
+    for (const auto& [code, count] : report.problems_by_code)
+      std::cout << " " << code << " " << count;
     std::cout << "\n";
     const size_t shown = std::min<size_t>(report.problems.size(), 20);
     for (size_t i = 1; i < shown; ++i) {
       std::cout << "  [" << report.problems[i].code << "] " << report.problems[i].message << "\n";
     }
-    if (report.problem_count > shown) std::cout << "  ……（--json 列出前 " << kMaxAuditFindingsKept << " 处）\n";
+    if (report.problem_count > shown)
+      std::cout << "  ……（--json 列出前 " << kMaxAuditFindingsKept << " 处）\n";
   }
 }
 
@@ -120,8 +125,8 @@ int RunAuditVerify(const Args& args) {
       std::cerr << "核对日志 " << done << "/" << total << "\n";
     }
   };
-  Result<AuditReport> report = target->home ? VerifyHubHome(*target->home, options)
-                                            : VerifyHubDatabase(target->db, options);
+  Result<AuditReport> report =
+      target->home ? VerifyHubHome(*target->home, options) : VerifyHubDatabase(target->db, options);
   if (!report.ok()) return ReportFailure(report.status(), args.json());
   if (args.json()) {
     PrintJson(*report);
@@ -135,7 +140,8 @@ int RunAuditProof(const Args& args) {
   Result<AuditTarget> target = TargetOf(args);
   if (!target.ok()) return ReportFailure(target.status(), args.json());
   std::optional<std::string> envelope = args.Get("envelope");
-  if (!envelope) return ReportFailure(Status::Invalid(kErrCliUsage, "需要 --envelope 信封编号"), args.json());
+  if (!envelope)
+    return ReportFailure(Status::Invalid(kErrCliUsage, "需要 --envelope 信封编号"), args.json());
   Result<InclusionProofFile> proof = MakeEnvelopeProof(target->db, *envelope);
   if (!proof.ok()) return ReportFailure(proof.status(), args.json());
   const std::string text = FormatProofFile(*proof);
@@ -154,8 +160,9 @@ int RunAuditProof(const Args& args) {
     if (!out) o.Set("proof", text);
     std::cout << o.ToString() << "\n";
   } else if (out) {
-    std::cout << "已写出收录证明 " << *out << "：信封 " << HexEncode(proof->envelope_id) << " 是审计日志第 "
-              << proof->index << " 条，证明针对大小为 " << proof->tree_size << " 的已签名检查点。\n"
+    std::cout << "已写出收录证明 " << *out << "：信封 " << HexEncode(proof->envelope_id)
+              << " 是审计日志第 " << proof->index << " 条，证明针对大小为 " << proof->tree_size
+              << " 的已签名检查点。\n"
               << "村里可用 gongkai verify-proof " << *out << " 离线核对。\n";
   } else {
     std::cout << text;
@@ -168,21 +175,27 @@ int RunAuditProof(const Args& args) {
 std::vector<CommandSpec> AuditVerifyCommands() {
   std::vector<CommandSpec> commands;
   {
-    CommandSpec spec{"audit verify", "", "审计核对：由存储的信封重算全部哈希、签名、信封链、证书、默克尔树、检查点与副本"};
+    CommandSpec spec{
+        "audit verify", "",
+        "审计核对：由存储的信封重算全部哈希、签名、信封链、证书、默克尔树、检查点与副本"};
     spec.options = {kDbOption};
     spec.details =
         "只读，不需要网络，也不需要县根密钥口令；可在汇聚节点数据库的副本上运行。"
-        "退出码 0 表示全部成立；否则退出码 1，并指出第一处不一致（日志序号、信封编号、检查项代码）及其余不一致的数目。"
+        "退出码 0 表示全部成立；否则退出码 "
+        "1，并指出第一处不一致（日志序号、信封编号、检查项代码）及其余不一致的数目。"
         "进度写到标准错误。";
     spec.run = RunAuditVerify;
     commands.push_back(spec);
   }
   {
-    CommandSpec spec{"audit proof", "", "为一个信封出具收录证明文件（针对最新的已签名检查点），供村里离线核对"};
+    CommandSpec spec{"audit proof", "",
+                     "为一个信封出具收录证明文件（针对最新的已签名检查点），供村里离线核对"};
     spec.options = {{"envelope", "ID", "信封编号（64 位十六进制，或至少 6 位的唯一前缀）"},
                     {"out", "FILE", "写入证明文件（默认打印到标准输出）"},
                     kDbOption};
-    spec.details = "证明文件的格式见 hub/README.md“审计：核对与证明”。村节点用 gongkai verify-proof FILE 核对。";
+    spec.details =
+        "证明文件的格式见 hub/README.md“审计：核对与证明”。村节点用 gongkai verify-proof FILE "
+        "核对。";
     spec.run = RunAuditProof;
     commands.push_back(spec);
   }

@@ -16,8 +16,10 @@ std::string Summary(const ProofCheck& check) {
   std::string text = "证明有效：信封 " + id + " 是县汇聚节点审计日志（" + check.origin + "）第 " +
                      std::to_string(check.proof.index) + " 条（从 0 数起）；该日志大小为 " +
                      std::to_string(check.proof.tree_size) +
-                     " 的检查点由县汇聚节点签名。\n这证明汇聚节点已把这个信封不可更改地记入日志：日后任何延续此检查点的日志都必须含有它。\n";
-  text += check.in_journal ? "本机副本中有这个信封" : "本机副本中没有这个信封（它可能属于本机读取范围以外的地区）";
+                     " 的检查点由县汇聚节点签名。\n这证明汇聚节点已把这个信封不可更改地记入日志：日"
+                     "后任何延续此检查点的日志都必须含有它。\n";
+  text += check.in_journal ? "本机副本中有这个信封"
+                           : "本机副本中没有这个信封（它可能属于本机读取范围以外的地区）";
   if (check.has_receipt) text += "，本机也保存着汇聚节点为它签发的回执";
   text += "。\n";
   if (check.contradicts_stored) {

@@ -14,7 +14,8 @@ namespace gongkai {
 namespace {
 
 // Every county certificate of `county` this node holds that opens under its root.
-Result<std::vector<PublicKey>> HubKeys(sqlite3* db, const NodeIdentity& self, const std::string& county) {
+Result<std::vector<PublicKey>> HubKeys(sqlite3* db, const NodeIdentity& self,
+                                       const std::string& county) {
   GK_ASSIGN_OR_RETURN(Statement stmt,
                       Statement::Prepare(db,
                                          "SELECT body FROM known_certificate UNION ALL"
@@ -41,7 +42,8 @@ Result<ProofCheck> CheckProofFile(const Replica& replica, std::string_view text)
   check.origin = "gongkai/county/" + county;
   GK_ASSIGN_OR_RETURN(std::vector<PublicKey> keys, HubKeys(replica.db(), self, county));
   if (keys.empty()) {
-    return Status::NotFound(kErrProofCheckNoHub, "本节点没有县汇聚节点 " + county + " 的证书，无法核对");
+    return Status::NotFound(kErrProofCheckNoHub,
+                            "本节点没有县汇聚节点 " + county + " 的证书，无法核对");
   }
   Status last;
   bool verified = false;
@@ -56,14 +58,17 @@ Result<ProofCheck> CheckProofFile(const Replica& replica, std::string_view text)
   }
   if (!verified) return last;
   const std::string id = HashHex(check.proof.envelope_id);
-  GK_ASSIGN_OR_RETURN(std::optional<int64_t> held,
-                      QueryInt(replica.db(), "SELECT count(*) FROM journal WHERE envelope_id = ?", id));
+  GK_ASSIGN_OR_RETURN(
+      std::optional<int64_t> held,
+      QueryInt(replica.db(), "SELECT count(*) FROM journal WHERE envelope_id = ?", id));
   check.in_journal = held.value_or(0) > 0;
-  GK_ASSIGN_OR_RETURN(std::optional<int64_t> tables,
-                      QueryInt(replica.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'hub_receipt'"));
+  GK_ASSIGN_OR_RETURN(
+      std::optional<int64_t> tables,
+      QueryInt(replica.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'hub_receipt'"));
   if (tables.value_or(0) > 0) {
-    GK_ASSIGN_OR_RETURN(std::optional<int64_t> receipts,
-                        QueryInt(replica.db(), "SELECT count(*) FROM hub_receipt WHERE envelope_id = ?", id));
+    GK_ASSIGN_OR_RETURN(
+        std::optional<int64_t> receipts,
+        QueryInt(replica.db(), "SELECT count(*) FROM hub_receipt WHERE envelope_id = ?", id));
     check.has_receipt = receipts.value_or(0) > 0;
   }
   GK_ASSIGN_OR_RETURN(std::optional<Bytes> stored, replica.GetSetting(kSettingHubCheckpoint));
@@ -77,7 +82,8 @@ Result<ProofCheck> CheckProofFile(const Replica& replica, std::string_view text)
     if (previous.ok()) {
       check.has_stored = true;
       check.stored_size = previous->size;
-      check.contradicts_stored = previous->size == check.checkpoint.size && previous->root != check.checkpoint.root;
+      check.contradicts_stored =
+          previous->size == check.checkpoint.size && previous->root != check.checkpoint.root;
     }
   }
   return check;

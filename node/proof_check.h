@@ -23,9 +23,9 @@ inline constexpr char kErrProofCheckNoHub[] = "proof_check.no_hub";
 struct ProofCheck {
   InclusionProofFile proof;
   Checkpoint checkpoint;
-  std::string origin;          // gongkai/county/<code>
-  bool in_journal = false;     // this node holds the envelope
-  bool has_receipt = false;    // this node keeps the hub's receipt for it (hub_receipt)
+  std::string origin;        // gongkai/county/<code>
+  bool in_journal = false;   // this node holds the envelope
+  bool has_receipt = false;  // this node keeps the hub's receipt for it (hub_receipt)
   // The checkpoint this node stored at its last sync (kSettingHubCheckpoint), when any:
   uint64_t stored_size = 0;
   bool has_stored = false;

@@ -75,8 +75,8 @@ std::string FormatProofFile(const InclusionProofFile& proof) {
 
 Result<InclusionProofFile> ParseProofFile(std::string_view text) {
   if (text.size() > kMaxProofFileSize) {
-    return Status::TooLarge(kErrProofFileTooLarge, "证明文件超过 " +
-                                                       std::to_string(kMaxProofFileSize) + " 字节");
+    return Status::TooLarge(kErrProofFileTooLarge,
+                            "证明文件超过 " + std::to_string(kMaxProofFileSize) + " 字节");
   }
   std::string_view line;
   if (!NextLine(text, line) || line != kProofFileMagic) {
@@ -95,11 +95,12 @@ Result<InclusionProofFile> ParseProofFile(std::string_view text) {
   GK_ASSIGN_OR_RETURN(std::string_view count_text, Field(text, "path"));
   GK_ASSIGN_OR_RETURN(uint64_t count, ParseNumber(count_text, "path"));
   if (count > kMaxProofPathHashes) {
-    return Status::Invalid(kErrProofFilePath, "证明路径超过 " +
-                                                  std::to_string(kMaxProofPathHashes) + " 个哈希");
+    return Status::Invalid(kErrProofFilePath,
+                           "证明路径超过 " + std::to_string(kMaxProofPathHashes) + " 个哈希");
   }
   for (uint64_t i = 0; i < count; ++i) {
-    Result<Bytes> hash = NextLine(text, line) ? Base64Decode(line) : Result<Bytes>(FieldError("path"));
+    Result<Bytes> hash =
+        NextLine(text, line) ? Base64Decode(line) : Result<Bytes>(FieldError("path"));
     if (!hash.ok() || hash->size() != kHashSize) {
       return Status::Invalid(kErrProofFilePath, "证明路径第 " + std::to_string(i + 1) +
                                                     " 个哈希不是 32 字节的 base64");
@@ -122,7 +123,8 @@ Result<InclusionProofFile> ParseProofFile(std::string_view text) {
 
 Result<Checkpoint> VerifyProofFile(const InclusionProofFile& proof, std::string_view origin,
                                    const PublicKey& hub_key) {
-  GK_ASSIGN_OR_RETURN(Checkpoint checkpoint, OpenCheckpoint(proof.checkpoint, origin, origin, hub_key));
+  GK_ASSIGN_OR_RETURN(Checkpoint checkpoint,
+                      OpenCheckpoint(proof.checkpoint, origin, origin, hub_key));
   if (checkpoint.size != proof.tree_size) {
     return Status::Denied(kErrProofFileSizeMismatch,
                           "证明针对大小 " + std::to_string(proof.tree_size) +

@@ -11,10 +11,10 @@
 // Building the log is not what is measured; only VerifyHubDatabase is timed. Every figure is
 // measured in this run on this machine.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -92,9 +92,12 @@ Status WriteVersion(sqlite3* db, const CaptureStamp& stamp, uint64_t n) {
 void BuildLog(const std::filesystem::path& dir, uint64_t entries) {
   const std::filesystem::path hub_home = dir / "hub";
   const std::filesystem::path village_home = dir / "village";
-  County county = Must(InitCounty(hub_home, kCounty, "南充市嘉陵区", kPassphrase, kKdfInteractive), "init");
-  Bytes request = Must(StartEnrolment(village_home, kVillage, "石庙村 村委会", 1'790'000'000'000), "request");
-  Bytes certificate = Must(EnrollFromRequest(county, kPassphrase, request, Role::kVillage), "enrol");
+  County county =
+      Must(InitCounty(hub_home, kCounty, "南充市嘉陵区", kPassphrase, kKdfInteractive), "init");
+  Bytes request =
+      Must(StartEnrolment(village_home, kVillage, "石庙村 村委会", 1'790'000'000'000), "request");
+  Bytes certificate =
+      Must(EnrollFromRequest(county, kPassphrase, request, Role::kVillage), "enrol");
   Must(CompleteEnrolment(village_home, certificate), "complete");
 
   Replica village = Must(Replica::Open(village_home / "replica.db"), "village replica");
@@ -108,15 +111,17 @@ void BuildLog(const std::filesystem::path& dir, uint64_t entries) {
       },
       Must(village.LastHlc(), "hlc"));
   Must(ExecSql(county.replica().db(), "PRAGMA synchronous=OFF"), "hub pragma");
-  HubLog log = Must(HubLog::Open(county.replica(), county.hub_key(), CountyLogOrigin(kCounty)), "log");
+  HubLog log =
+      Must(HubLog::Open(county.replica(), county.hub_key(), CountyLogOrigin(kCounty)), "log");
   Must(log.AppendMissing(), "log the county's envelopes");
 
   const auto start = Clock::now();
   std::vector<CapturedEnvelope> batch;
   for (uint64_t n = 1; n <= entries; ++n) {
-    batch.push_back(Must(Capture(village, key, clock,
-                                 [n](sqlite3* db, const CaptureStamp& stamp) { return WriteVersion(db, stamp, n); }),
-                         "capture"));
+    batch.push_back(Must(
+        Capture(village, key, clock,
+                [n](sqlite3* db, const CaptureStamp& stamp) { return WriteVersion(db, stamp, n); }),
+        "capture"));
     if (batch.size() < kPushBatch && n < entries) continue;
     // One push: apply, log and receipt each under one commit, then a checkpoint.
     Must(ExecSql(county.replica().db(), "BEGIN IMMEDIATE"), "begin");
@@ -128,7 +133,9 @@ void BuildLog(const std::filesystem::path& dir, uint64_t entries) {
     Must(log.SignCheckpoint(), "checkpoint");
     Must(ExecSql(county.replica().db(), "COMMIT"), "commit");
     batch.clear();
-    if (n / 10000 != (n - kPushBatch) / 10000) std::fprintf(stderr, "built %llu envelopes (%.1f s)\n", static_cast<unsigned long long>(n), Since(start));
+    if (n / 10000 != (n - kPushBatch) / 10000)
+      std::fprintf(stderr, "built %llu envelopes (%.1f s)\n", static_cast<unsigned long long>(n),
+                   Since(start));
   }
   Must(ExecSql(county.replica().db(), "PRAGMA wal_checkpoint(TRUNCATE)"), "wal checkpoint");
   std::printf("built a log of %llu village envelopes in %.1f s (not measured below)\n",
@@ -148,7 +155,8 @@ int main(int argc, char** argv) {
   }
   const bool temporary = dir.empty();
   if (temporary) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hub-audit-bench-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "hub-audit-bench-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) return 1;
     dir = pattern;
   }
@@ -164,13 +172,16 @@ int main(int argc, char** argv) {
   AuditReport report = Must(VerifyHubDatabase(db, options), "audit");
   const double seconds = Since(start);
   const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-  std::printf("audit verify: %llu log entries, %llu checkpoints, %llu receipts, %llu replica rows\n",
-              static_cast<unsigned long long>(report.log_size), static_cast<unsigned long long>(report.checkpoints),
-              static_cast<unsigned long long>(report.receipts), static_cast<unsigned long long>(report.replica_rows));
+  std::printf(
+      "audit verify: %llu log entries, %llu checkpoints, %llu receipts, %llu replica rows\n",
+      static_cast<unsigned long long>(report.log_size),
+      static_cast<unsigned long long>(report.checkpoints),
+      static_cast<unsigned long long>(report.receipts),
+      static_cast<unsigned long long>(report.replica_rows));
   std::printf("audit verify: %.1f s CPU (one thread)\n", cpu_seconds);
-  std::printf("audit verify: %.1f s wall, %.0f entries/s, problems %llu, peak RSS %ld kB\n", seconds,
-              static_cast<double>(report.log_size) / seconds, static_cast<unsigned long long>(report.problem_count),
-              PeakRssKb());
+  std::printf("audit verify: %.1f s wall, %.0f entries/s, problems %llu, peak RSS %ld kB\n",
+              seconds, static_cast<double>(report.log_size) / seconds,
+              static_cast<unsigned long long>(report.problem_count), PeakRssKb());
   if (temporary) std::filesystem::remove_all(dir);
   return report.ok() ? 0 : 1;
 }

@@ -18,9 +18,10 @@ void Require(bool ok) {
 
 const PublicKey& HubKey() {
   // The RFC 8032 §7.1 TEST 1 key, which signed the checkpoints of the corpus.
-  static const PublicKey key = SecretKey::FromSeed(
-      *HexDecode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
-                                   ->public_key();
+  static const PublicKey key =
+      SecretKey::FromSeed(
+          *HexDecode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
+          ->public_key();
   return key;
 }
 

@@ -69,7 +69,8 @@ struct AuditedCounty {
 
   AuditedCounty() {
     {
-      Result<County> county = InitCounty(hub_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive);
+      Result<County> county =
+          InitCounty(hub_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive);
       REQUIRE(county.ok());
       AuditEnrol(*county, village_a, kAuditVillageA, "石庙村 村委会", Role::kVillage);
       AuditEnrol(*county, village_b, kAuditVillageB, "双河村 村委会", Role::kVillage);
@@ -88,8 +89,8 @@ struct AuditedCounty {
     {
       Result<County> county = OpenCounty(hub_home);
       REQUIRE(county.ok());
-      Result<Revocation> revoked = Revoke(*county, kPassphrase, NodeIdOfHome(village_b),
-                                          RevocationReason::kRetired, "换机");
+      Result<Revocation> revoked =
+          Revoke(*county, kPassphrase, NodeIdOfHome(village_b), RevocationReason::kRetired, "换机");
       INFO(revoked.status().ToString());
       REQUIRE(revoked.ok());
     }
@@ -113,8 +114,8 @@ struct AuditedCounty {
   }
 
   std::pair<std::unique_ptr<ChildProcess>, std::string> Serve() {
-    auto server = std::make_unique<ChildProcess>(
-        std::vector<std::string>{HubBinary(), "serve", "--home", hub_home.string(), "--listen", "127.0.0.1:0"});
+    auto server = std::make_unique<ChildProcess>(std::vector<std::string>{
+        HubBinary(), "serve", "--home", hub_home.string(), "--listen", "127.0.0.1:0"});
     const std::string line = server->ReadLine();
     const std::string prefix = "listening on ";
     INFO(line);
@@ -128,8 +129,9 @@ struct AuditedCounty {
   }
 
   static void Publish(const std::filesystem::path& home, const std::string& title) {
-    CommandResult made = RunGongkai(home, {"new", "--category", "affairs", "--title", title, "--period",
-                                           "2024", "--body", title + " 的正文", "--json"});
+    CommandResult made =
+        RunGongkai(home, {"new", "--category", "affairs", "--title", title, "--period", "2024",
+                          "--body", title + " 的正文", "--json"});
     INFO(made.out);
     REQUIRE(made.exit_code == 0);
     const std::string id = *ParseJsonObject(made.out)->StringOr("id", "");
@@ -172,14 +174,16 @@ inline void FlipJournalByte(const std::filesystem::path& db, const std::string& 
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
   SqliteDb owner(raw);
-  Result<Statement> read = Statement::Prepare(raw, "SELECT bytes FROM journal WHERE envelope_id = ?");
+  Result<Statement> read =
+      Statement::Prepare(raw, "SELECT bytes FROM journal WHERE envelope_id = ?");
   REQUIRE(read.ok());
   read->Bind(1, id);
   REQUIRE(*read->Step());
   Bytes bytes = read->ColumnBlob(0);
   REQUIRE(offset < bytes.size());
   bytes[offset] ^= 0x01;
-  Result<Statement> write = Statement::Prepare(raw, "UPDATE journal SET bytes = ? WHERE envelope_id = ?");
+  Result<Statement> write =
+      Statement::Prepare(raw, "UPDATE journal SET bytes = ? WHERE envelope_id = ?");
   REQUIRE(write.ok());
   write->Bind(1, ByteView(bytes)).Bind(2, id);
   REQUIRE(write->Run().ok());

@@ -27,8 +27,10 @@ void WriteText(const std::filesystem::path& path, const std::string& text) {
 
 // The id of the first envelope of `region` in the hub's log.
 std::string LoggedEnvelopeOf(const std::filesystem::path& db, const std::string& region) {
-  return QueryText(db, "SELECT e.envelope_id FROM log_entry e JOIN journal j USING(envelope_id)"
-                       " WHERE j.region = '" + region + "' ORDER BY e.idx LIMIT 1");
+  return QueryText(db,
+                   "SELECT e.envelope_id FROM log_entry e JOIN journal j USING(envelope_id)"
+                   " WHERE j.region = '" +
+                       region + "' ORDER BY e.idx LIMIT 1");
 }
 
 TEST_CASE("a village accepts the proof of its own envelope, offline") {
@@ -78,8 +80,8 @@ TEST_CASE("an altered proof is refused") {
   bad_note[bad_note.size() - 5] ^= 1;  // inside the checkpoint's signature line
 
   int n = 0;
-  for (const std::string& text : {FormatProofFile(bad_path), FormatProofFile(bad_index),
-                                  FormatProofFile(bad_id), bad_note}) {
+  for (const std::string& text :
+       {FormatProofFile(bad_path), FormatProofFile(bad_index), FormatProofFile(bad_id), bad_note}) {
     const std::filesystem::path file = county.dir.path() / ("bad-" + std::to_string(n++) + ".txt");
     WriteText(file, text);
     CommandResult checked = RunGongkai(county.village_a, {"verify-proof", file.string(), "--json"});
@@ -94,17 +96,20 @@ TEST_CASE("a proof signed by another county's hub is refused") {
   // Another county with the same code but its own root and hub key.
   const std::filesystem::path other_home = county.dir.path() / "other-hub";
   {
-    Result<County> other = InitCounty(other_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive);
+    Result<County> other =
+        InitCounty(other_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive);
     REQUIRE(other.ok());
-    Result<HubLog> log = HubLog::Open(other->replica(), other->hub_key(), CountyLogOrigin(kCountyCode));
+    Result<HubLog> log =
+        HubLog::Open(other->replica(), other->hub_key(), CountyLogOrigin(kCountyCode));
     REQUIRE(log.ok());
     REQUIRE(log->AppendMissing().ok());
     REQUIRE(log->SignCheckpoint().ok());
   }
-  const std::string id = QueryText(other_home / "replica.db", "SELECT envelope_id FROM log_entry WHERE idx = 0");
+  const std::string id =
+      QueryText(other_home / "replica.db", "SELECT envelope_id FROM log_entry WHERE idx = 0");
   const std::filesystem::path file = county.dir.path() / "proof-other.txt";
-  CommandResult made = RunHub({"audit", "proof", "--home", other_home.string(), "--envelope", id,
-                               "--out", file.string()});
+  CommandResult made = RunHub(
+      {"audit", "proof", "--home", other_home.string(), "--envelope", id, "--out", file.string()});
   REQUIRE(made.exit_code == 0);
   CommandResult checked = RunGongkai(county.village_a, {"verify-proof", file.string(), "--json"});
   INFO(checked.out);
@@ -116,20 +121,25 @@ TEST_CASE("audit proof refuses unknown, ambiguous and malformed envelope referen
   AuditedCounty& county = Audited();
   CHECK(MakeEnvelopeProof(county.pristine, "xyz").status().code() == kErrProofEnvelopeRef);
   CHECK(MakeEnvelopeProof(county.pristine, "abcde").status().code() == kErrProofEnvelopeRef);
-  CHECK(MakeEnvelopeProof(county.pristine, std::string(64, '0')).status().code() == kErrProofUnknown);
+  CHECK(MakeEnvelopeProof(county.pristine, std::string(64, '0')).status().code() ==
+        kErrProofUnknown);
   // Two logged ids sharing their first six digits.
   const std::filesystem::path twins = county.Copy("twins.db");
-  Tamper(twins, "INSERT INTO log_entry(idx, envelope_id, leaf_hash, received_at) VALUES"
-                " (1000, 'abcdef" + std::string(58, '0') + "', zeroblob(32), 0),"
-                " (1001, 'abcdef" + std::string(57, '0') + "1', zeroblob(32), 0)");
+  Tamper(twins,
+         "INSERT INTO log_entry(idx, envelope_id, leaf_hash, received_at) VALUES"
+         " (1000, 'abcdef" +
+             std::string(58, '0') +
+             "', zeroblob(32), 0),"
+             " (1001, 'abcdef" +
+             std::string(57, '0') + "1', zeroblob(32), 0)");
   CHECK(MakeEnvelopeProof(twins, "abcdef").status().code() == kErrProofAmbiguous);
 
   // An entry newer than the latest checkpoint: log one more envelope without signing.
   const std::filesystem::path db = county.Copy("uncovered.db");
   const std::string last = QueryText(db, "SELECT max(size) FROM log_checkpoint");
   Tamper(db, "DELETE FROM log_checkpoint WHERE size = " + last);
-  const std::string newest =
-      QueryText(db, "SELECT envelope_id FROM log_entry WHERE idx = " + std::to_string(std::stoll(last) - 1));
+  const std::string newest = QueryText(
+      db, "SELECT envelope_id FROM log_entry WHERE idx = " + std::to_string(std::stoll(last) - 1));
   CHECK(MakeEnvelopeProof(db, newest).status().code() == kErrProofNotCovered);
   Tamper(db, "DELETE FROM log_checkpoint");
   CHECK(MakeEnvelopeProof(db, newest).status().code() == kErrProofNoCheckpoint);

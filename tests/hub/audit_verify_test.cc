@@ -40,7 +40,8 @@ Verdict AuditCommand(const std::filesystem::path& db) {
 std::pair<int64_t, std::string> ReceiptedEntry(const std::filesystem::path& db, int n) {
   const std::string sql =
       "SELECT e.idx || ' ' || e.envelope_id FROM log_entry e JOIN log_receipt r USING(envelope_id)"
-      " ORDER BY e.idx LIMIT 1 OFFSET " + std::to_string(n);
+      " ORDER BY e.idx LIMIT 1 OFFSET " +
+      std::to_string(n);
   const std::string row = QueryText(db, sql);
   const size_t space = row.find(' ');
   return {std::stoll(row.substr(0, space)), row.substr(space + 1)};
@@ -93,8 +94,10 @@ TEST_CASE("a deleted log entry is named") {
   AuditedCounty& county = Audited();
   const std::filesystem::path db = county.Copy("deleted.db");
   auto [index, id] = ReceiptedEntry(db, 1);
-  Tamper(db, "DELETE FROM log_receipt WHERE envelope_id = '" + id + "';"
-             "DELETE FROM log_entry WHERE idx = " + std::to_string(index));
+  Tamper(db, "DELETE FROM log_receipt WHERE envelope_id = '" + id +
+                 "';"
+                 "DELETE FROM log_entry WHERE idx = " +
+                 std::to_string(index));
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstCode() == kAuditLogGap);
@@ -108,9 +111,13 @@ TEST_CASE("two log entries swapped are named at the first of them") {
   auto [a, id_a] = ReceiptedEntry(db, 0);
   auto [b, id_b] = ReceiptedEntry(db, 2);
   const std::string sa = std::to_string(a), sb = std::to_string(b);
-  Tamper(db, "UPDATE log_entry SET idx = 1000000 WHERE idx = " + sa + ";"
-             "UPDATE log_entry SET idx = " + sa + " WHERE idx = " + sb + ";"
-             "UPDATE log_entry SET idx = " + sb + " WHERE idx = 1000000;");
+  Tamper(db, "UPDATE log_entry SET idx = 1000000 WHERE idx = " + sa +
+                 ";"
+                 "UPDATE log_entry SET idx = " +
+                 sa + " WHERE idx = " + sb +
+                 ";"
+                 "UPDATE log_entry SET idx = " +
+                 sb + " WHERE idx = 1000000;");
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstIndex() == a);
@@ -121,10 +128,13 @@ TEST_CASE("two log entries swapped are named at the first of them") {
 TEST_CASE("an altered replica row is named with the envelope that wrote it") {
   AuditedCounty& county = Audited();
   const std::filesystem::path db = county.Copy("row.db");
-  const std::string version = QueryText(db, "SELECT version_id FROM disclosure_version WHERE region = '" +
-                                                std::string(kAuditVillageA) + "' ORDER BY version_id LIMIT 1");
-  Tamper(db, "DROP TRIGGER disclosure_version_no_update;"
-             "UPDATE disclosure_version SET title = '改过的标题' WHERE version_id = '" + version + "'");
+  const std::string version =
+      QueryText(db, "SELECT version_id FROM disclosure_version WHERE region = '" +
+                        std::string(kAuditVillageA) + "' ORDER BY version_id LIMIT 1");
+  Tamper(db,
+         "DROP TRIGGER disclosure_version_no_update;"
+         "UPDATE disclosure_version SET title = '改过的标题' WHERE version_id = '" +
+             version + "'");
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstCode() == kAuditReplicaRow);
@@ -146,7 +156,8 @@ TEST_CASE("a certificate swapped for one under another root is named") {
     REQUIRE(opened.ok());
     Result<HubIdentity> identity = ReadHubIdentity(opened->get());
     REQUIRE(identity.ok());
-    Result<Statement> body = Statement::Prepare(opened->get(), "SELECT body FROM certificate WHERE node_id = ?");
+    Result<Statement> body =
+        Statement::Prepare(opened->get(), "SELECT body FROM certificate WHERE node_id = ?");
     REQUIRE(body.ok());
     body->Bind(1, node);
     REQUIRE(*body->Step());
@@ -157,8 +168,10 @@ TEST_CASE("a certificate swapped for one under another root is named") {
     REQUIRE(signed_by_other.ok());
     forged = *signed_by_other;
   }
-  Tamper(db, "DROP TRIGGER certificate_no_update;"
-             "UPDATE certificate SET body = x'" + HexEncode(forged) + "' WHERE node_id = '" + node + "'");
+  Tamper(db,
+         "DROP TRIGGER certificate_no_update;"
+         "UPDATE certificate SET body = x'" +
+             HexEncode(forged) + "' WHERE node_id = '" + node + "'");
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstCode() == kAuditCertificateRow);
@@ -169,16 +182,23 @@ TEST_CASE("a certificate swapped for one under another root is named") {
 TEST_CASE("a log rolled back to an earlier checkpoint is named") {
   AuditedCounty& county = Audited();
   const std::filesystem::path db = county.Copy("rollback.db");
-  const std::string size = QueryText(db, "SELECT size FROM log_checkpoint WHERE size > 0 ORDER BY size LIMIT 1");
+  const std::string size =
+      QueryText(db, "SELECT size FROM log_checkpoint WHERE size > 0 ORDER BY size LIMIT 1");
   const std::string total = QueryText(db, "SELECT count(*) FROM log_entry");
   REQUIRE(std::stoll(size) < std::stoll(total));
   const std::string cut_id = QueryText(db, "SELECT envelope_id FROM log_entry WHERE idx = " + size);
   // What a careful operator would do to hide the later entries: the log, its hashes, its
   // checkpoints and its receipts are cut back consistently.
-  Tamper(db, "DELETE FROM log_receipt WHERE log_index >= " + size + " OR tree_size > " + size + ";"
-             "DELETE FROM log_entry WHERE idx >= " + size + ";"
-             "DELETE FROM log_checkpoint WHERE size > " + size + ";"
-             "DELETE FROM log_subtree WHERE position >= (" + size + " >> level);");
+  Tamper(db, "DELETE FROM log_receipt WHERE log_index >= " + size + " OR tree_size > " + size +
+                 ";"
+                 "DELETE FROM log_entry WHERE idx >= " +
+                 size +
+                 ";"
+                 "DELETE FROM log_checkpoint WHERE size > " +
+                 size +
+                 ";"
+                 "DELETE FROM log_subtree WHERE position >= (" +
+                 size + " >> level);");
   Verdict verdict = AuditCommand(db);
   CHECK(verdict.exit_code == 1);
   CHECK(verdict.FirstCode() == kAuditNotLogged);
@@ -189,8 +209,10 @@ TEST_CASE("a stale checkpoint beyond a shortened log is named") {
   AuditedCounty& county = Audited();
   const std::filesystem::path db = county.Copy("beyond.db");
   const std::string last = QueryText(db, "SELECT max(idx) FROM log_entry");
-  Tamper(db, "DELETE FROM log_receipt WHERE log_index = " + last + ";"
-             "DELETE FROM log_entry WHERE idx = " + last);
+  Tamper(db, "DELETE FROM log_receipt WHERE log_index = " + last +
+                 ";"
+                 "DELETE FROM log_entry WHERE idx = " +
+                 last);
   Result<AuditReport> report = VerifyHubDatabase(db);
   REQUIRE(report.ok());
   CHECK(!report->ok());
@@ -201,7 +223,8 @@ TEST_CASE("a stale checkpoint beyond a shortened log is named") {
 TEST_CASE("what is not a hub database is refused, not audited") {
   AuditedCounty& county = Audited();
   CHECK(VerifyHubDatabase(county.dir.path() / "absent.db").status().code() == kErrAuditOpen);
-  CommandResult missing = RunHub({"audit", "verify", "--db", (county.dir.path() / "absent.db").string()});
+  CommandResult missing =
+      RunHub({"audit", "verify", "--db", (county.dir.path() / "absent.db").string()});
   CHECK(missing.exit_code == 1);
   // A village replica has no log tables.
   CHECK(VerifyHubDatabase(county.village_a / "replica.db").status().code() == kErrAuditOpen);
@@ -210,7 +233,8 @@ TEST_CASE("what is not a hub database is refused, not audited") {
   Tamper(db, "UPDATE settings SET value = CAST('village' AS BLOB) WHERE key = 'role'");
   CHECK(VerifyHubDatabase(db).status().code() == kErrAuditIdentity);
   // --db and --home together are a usage error.
-  CHECK(RunHub({"audit", "verify", "--db", db.string(), "--home", county.hub_home.string()}).exit_code == 2);
+  CHECK(RunHub({"audit", "verify", "--db", db.string(), "--home", county.hub_home.string()})
+            .exit_code == 2);
 }
 
 }  // namespace

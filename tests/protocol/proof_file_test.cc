@@ -29,8 +29,8 @@ InclusionProofFile Sample(const SecretKey& key = HubKey()) {
   proof.index = 2;
   proof.tree_size = 5;
   proof.path = *tree.InclusionProof(2, 5);
-  proof.checkpoint = *SignCheckpoint(Checkpoint{std::string(kOrigin), 5, tree.CurrentRoot(), {}},
-                                     kOrigin, key);
+  proof.checkpoint =
+      *SignCheckpoint(Checkpoint{std::string(kOrigin), 5, tree.CurrentRoot(), {}}, kOrigin, key);
   return proof;
 }
 
@@ -51,7 +51,9 @@ constexpr std::string_view kPinnedProof =
     "5\n"
     "UMqs/q7MIqCyGnlpUV5POXyiasNHD0M5CrtR0ib6jvg=\n"
     "\n"
-    "— gongkai/county/511304 C5AvzLKeiVytDv9K02JculqV0r20SegLn1P5g/qr/B27+uRGIyl19zL5LwJC9tXmPdOdKhHXrQExIkIc8FPY7Zwc7Ag=\n";
+    "— gongkai/county/511304 "
+    "C5AvzLKeiVytDv9K02JculqV0r20SegLn1P5g/qr/"
+    "B27+uRGIyl19zL5LwJC9tXmPdOdKhHXrQExIkIc8FPY7Zwc7Ag=\n";
 
 TEST_CASE("the proof file layout is pinned and round-trips") {
   const InclusionProofFile proof = Sample();
@@ -82,8 +84,8 @@ TEST_CASE("every proof of a log of 1..20 entries verifies") {
   for (uint64_t n = 1; n <= 20; ++n) {
     MerkleTree tree;
     for (uint64_t i = 0; i < n; ++i) tree.Append(EnvelopeLeafHash(IdOf(static_cast<int>(i))));
-    const std::string note = *SignCheckpoint(Checkpoint{std::string(kOrigin), n, tree.CurrentRoot(), {}},
-                                             kOrigin, HubKey());
+    const std::string note = *SignCheckpoint(
+        Checkpoint{std::string(kOrigin), n, tree.CurrentRoot(), {}}, kOrigin, HubKey());
     for (uint64_t i = 0; i < n; ++i) {
       InclusionProofFile proof{IdOf(static_cast<int>(i)), i, n, *tree.InclusionProof(i, n), note};
       Result<InclusionProofFile> parsed = ParseProofFile(FormatProofFile(proof));
@@ -114,7 +116,7 @@ TEST_CASE("malformed proof files are refused with their code") {
   CHECK(Code(Replace(good, "index 2", "index 9223372036854775808")) == kErrProofFileField);
   CHECK(Code(Replace(good, "size 5", "size ")) == kErrProofFileField);
   CHECK(Code(Replace(good, "path 3", "path 64")) == kErrProofFilePath);
-  CHECK(Code(Replace(good, "path 3", "path 4")) == kErrProofFilePath);  // a blank line is no hash
+  CHECK(Code(Replace(good, "path 3", "path 4")) == kErrProofFilePath);   // a blank line is no hash
   CHECK(Code(Replace(good, "path 3", "path 2")) == kErrProofFileField);  // no blank line after
   CHECK(Code(Replace(good, "leaf 8068", "leaf 9068")) == kErrProofFileLeaf);
   CHECK(Code(Replace(good, "index 2", "index 5")) == kErrProofFileIndex);
