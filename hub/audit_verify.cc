@@ -149,6 +149,17 @@ class Auditor {
         findings_(report) {}
 
   Status Run() {
+    // The scratch replica is attached now, because ATTACH cannot run inside a transaction,
+    // and the whole audit reads the hub database in one read transaction: on a live hub
+    // (--home while it serves) every check then sees the same snapshot. The scratch replica
+    // is first read from this connection at the end, after its own connection committed.
+    {
+      GK_ASSIGN_OR_RETURN(Statement attach,
+                          Statement::Prepare(hub_, "ATTACH DATABASE ? AS rebuilt"));
+      attach.Bind(1, rebuilt_.path().string());
+      GK_RETURN_IF_ERROR(attach.Run());
+    }
+    GK_RETURN_IF_ERROR(ExecSql(hub_, "BEGIN"));
     GK_RETURN_IF_ERROR(CopyKnownCertificates());
     GK_ASSIGN_OR_RETURN(std::optional<int64_t> total,
                         QueryInt(hub_, "SELECT count(*) FROM log_entry"));
@@ -156,7 +167,7 @@ class Auditor {
     GK_RETURN_IF_ERROR(LoadCheckpoints());
     GK_RETURN_IF_ERROR(PassOverLog());
     GK_RETURN_IF_ERROR(AfterPass());
-    return Status::Ok();
+    return ExecSql(hub_, "COMMIT");
   }
 
  private:
@@ -508,17 +519,10 @@ class Auditor {
     const std::string county = report_.county;
     GK_ASSIGN_OR_RETURN(report_.replica_digest, TablesDigest(hub_, tables, county));
     GK_ASSIGN_OR_RETURN(report_.rebuilt_digest, TablesDigest(rebuilt_.db(), tables, county));
-    // The pass is over: its statements are finished before the scratch replica is attached.
     entries_.reset();
     journal_.reset();
     receipt_.reset();
     subtree_.reset();
-    {
-      GK_ASSIGN_OR_RETURN(Statement attach,
-                          Statement::Prepare(hub_, "ATTACH DATABASE ? AS rebuilt"));
-      attach.Bind(1, rebuilt_.path().string());
-      GK_RETURN_IF_ERROR(attach.Run());
-    }
     // Left attached: VerifyHubDatabase closes this connection before the scratch folder goes.
     return CompareReplicaTables(hub_, rebuilt_.db(), sink, report_.replica_rows);
   }

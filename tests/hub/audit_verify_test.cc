@@ -237,5 +237,21 @@ TEST_CASE("what is not a hub database is refused, not audited") {
             .exit_code == 2);
 }
 
+TEST_CASE("audit verify --home on a serving hub, while a village syncs, passes") {
+  AuditedCounty& county = Audited();
+  auto server = county.Serve();
+  AuditedCounty::Publish(county.village_a, "石庙村2024年第四季度村务公开");
+  // The audit reads one snapshot in one read transaction, whatever the server commits meanwhile.
+  ChildProcess audit({HubBinary(), "audit", "verify", "--home", county.hub_home.string(), "--json"});
+  AuditedCounty::Sync(county.village_a, server.second);
+  const std::string out = audit.ReadAll();
+  INFO(out);
+  CHECK(audit.Wait() == 0);
+  AuditedCounty::Stop(*server.first);
+  CommandResult after = RunHub({"audit", "verify", "--home", county.hub_home.string()});
+  INFO(after.out);
+  CHECK(after.exit_code == 0);
+}
+
 }  // namespace
 }  // namespace gongkai::testing
