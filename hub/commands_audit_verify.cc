@@ -14,7 +14,7 @@ namespace gongkai {
 namespace {
 
 const OptionSpec kDbOption{
-    "db", "FILE", "直接核对这个数据库文件（例如汇聚节点 replica.db 的副本），而非 --home 下的"};
+    "db", "FILE", "读取这个数据库文件（例如汇聚节点 replica.db 的副本），而非 --home 下的"};
 
 // The database the command reads: --db FILE, else HOME/replica.db.
 struct AuditTarget {
@@ -194,7 +194,8 @@ std::vector<CommandSpec> AuditVerifyCommands() {
                     {"out", "FILE", "写入证明文件（默认打印到标准输出）"},
                     kDbOption};
     spec.details =
-        "证明文件的格式见 hub/README.md“审计：核对与证明”。村节点用 gongkai verify-proof FILE "
+        "证明文件的格式见 hub/README.md 的 “Audit: verify and proof” 一节。村节点用 gongkai "
+        "verify-proof FILE "
         "核对。";
     spec.run = RunAuditProof;
     commands.push_back(spec);
