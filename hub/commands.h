@@ -14,6 +14,9 @@ std::vector<CommandSpec> CountyCommands();
 // serve (commands_serve.cc)
 std::vector<CommandSpec> ServeCommands();
 
+// audit history, stale, overdue, report, alarms; config set, show (commands_audit.cc)
+std::vector<CommandSpec> AuditCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_HUB_COMMANDS_H_
