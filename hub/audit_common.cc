@@ -1,9 +1,12 @@
 #include "hub/audit_common.h"
 
+#include "hub/log_schema.h"
 #include "node/sheet_dates.h"
 #include "node/sql.h"
 
 namespace gongkai {
+
+Status PrepareAuditTables(sqlite3* db) { return CreateLogTables(db); }
 
 const AuditNode* NodeDirectory::Find(std::string_view node_id) const {
   auto it = nodes.find(std::string(node_id));

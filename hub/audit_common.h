@@ -5,6 +5,8 @@
 // The hub's receipt time of a row is `log_entry.received_at` of the envelope that brought it
 // (provenance -> log_entry): the hub's own clock, which a village cannot set. A writer's HLC
 // is what the writer's clock claimed and is shown beside it, never used to judge lateness.
+// Every query REQUIRES the hub's log tables (PrepareAuditTables), which a hub home that has
+// never served or imported a bundle does not have yet.
 // Thread-safety: reads through the caller's connection.
 #ifndef GONGKAI_HUB_AUDIT_COMMON_H_
 #define GONGKAI_HUB_AUDIT_COMMON_H_
@@ -26,6 +28,10 @@ inline constexpr int64_t kMsPerDay = int64_t{24} * 3600 * 1000;
 
 // Error codes.
 inline constexpr char kErrAuditInput[] = "audit.input";  // a bad argument (kInvalid)
+
+// Creates the hub's log tables when missing (hub/log_schema.h CreateLogTables: empty tables,
+// the layout version checked). Errors: log.schema_version, sql.*.
+Status PrepareAuditTables(sqlite3* db);
 
 struct AuditNode {
   std::string node_id;  // 32 hex

@@ -46,6 +46,7 @@ struct AuditSession {
 Result<AuditSession> OpenAudit(const Args& args) {
   GK_ASSIGN_OR_RETURN(std::string home, HomeDir(args, true));
   GK_ASSIGN_OR_RETURN(County county, OpenCounty(home));
+  GK_RETURN_IF_ERROR(PrepareAuditTables(county.replica().db()));
   GK_ASSIGN_OR_RETURN(NodeDirectory nodes,
                       LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id())));
   return AuditSession{std::move(county), std::move(nodes)};

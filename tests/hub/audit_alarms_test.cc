@@ -47,7 +47,7 @@ TEST_CASE("a village whose clock runs two days behind shows in the clock alarms,
 }
 
 TEST_CASE("a revoked key still sending shows with its refusals") {
-  Audited a;
+  Audited a;  // its own: it sends again
   auto report = AuditAlarms(a.county.replica().db(), a.nodes, 24);
   REQUIRE(report.ok());
   REQUIRE(report->refused.size() == 1);
@@ -77,7 +77,7 @@ TEST_CASE("a revoked key still sending shows with its refusals") {
   CHECK(again->refused[0].rows == 1);
 }
 
-TEST_CASE("equivocations recorded by the hub are listed with both envelopes") {
+TEST_CASE("equivocations recorded by the hub, and refused requests when that table exists") {
   Audited a;
   Alarm alarm;
   alarm.kind = "equivocation";
@@ -96,10 +96,8 @@ TEST_CASE("equivocations recorded by the hub are listed with both envelopes") {
   REQUIRE(report->equivocations.size() == 1);
   CHECK(report->equivocations[0].origin == alarm.origin);
   CHECK(report->equivocations[0].other_envelope_id == alarm.other_envelope_id);
-}
 
-TEST_CASE("refused requests are read when the hub database has that table") {
-  Audited a;
+  // Refused requests are read when the hub database has that table.
   sqlite3* db = a.county.replica().db();
   auto before = AuditAlarms(db, a.nodes, 24);
   REQUIRE(before.ok());

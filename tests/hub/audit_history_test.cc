@@ -10,10 +10,21 @@ namespace {
 using testing::AuditCounty;
 using testing::BeijingMs;
 
-TEST_CASE("history of a disclosure: who wrote each fact, their clock, and the hub's receipt") {
+// The scenario, built once for this file's read-only checks (it takes seconds).
+struct Built {
   AuditCounty c;
   testing::AuditScenario s = testing::RunAuditScenario(c);
   County county = c.OpenForAudit();
+};
+Built& Shared() {
+  static Built built;
+  return built;
+}
+
+TEST_CASE("history of a disclosure: who wrote each fact, their clock, and the hub's receipt") {
+  Built& built = Shared();
+  County& county = built.county;
+  testing::AuditScenario& s = built.s;
   auto nodes = LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id()));
   REQUIRE(nodes.ok());
   auto events = AuditHistory(county.replica().db(), *nodes, HistoryQuery{s.finance_b, ""});
@@ -58,9 +69,9 @@ TEST_CASE("history of a disclosure: who wrote each fact, their clock, and the hu
 }
 
 TEST_CASE("history of a region lists versions, reviews and postings of its disclosures") {
-  AuditCounty c;
-  testing::AuditScenario s = testing::RunAuditScenario(c);
-  County county = c.OpenForAudit();
+  Built& built = Shared();
+  County& county = built.county;
+  testing::AuditScenario& s = built.s;
   auto nodes = LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id()));
   REQUIRE(nodes.ok());
   auto village = AuditHistory(county.replica().db(), *nodes, HistoryQuery{"", testing::kAuditVillageA});
@@ -93,6 +104,7 @@ TEST_CASE("history of a region lists versions, reviews and postings of its discl
 
 TEST_CASE("history needs a region or a disclosure") {
   AuditCounty c;
+  REQUIRE(PrepareAuditTables(c.county.replica().db()).ok());
   auto nodes = LoadNodeDirectory(c.county.replica().db(), "");
   REQUIRE(nodes.ok());
   CHECK(AuditHistory(c.county.replica().db(), *nodes, HistoryQuery{}).status().code() == kErrAuditInput);

@@ -17,10 +17,21 @@ constexpr int64_t kHour = 3'600'000;
 //   金凤村 finance returned once, resubmitted, approved 2 h after the new version reached
 //   the hub; Q3 late; Q1, Q2 missing.
 //   白鹤村 nothing: Q1, Q2, Q3 missing.
-TEST_CASE("report per village, township subtotal and county total, checked by hand") {
+// The scenario, built once for this file's read-only checks (it takes seconds).
+struct Built {
   AuditCounty c;
   testing::AuditScenario s = testing::RunAuditScenario(c);
   County county = c.OpenForAudit();
+};
+Built& Shared() {
+  static Built built;
+  return built;
+}
+
+TEST_CASE("report per village, township subtotal and county total, checked by hand") {
+  Built& built = Shared();
+  County& county = built.county;
+  testing::AuditScenario& s = built.s;
   auto nodes = LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id()));
   REQUIRE(nodes.ok());
   auto rows = AuditYearReport(county.replica().db(), *nodes, 2026, AuditSettings{}, s.audit_at);
@@ -86,9 +97,9 @@ TEST_CASE("report per village, township subtotal and county total, checked by ha
 }
 
 TEST_CASE("a year with nothing counts only what is due: every quarter missing") {
-  AuditCounty c;
-  testing::AuditScenario s = testing::RunAuditScenario(c);
-  County county = c.OpenForAudit();
+  Built& built = Shared();
+  County& county = built.county;
+  testing::AuditScenario& s = built.s;
   auto nodes = LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id()));
   REQUIRE(nodes.ok());
   auto rows = AuditYearReport(county.replica().db(), *nodes, 2025, AuditSettings{}, s.audit_at);
@@ -101,6 +112,7 @@ TEST_CASE("a year with nothing counts only what is due: every quarter missing") 
 
 TEST_CASE("report refuses a year outside its range") {
   AuditCounty c;
+  REQUIRE(PrepareAuditTables(c.county.replica().db()).ok());
   auto nodes = LoadNodeDirectory(c.county.replica().db(), "");
   REQUIRE(nodes.ok());
   CHECK(AuditYearReport(c.county.replica().db(), *nodes, kMinReportYear - 1, {}, c.hub_now).status().code() ==

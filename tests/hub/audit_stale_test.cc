@@ -50,6 +50,7 @@ TEST_CASE("stale lists the never-synced village first, then the longest silent, 
 TEST_CASE("stale refuses days outside 1..kMaxStaleDays") {
   AuditCounty c;
   County& county = c.county;
+  REQUIRE(PrepareAuditTables(county.replica().db()).ok());
   auto nodes = LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id()));
   REQUIRE(nodes.ok());
   CHECK(AuditStale(county.replica().db(), *nodes, 0, c.hub_now).status().code() == kErrAuditInput);
