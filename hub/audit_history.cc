@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "node/sheet_dates.h"
 #include "node/sql.h"
+#include "node/workflow.h"
 
 namespace gongkai {
 
@@ -41,6 +43,16 @@ SELECT f.kind, f.fact_id, f.disclosure_id, f.version_id, f.region, f.a, f.b, f.c
 
 std::string StageLabel(std::string_view stage) {
   return stage == "township" ? "乡镇审核" : stage == "supervision" ? "村务监督委员会审核" : std::string(stage);
+}
+
+// "finance 2026Q3" -> "财务公开 2026年第三季度"; what cannot be read is shown as it is.
+std::string CategoryAndPeriod(const std::string& text) {
+  const size_t space = text.find(' ');
+  if (space == std::string::npos) return text;
+  Result<Category> category = ParseCategory(text.substr(0, space));
+  Result<std::string> period = ChinesePeriod(text.substr(space + 1));
+  return (category.ok() ? std::string(CategoryLabel(*category)) : text.substr(0, space)) + " " +
+         (period.ok() ? *period : text.substr(space + 1));
 }
 
 }  // namespace
@@ -81,8 +93,8 @@ Result<std::vector<HistoryEvent>> AuditHistory(sqlite3* db, const NodeDirectory&
     }
     if (e.kind == "version") {
       const int n = ++version_count[e.disclosure_id];
-      e.what = (b.empty() ? "提交《" : "修改后重新提交《") + a + "》（" + c + "，第 " +
-               std::to_string(n) + " 版）";
+      e.what = (b.empty() ? "提交《" : "修改后重新提交《") + a + "》（" + CategoryAndPeriod(c) +
+               "，第 " + std::to_string(n) + " 版）";
     } else if (e.kind == "review") {
       e.what = StageLabel(a) + "：" + (b == "approve" ? "通过" : b == "return" ? "退回" : b) +
                (c.empty() ? "" : "（" + c + "）");

@@ -149,10 +149,12 @@ int RunStale(const Args& args) {
                    {"last_contact", "最后送达县级"}, {"days_silent", "未同步天数"},
                    {"envelopes", "已送达数据包"}, {"never_synced", "从未同步"}};
   for (const StaleNode& s : *stale) {
-    table.AddRow({s.node.region, s.node.name, s.node.role, s.node.node_id,
+    const bool terminal = FormatOf(args) == TableFormat::kTerminal;
+    table.AddRow({s.node.region, s.node.name, terminal ? RoleLabel(s.node.role) : s.node.role, s.node.node_id,
                   s.last_contact ? TableCell(BeijingMinuteText(*s.last_contact))
                                  : (FormatOf(args) == TableFormat::kJson ? TableCell::Null() : TableCell("从未同步")),
-                  NumberCell(s.days_silent), TableCell(s.envelopes), TableCell::Bool(!s.last_contact)});
+                  NumberCell(s.days_silent), TableCell(s.envelopes),
+                  terminal ? TableCell(s.last_contact ? "" : "是") : TableCell::Bool(!s.last_contact)});
   }
   PrintTable(table, args);
   if (FormatOf(args) == TableFormat::kTerminal) {
@@ -323,11 +325,11 @@ Table RevokedTable(const AlarmsReport& report) {
 Table ClockTable(const AlarmsReport& report, bool terminal) {
   Table table;
   table.columns = {{"node_id", "节点编号"}, {"name", "节点"},   {"region", "区划"}, {"envelopes", "数据包"},
-                   {"beyond", "超差数据包"}, {"worst_offset_ms", "最大偏差"}, {"closest_offset_ms", "最小偏差"}};
+                   {"beyond", "超差数据包"}, {"worst_offset_ms", "最大偏差"}, {"closest_offset_ms", "最小偏差(绝对值)"}};
   for (const ClockOffset& c : report.clocks) {
     table.AddRow({c.node_id, c.name, c.region, TableCell(c.envelopes), TableCell(c.beyond),
                   terminal ? TableCell(OffsetText(c.worst_ms)) : TableCell(c.worst_ms),
-                  terminal ? TableCell(OffsetText(c.closest_ms)) : TableCell(c.closest_ms)});
+                  terminal ? TableCell(OffsetText(c.closest_ms).substr(1)) : TableCell(c.closest_ms)});
   }
   return table;
 }
