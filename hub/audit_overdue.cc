@@ -1,6 +1,7 @@
 #include "hub/audit_overdue.h"
 
 #include <algorithm>
+#include <map>
 
 #include "node/sql.h"
 
@@ -9,7 +10,7 @@ namespace gongkai {
 namespace {
 
 constexpr std::string_view kFinanceSql = R"sql(
-SELECT v.disclosure_id,
+SELECT v.region, v.disclosure_id,
        (SELECT min(l.received_at) FROM review r
           JOIN provenance p ON p.tbl = 'review' AND p.pk = r.review_id
           JOIN log_entry l ON l.envelope_id = p.envelope_id
@@ -19,10 +20,10 @@ SELECT v.disclosure_id,
                WHERE r.version_id = v.version_id AND r.region = v.region
                  AND r.stage = 'township' AND r.decision = 'return')
   FROM disclosure_version v
- WHERE v.region = ?1 AND v.category = 'finance' AND v.period = ?2
+ WHERE v.category = 'finance' AND v.period = ?1
    AND NOT EXISTS(SELECT 1 FROM withdrawal w
                    WHERE w.disclosure_id = v.disclosure_id AND w.region = v.region)
- ORDER BY v.hlc, v.version_id
+ ORDER BY v.region, v.hlc, v.version_id
 )sql";
 
 constexpr std::string_view kSubsidySql = R"sql(
@@ -42,44 +43,55 @@ int64_t DayNumber(const CivilDate& date) { return DaysFromCivil(date); }
 
 }  // namespace
 
-Result<FinanceDue> JudgeFinance(sqlite3* db, std::string_view village_region, const Period& period,
-                                int64_t deadline_day, int64_t now_ms) {
-  FinanceDue due;
-  due.region = std::string(village_region);
-  due.period = period.text;
-  due.deadline = PeriodDeadline(period, deadline_day);
-  due.held = "none";
+Result<std::vector<FinanceDue>> JudgeFinance(sqlite3* db, const std::vector<std::string>& village_regions,
+                                             const Period& period, int64_t deadline_day, int64_t now_ms) {
+  std::map<std::string, FinanceDue> by_region;
+  for (const std::string& region : village_regions) {
+    FinanceDue& due = by_region[region];
+    due.region = region;
+    due.period = period.text;
+    due.deadline = PeriodDeadline(period, deadline_day);
+    due.held = "none";
+  }
   GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, kFinanceSql));
-  stmt.Bind(1, village_region).Bind(2, std::string_view(period.text));
+  stmt.Bind(1, std::string_view(period.text));
   while (true) {
     GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    if (!stmt.ColumnIsNull(1)) {
-      const int64_t at = stmt.ColumnInt(1);
+    auto it = by_region.find(stmt.ColumnText(0));
+    if (it == by_region.end()) continue;
+    FinanceDue& due = it->second;
+    if (!stmt.ColumnIsNull(2)) {
+      const int64_t at = stmt.ColumnInt(2);
       if (!due.approved_at || at < *due.approved_at) {
         due.approved_at = at;
-        due.disclosure_id = stmt.ColumnText(0);
+        due.disclosure_id = stmt.ColumnText(1);
       }
     }
     if (!due.approved_at) {
-      // The latest version held decides what the village is waiting for.
-      due.held = stmt.ColumnInt(2) != 0 ? "returned" : "submitted";
-      due.disclosure_id = stmt.ColumnText(0);
+      // Rows come in HLC order: the latest version held decides what the village waits for.
+      due.held = stmt.ColumnInt(3) != 0 ? "returned" : "submitted";
+      due.disclosure_id = stmt.ColumnText(1);
     }
   }
-  if (due.approved_at) {
-    due.held = "approved";
-    if (*due.approved_at < due.deadline.ends_at_ms) {
-      due.state = "on_time";
+  std::vector<FinanceDue> out;
+  for (const std::string& region : village_regions) {
+    FinanceDue due = by_region[region];
+    if (due.approved_at) {
+      due.held = "approved";
+      if (*due.approved_at < due.deadline.ends_at_ms) {
+        due.state = "on_time";
+      } else {
+        due.state = "late";
+        due.days_late = std::max<int64_t>(
+            1, DayNumber(BeijingCivilDate(*due.approved_at)) - DayNumber(due.deadline.day));
+      }
     } else {
-      due.state = "late";
-      due.days_late = std::max<int64_t>(
-          1, DayNumber(BeijingCivilDate(*due.approved_at)) - DayNumber(due.deadline.day));
+      due.state = now_ms >= due.deadline.ends_at_ms ? "missing" : "pending";
     }
-  } else {
-    due.state = now_ms >= due.deadline.ends_at_ms ? "missing" : "pending";
+    out.push_back(std::move(due));
   }
-  return due;
+  return out;
 }
 
 Result<OverdueReport> AuditOverdue(sqlite3* db, const NodeDirectory& nodes,
@@ -101,9 +113,9 @@ Result<OverdueReport> AuditOverdue(sqlite3* db, const NodeDirectory& nodes,
   std::sort(villages.begin(), villages.end());
   villages.erase(std::unique(villages.begin(), villages.end()), villages.end());
   report.villages = static_cast<int64_t>(villages.size());
-  for (const std::string& region : villages) {
-    GK_ASSIGN_OR_RETURN(FinanceDue due, JudgeFinance(db, region, *period,
-                                                     settings.finance_deadline_day, now_ms));
+  GK_ASSIGN_OR_RETURN(std::vector<FinanceDue> judged,
+                      JudgeFinance(db, villages, *period, settings.finance_deadline_day, now_ms));
+  for (FinanceDue& due : judged) {
     if (due.state == "pending") ++report.pending;
     if (due.state == "late" || due.state == "missing") report.finance.push_back(std::move(due));
   }

@@ -50,9 +50,10 @@ struct FinanceDue {
   int64_t days_late = 0;  // late: days from the deadline day to the receipt day (≥ 1)
 };
 
-// The finance state of one village for one period. Errors: sql.*.
-Result<FinanceDue> JudgeFinance(sqlite3* db, std::string_view village_region, const Period& period,
-                                int64_t deadline_day, int64_t now_ms);
+// The finance state of each of `village_regions` for one period, in their order; one scan
+// of the period's finance versions for all of them. Errors: sql.*.
+Result<std::vector<FinanceDue>> JudgeFinance(sqlite3* db, const std::vector<std::string>& village_regions,
+                                             const Period& period, int64_t deadline_day, int64_t now_ms);
 
 struct ShortPublicity {
   std::string region;

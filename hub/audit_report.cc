@@ -95,19 +95,19 @@ Result<std::vector<ReportRow>> AuditYearReport(sqlite3* db, const NodeDirectory&
     row.worst_approval_ms = std::max(row.worst_approval_ms, took);
   }
 
-  for (auto& [region, row] : rows) {
-    const AuditNode* node = nullptr;
-    for (const auto& [id, n] : nodes.nodes) {
-      if (n.region == region && n.role == "village" && n.revoked.empty()) node = &n;
-    }
-    if (node == nullptr) continue;
-    for (int q = 1; q <= 4; ++q) {
-      Result<Period> period = ParsePeriod(std::to_string(y) + "Q" + std::to_string(q));
-      if (!period.ok()) return period.status();
-      GK_ASSIGN_OR_RETURN(FinanceDue due, JudgeFinance(db, region, *period,
-                                                       settings.finance_deadline_day, now_ms));
-      if (due.state == "late") ++row.late;
-      if (due.state == "missing") ++row.missing;
+  std::vector<std::string> villages;
+  for (const auto& [id, node] : nodes.nodes) {
+    if (node.role == "village" && node.revoked.empty()) villages.push_back(node.region);
+  }
+  std::sort(villages.begin(), villages.end());
+  villages.erase(std::unique(villages.begin(), villages.end()), villages.end());
+  for (int q = 1; q <= 4; ++q) {
+    GK_ASSIGN_OR_RETURN(Period period, ParsePeriod(std::to_string(y) + "Q" + std::to_string(q)));
+    GK_ASSIGN_OR_RETURN(std::vector<FinanceDue> judged,
+                        JudgeFinance(db, villages, period, settings.finance_deadline_day, now_ms));
+    for (const FinanceDue& due : judged) {
+      if (due.state == "late") ++rows[due.region].late;
+      if (due.state == "missing") ++rows[due.region].missing;
     }
   }
 

@@ -21,6 +21,10 @@ Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& node
                                          "SELECT max(l.received_at) FROM journal j "
                                          "JOIN log_entry l ON l.envelope_id = j.envelope_id "
                                          "WHERE j.source = ?"));
+  GK_ASSIGN_OR_RETURN(Statement refused,
+                      Statement::Prepare(db,
+                                         "SELECT max(last_received_at) FROM refused_envelope "
+                                         "WHERE source = ?"));
   const int64_t cutoff = now_ms - days * kMsPerDay;
   std::vector<StaleNode> out;
   for (const auto& [id, node] : nodes.nodes) {
@@ -34,11 +38,16 @@ Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& node
       s.envelopes = own.ColumnInt(0);
       if (!own.ColumnIsNull(1)) s.last_contact = own.ColumnInt(1);
     }
-    pushed.Reset();
-    pushed.Bind(1, "node:" + id);
-    GK_ASSIGN_OR_RETURN(row, pushed.Step());
-    if (row && !pushed.ColumnIsNull(0)) {
-      s.last_contact = std::max(s.last_contact.value_or(pushed.ColumnInt(0)), pushed.ColumnInt(0));
+    // Envelopes it pushed for others, and pushes the hub refused: both came in a request
+    // the node signed, so it was in contact.
+    for (Statement* contact : {&pushed, &refused}) {
+      contact->Reset();
+      contact->Bind(1, "node:" + id);
+      GK_ASSIGN_OR_RETURN(row, contact->Step());
+      if (row && !contact->ColumnIsNull(0)) {
+        const int64_t at = contact->ColumnInt(0);
+        s.last_contact = std::max(s.last_contact.value_or(at), at);
+      }
     }
     if (s.last_contact && *s.last_contact >= cutoff) continue;
     if (s.last_contact) s.days_silent = std::max<int64_t>(0, (now_ms - *s.last_contact) / kMsPerDay);

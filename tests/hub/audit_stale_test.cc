@@ -47,6 +47,27 @@ TEST_CASE("stale lists the never-synced village first, then the longest silent, 
   CHECK(all->size() == 4);
 }
 
+TEST_CASE("a push the hub refused still counts as contact") {
+  AuditCounty c;
+  testing::AuditScenario s = testing::RunAuditScenario(c);
+  testing::Office& township = *c.offices[testing::kAuditTownship];
+  // The township's last accepted envelope arrived on 10-17 11:00; on 11-20 it pushes only
+  // the revoked village's envelope again, which is refused.
+  c.hub_now = BeijingMs(2026, 11, 20, 9);
+  c.Push(township, /*expect_refused=*/true);
+  County county = c.OpenForAudit();
+  auto nodes = LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id()));
+  REQUIRE(nodes.ok());
+  auto stale = AuditStale(county.replica().db(), *nodes, 30, BeijingMs(2026, 12, 1));
+  REQUIRE(stale.ok());
+  bool township_listed = false;
+  for (const StaleNode& node : *stale) township_listed |= node.node.region == testing::kAuditTownship;
+  CHECK_FALSE(township_listed);
+  // 石庙村 (10-11), 金凤村 (10-17) and 白鹤村 (never) are.
+  CHECK(stale->size() == 3);
+  (void)s;
+}
+
 TEST_CASE("stale refuses days outside 1..kMaxStaleDays") {
   AuditCounty c;
   County& county = c.county;
