@@ -77,13 +77,15 @@ Status ReadRevoked(sqlite3* db, const NodeDirectory& nodes, std::string_view sql
 
 }  // namespace
 
-Result<AlarmsReport> AuditAlarms(sqlite3* db, const NodeDirectory& nodes, int64_t clock_skew_hours) {
+Result<AlarmsReport> AuditAlarms(sqlite3* db, const NodeDirectory& nodes,
+                                 int64_t clock_skew_hours) {
   AlarmsReport report;
   report.threshold_ms = clock_skew_hours * 3600 * 1000;
   GK_ASSIGN_OR_RETURN(report.equivocations, ListAlarms(db));
-  GK_ASSIGN_OR_RETURN(std::optional<int64_t> tables,
-                      QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-                               "refused_request"));
+  GK_ASSIGN_OR_RETURN(
+      std::optional<int64_t> tables,
+      QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+               "refused_request"));
   report.has_request_table = tables.value_or(0) > 0;
   GK_RETURN_IF_ERROR(ReadRefused(db, kRefusedEnvelopesSql, "envelope", report.refused));
   if (report.has_request_table) {
@@ -118,10 +120,11 @@ Result<AlarmsReport> AuditAlarms(sqlite3* db, const NodeDirectory& nodes, int64_
     }
     report.clocks.push_back(std::move(c));
   }
-  std::sort(report.clocks.begin(), report.clocks.end(), [](const ClockOffset& a, const ClockOffset& b) {
-    const int64_t wa = std::llabs(a.worst_ms), wb = std::llabs(b.worst_ms);
-    return wa != wb ? wa > wb : a.node_id < b.node_id;
-  });
+  std::sort(report.clocks.begin(), report.clocks.end(),
+            [](const ClockOffset& a, const ClockOffset& b) {
+              const int64_t wa = std::llabs(a.worst_ms), wb = std::llabs(b.worst_ms);
+              return wa != wb ? wa > wb : a.node_id < b.node_id;
+            });
   return report;
 }
 

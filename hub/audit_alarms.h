@@ -59,10 +59,10 @@ struct ClockOffset {
   std::string node_id;
   std::string name;
   std::string region;
-  int64_t envelopes = 0;      // logged envelopes it signed
-  int64_t beyond = 0;         // of them, further off than the threshold
-  int64_t worst_ms = 0;       // HLC − receipt with the largest absolute value
-  int64_t closest_ms = 0;     // the smallest absolute value
+  int64_t envelopes = 0;   // logged envelopes it signed
+  int64_t beyond = 0;      // of them, further off than the threshold
+  int64_t worst_ms = 0;    // HLC − receipt with the largest absolute value
+  int64_t closest_ms = 0;  // the smallest absolute value
 };
 
 struct AlarmsReport {

@@ -20,10 +20,11 @@ std::string NodeDirectory::RegionName(std::string_view region) const {
 
 Result<NodeDirectory> LoadNodeDirectory(sqlite3* db, std::string_view hub_node_id) {
   NodeDirectory directory;
-  GK_ASSIGN_OR_RETURN(Statement certs,
-                      Statement::Prepare(db,
-                                         "SELECT node_id, role, subject_region, name FROM certificate "
-                                         "ORDER BY hlc, node_id"));
+  GK_ASSIGN_OR_RETURN(
+      Statement certs,
+      Statement::Prepare(db,
+                         "SELECT node_id, role, subject_region, name FROM certificate "
+                         "ORDER BY hlc, node_id"));
   while (true) {
     GK_ASSIGN_OR_RETURN(bool row, certs.Step());
     if (!row) break;

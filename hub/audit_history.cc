@@ -42,7 +42,9 @@ SELECT f.kind, f.fact_id, f.disclosure_id, f.version_id, f.region, f.a, f.b, f.c
 )sql";
 
 std::string StageLabel(std::string_view stage) {
-  return stage == "township" ? "乡镇审核" : stage == "supervision" ? "村务监督委员会审核" : std::string(stage);
+  return stage == "township"      ? "乡镇审核"
+         : stage == "supervision" ? "村务监督委员会审核"
+                                  : std::string(stage);
 }
 
 // "finance 2026Q3" -> "财务公开 2026年第三季度"; what cannot be read is shown as it is.
@@ -96,7 +98,10 @@ Result<std::vector<HistoryEvent>> AuditHistory(sqlite3* db, const NodeDirectory&
       e.what = (b.empty() ? "提交《" : "修改后重新提交《") + a + "》（" + CategoryAndPeriod(c) +
                "，第 " + std::to_string(n) + " 版）";
     } else if (e.kind == "review") {
-      e.what = StageLabel(a) + "：" + (b == "approve" ? "通过" : b == "return" ? "退回" : b) +
+      e.what = StageLabel(a) + "：" +
+               (b == "approve"  ? "通过"
+                : b == "return" ? "退回"
+                                : b) +
                (c.empty() ? "" : "（" + c + "）");
     } else if (e.kind == "withdrawal") {
       e.what = "撤回：" + a;

@@ -27,9 +27,9 @@ struct HistoryEvent {
   std::string version_id;
   std::string region;
   std::string category;  // of the disclosure's versions; "" when no version is held
-  std::string what;      // a Chinese sentence: 提交《…》第 2 版 / 乡镇审核：退回（意见） / …
-  std::string person;    // author, reviewer or posted_by
-  std::string origin;    // the writing node's id
+  std::string what;  // a Chinese sentence: 提交《…》第 2 版 / 乡镇审核：退回（意见） / …
+  std::string person;     // author, reviewer or posted_by
+  std::string origin;     // the writing node's id
   std::string node_name;  // from its certificate; "" when unknown
   std::string node_role;
   int64_t hlc = 0;

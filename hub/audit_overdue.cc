@@ -43,8 +43,10 @@ int64_t DayNumber(const CivilDate& date) { return DaysFromCivil(date); }
 
 }  // namespace
 
-Result<std::vector<FinanceDue>> JudgeFinance(sqlite3* db, const std::vector<std::string>& village_regions,
-                                             const Period& period, int64_t deadline_day, int64_t now_ms) {
+Result<std::vector<FinanceDue>> JudgeFinance(sqlite3* db,
+                                             const std::vector<std::string>& village_regions,
+                                             const Period& period, int64_t deadline_day,
+                                             int64_t now_ms) {
   std::map<std::string, FinanceDue> by_region;
   for (const std::string& region : village_regions) {
     FinanceDue& due = by_region[region];
@@ -99,8 +101,8 @@ Result<OverdueReport> AuditOverdue(sqlite3* db, const NodeDirectory& nodes,
                                    int64_t now_ms) {
   Result<Period> period = ParsePeriod(period_text);
   if (!period.ok()) {
-    return Status::Invalid(kErrAuditInput, "期间须写作 2026、2026Q3 或 2026-07，不能是 " +
-                                               std::string(period_text));
+    return Status::Invalid(
+        kErrAuditInput, "期间须写作 2026、2026Q3 或 2026-07，不能是 " + std::string(period_text));
   }
   OverdueReport report;
   report.period = *period;

@@ -43,17 +43,19 @@ struct FinanceDue {
   std::string region;  // the village
   std::string period;  // normalised
   Deadline deadline;
-  std::string state;  // on_time | late | missing | pending
-  std::string held;   // missing/pending: none | submitted | returned; else approved
-  std::string disclosure_id;             // the approved (or latest held) disclosure; or ""
-  std::optional<int64_t> approved_at;    // hub receipt of the approval, ms
+  std::string state;          // on_time | late | missing | pending
+  std::string held;           // missing/pending: none | submitted | returned; else approved
+  std::string disclosure_id;  // the approved (or latest held) disclosure; or ""
+  std::optional<int64_t> approved_at;  // hub receipt of the approval, ms
   int64_t days_late = 0;  // late: days from the deadline day to the receipt day (≥ 1)
 };
 
 // The finance state of each of `village_regions` for one period, in their order; one scan
 // of the period's finance versions for all of them. Errors: sql.*.
-Result<std::vector<FinanceDue>> JudgeFinance(sqlite3* db, const std::vector<std::string>& village_regions,
-                                             const Period& period, int64_t deadline_day, int64_t now_ms);
+Result<std::vector<FinanceDue>> JudgeFinance(sqlite3* db,
+                                             const std::vector<std::string>& village_regions,
+                                             const Period& period, int64_t deadline_day,
+                                             int64_t now_ms);
 
 struct ShortPublicity {
   std::string region;
@@ -78,9 +80,8 @@ struct OverdueReport {
 };
 
 // audit.input when `period` does not parse (calendar.h ParsePeriod forms). Errors: sql.*.
-Result<OverdueReport> AuditOverdue(sqlite3* db, const NodeDirectory& nodes,
-                                   std::string_view period, const AuditSettings& settings,
-                                   int64_t now_ms);
+Result<OverdueReport> AuditOverdue(sqlite3* db, const NodeDirectory& nodes, std::string_view period,
+                                   const AuditSettings& settings, int64_t now_ms);
 
 }  // namespace gongkai
 

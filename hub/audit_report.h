@@ -35,7 +35,7 @@ inline constexpr int64_t kMinReportYear = 2000;
 inline constexpr int64_t kMaxReportYear = 2200;
 
 struct ReportRow {
-  std::string kind;  // region | township | county
+  std::string kind;      // region | township | county
   std::string township;  // 9-digit code ("" for the county total and county-level rows)
   std::string township_name;
   std::string region;  // the row's region; the township's or county's code for totals

@@ -42,8 +42,8 @@ Result<std::vector<AuditSettingValue>> ShowAuditSettings(const Replica& replica)
       const std::string text(stored->begin(), stored->end());
       std::optional<int64_t> parsed = ParseSettingValue(text);
       if (!parsed || *parsed < info.min || *parsed > info.max) {
-        return Status::Invalid(kErrAuditSettingStored, "县级设置 " + std::string(info.key) +
-                                                           " 的存储值无效：" + text);
+        return Status::Invalid(kErrAuditSettingStored,
+                               "县级设置 " + std::string(info.key) + " 的存储值无效：" + text);
       }
       value.value = *parsed;
       value.set = true;
@@ -58,7 +58,8 @@ Result<AuditSettings> LoadAuditSettings(const Replica& replica) {
   AuditSettings settings;
   for (const AuditSettingValue& v : values) {
     if (v.info->key == kSettingFinanceDeadlineDay) settings.finance_deadline_day = v.value;
-    if (v.info->key == kSettingSubsidyMinPublicityDays) settings.subsidy_min_publicity_days = v.value;
+    if (v.info->key == kSettingSubsidyMinPublicityDays)
+      settings.subsidy_min_publicity_days = v.value;
     if (v.info->key == kSettingClockSkewHours) settings.clock_skew_hours = v.value;
     if (v.info->key == kSettingStaleDays) settings.stale_days = v.value;
   }
@@ -70,16 +71,19 @@ Status SetAuditSetting(Replica& replica, std::string_view key, std::string_view 
   if (info == nullptr) {
     std::string known;
     for (const AuditSettingInfo& k : AuditSettingKeys()) known += " " + std::string(k.key);
-    return Status::Invalid(kErrAuditSettingKey, "没有县级设置项 " + std::string(key) + "；可设置：" + known);
+    return Status::Invalid(kErrAuditSettingKey,
+                           "没有县级设置项 " + std::string(key) + "；可设置：" + known);
   }
   std::optional<int64_t> parsed = ParseSettingValue(value);
   if (!parsed || *parsed < info->min || *parsed > info->max) {
-    return Status::Invalid(kErrAuditSettingValue, std::string(key) + " 须为 " + std::to_string(info->min) +
-                                                      " 到 " + std::to_string(info->max) + " 之间的整数，不能是 " +
-                                                      std::string(value));
+    return Status::Invalid(kErrAuditSettingValue, std::string(key) + " 须为 " +
+                                                      std::to_string(info->min) + " 到 " +
+                                                      std::to_string(info->max) +
+                                                      " 之间的整数，不能是 " + std::string(value));
   }
   const std::string text = std::to_string(*parsed);
-  return replica.PutSetting(key, ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  return replica.PutSetting(key,
+                            ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 }  // namespace gongkai

@@ -9,7 +9,8 @@ namespace gongkai {
 Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& nodes, int64_t days,
                                           int64_t now_ms) {
   if (days < 1 || days > kMaxStaleDays) {
-    return Status::Invalid(kErrAuditInput, "天数须在 1 到 " + std::to_string(kMaxStaleDays) + " 之间");
+    return Status::Invalid(kErrAuditInput,
+                           "天数须在 1 到 " + std::to_string(kMaxStaleDays) + " 之间");
   }
   GK_ASSIGN_OR_RETURN(Statement own,
                       Statement::Prepare(db,
@@ -50,14 +51,16 @@ Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& node
       }
     }
     if (s.last_contact && *s.last_contact >= cutoff) continue;
-    if (s.last_contact) s.days_silent = std::max<int64_t>(0, (now_ms - *s.last_contact) / kMsPerDay);
+    if (s.last_contact)
+      s.days_silent = std::max<int64_t>(0, (now_ms - *s.last_contact) / kMsPerDay);
     out.push_back(std::move(s));
   }
   std::sort(out.begin(), out.end(), [](const StaleNode& a, const StaleNode& b) {
     const int64_t la = a.last_contact.value_or(INT64_MIN);
     const int64_t lb = b.last_contact.value_or(INT64_MIN);
     if (la != lb) return la < lb;
-    return a.node.region != b.node.region ? a.node.region < b.node.region : a.node.node_id < b.node.node_id;
+    return a.node.region != b.node.region ? a.node.region < b.node.region
+                                          : a.node.node_id < b.node.node_id;
   });
   return out;
 }

@@ -4,9 +4,9 @@
 // A node's last contact is the latest hub receipt time (log_entry.received_at, hub clock)
 // of an envelope it signed, of one it pushed on another's behalf (journal.source
 // "node:<id>"), or of a push of its that the hub refused (refused_envelope.source
-// "node:<id>", last_received_at), whichever is later. A village whose envelopes travel by USB through its
-// township counts as in contact when they reach the hub: what matters to the county is that
-// its disclosures arrive. A node that pulls without writing anything leaves no trace in the
+// "node:<id>", last_received_at), whichever is later. A village whose envelopes travel by USB
+// through its township counts as in contact when they reach the hub: what matters to the county is
+// that its disclosures arrive. A node that pulls without writing anything leaves no trace in the
 // hub database and counts as silent. Never synced: none of its envelopes has reached the hub.
 // The hub itself is not listed.
 // Thread-safety: reads through the caller's connection.

@@ -32,7 +32,8 @@ size_t DisplayWidth(std::string_view text) {
     size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
     if (i + len > text.size()) len = 1;
     uint32_t cp = len == 1 ? b : b & (0xFF >> (len + 1));
-    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    for (size_t k = 1; k < len; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
     width += IsWide(cp) ? 2 : 1;
     i += len;
   }

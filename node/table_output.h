@@ -33,11 +33,11 @@ struct TableColumn {
 class TableCell {
  public:
   TableCell() = default;
-  TableCell(std::string text) : text_(std::move(text)), kind_(Kind::kText) {}  // NOLINT
-  TableCell(const char* text) : TableCell(std::string(text)) {}              // NOLINT
-  TableCell(std::string_view text) : TableCell(std::string(text)) {}          // NOLINT
+  TableCell(std::string text) : text_(std::move(text)), kind_(Kind::kText) {}         // NOLINT
+  TableCell(const char* text) : TableCell(std::string(text)) {}                       // NOLINT
+  TableCell(std::string_view text) : TableCell(std::string(text)) {}                  // NOLINT
   TableCell(int64_t number) : text_(std::to_string(number)), kind_(Kind::kNumber) {}  // NOLINT
-  TableCell(int number) : TableCell(int64_t{number}) {}                         // NOLINT
+  TableCell(int number) : TableCell(int64_t{number}) {}                               // NOLINT
   static TableCell Null() { return TableCell(); }
   static TableCell Bool(bool value) {
     TableCell cell(value ? "true" : "false");

@@ -103,14 +103,19 @@ TEST_CASE("equivocations recorded by the hub, and refused requests when that tab
   REQUIRE(before.ok());
   CHECK_FALSE(before->has_request_table);
   // The layout hub/ keeps for requests refused before their body is read.
-  REQUIRE(ExecSql(db,
-                  "CREATE TABLE refused_request(id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL,"
-                  " node_id TEXT NOT NULL, path TEXT NOT NULL, code TEXT NOT NULL) STRICT;"
-                  "INSERT INTO refused_request(received_ms, node_id, path, code) VALUES"
-                  " (1790000000000, '" + a.s.village_d + "', '/v1/pull', 'serve.revoked_node'),"
-                  " (1790000060000, '" + a.s.village_d + "', '/v1/pull', 'serve.revoked_node'),"
+  REQUIRE(
+      ExecSql(db,
+              "CREATE TABLE refused_request(id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL,"
+              " node_id TEXT NOT NULL, path TEXT NOT NULL, code TEXT NOT NULL) STRICT;"
+              "INSERT INTO refused_request(received_ms, node_id, path, code) VALUES"
+              " (1790000000000, '" +
+                  a.s.village_d +
+                  "', '/v1/pull', 'serve.revoked_node'),"
+                  " (1790000060000, '" +
+                  a.s.village_d +
+                  "', '/v1/pull', 'serve.revoked_node'),"
                   " (1790000000000, 'x', '/v1/push', 'auth.malformed')")
-              .ok());
+          .ok());
   auto after = AuditAlarms(db, a.nodes, 24);
   REQUIRE(after.ok());
   CHECK(after->has_request_table);

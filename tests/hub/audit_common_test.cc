@@ -24,7 +24,8 @@ TEST_CASE("the directory names nodes and regions and keeps the strongest revocat
   testing::Office& village = c.Enrol(testing::kAuditVillageA, "石庙村", Role::kVillage);
   c.Enrol(testing::kAuditTownship, "龙蟠镇", Role::kTownship);
   REQUIRE(Revoke(c.county, testing::kPassphrase, village.id(), RevocationReason::kRetired).ok());
-  REQUIRE(Revoke(c.county, testing::kPassphrase, village.id(), RevocationReason::kCompromised).ok());
+  REQUIRE(
+      Revoke(c.county, testing::kPassphrase, village.id(), RevocationReason::kCompromised).ok());
   const std::string hub_id = NodeIdHex(c.county.hub_key().node_id());
   auto nodes = LoadNodeDirectory(c.county.replica().db(), hub_id);
   REQUIRE(nodes.ok());

@@ -18,7 +18,6 @@
 #include "hub/audit_common.h"
 #include "hub/county.h"
 #include "hub/service.h"
-#include "hub/county.h"
 #include "node/apply.h"
 #include "node/disclosure_view.h"
 #include "node/enrolment.h"
@@ -69,8 +68,8 @@ struct Office {
   }
   // Every journal envelope in journal order.
   std::vector<Bytes> Journal(const std::string& where = "1") const {
-    auto stmt = Statement::Prepare(replica->db(), "SELECT bytes FROM journal WHERE " + where +
-                                                      " ORDER BY rowid");
+    auto stmt = Statement::Prepare(replica->db(),
+                                   "SELECT bytes FROM journal WHERE " + where + " ORDER BY rowid");
     REQUIRE(stmt.ok());
     std::vector<Bytes> out;
     while (*stmt->Step()) out.push_back(stmt->ColumnBlob(0));
@@ -105,7 +104,8 @@ struct AuditCounty {
     office->home = dir.path() / region;
     office->clock_offset_ms = clock_offset_ms;
     office->hub_now = &hub_now;
-    Result<Bytes> request = StartEnrolment(office->home, region, name, static_cast<uint64_t>(hub_now));
+    Result<Bytes> request =
+        StartEnrolment(office->home, region, name, static_cast<uint64_t>(hub_now));
     REQUIRE(request.ok());
     Result<Bytes> certificate = EnrollFromRequest(county, kPassphrase, *request, role);
     INFO(certificate.status().ToString());
@@ -115,9 +115,9 @@ struct AuditCounty {
     REQUIRE(key.ok());
     office->key = std::make_unique<SecretKey>(std::move(*key));
     const Office* self = office.get();
-    Result<Replica> replica = Replica::Open(
-        office->home / kReplicaFileName,
-        ReplicaOptions{false, kDefaultBusyTimeoutMs, [self] { return self->Now(); }});
+    Result<Replica> replica =
+        Replica::Open(office->home / kReplicaFileName,
+                      ReplicaOptions{false, kDefaultBusyTimeoutMs, [self] { return self->Now(); }});
     REQUIRE(replica.ok());
     office->replica = std::make_unique<Replica>(std::move(*replica));
     Office& ref = *office;
@@ -148,8 +148,9 @@ struct AuditCounty {
   void Push(Office& office, bool expect_refused = false) {
     std::vector<Bytes> envelopes = office.Journal("source <> 'hub'");
     for (size_t at = 0; at < envelopes.size(); at += kMaxPushEnvelopes) {
-      std::vector<Bytes> part(envelopes.begin() + at,
-                              envelopes.begin() + std::min(envelopes.size(), at + kMaxPushEnvelopes));
+      std::vector<Bytes> part(
+          envelopes.begin() + at,
+          envelopes.begin() + std::min(envelopes.size(), at + kMaxPushEnvelopes));
       auto batch = EncodeBatch(part);
       REQUIRE(batch.ok());
       HubAnswer answer = Send(office, "/v1/push", *batch);
@@ -169,8 +170,8 @@ struct AuditCounty {
       HubAnswer answer = Send(office, "/v1/pull", *body);
       INFO(answer.body);
       REQUIRE(answer.status == 200);
-      auto envelopes = DecodeBatch(ByteView(reinterpret_cast<const uint8_t*>(answer.body.data()),
-                                            answer.body.size()));
+      auto envelopes = DecodeBatch(
+          ByteView(reinterpret_cast<const uint8_t*>(answer.body.data()), answer.body.size()));
       REQUIRE(envelopes.ok());
       for (ByteView envelope : *envelopes) {
         auto applied = ApplyEnvelope(*office.replica, envelope, "hub");
@@ -216,16 +217,17 @@ inline constexpr char kSubsidyCsv[] =
 
 // What the scenario wrote, for the checks.
 struct AuditScenario {
-  std::string finance_a;  // 石庙村 2026Q3 finance: approved on time
-  std::string finance_b;  // 金凤村 2026Q3 finance: returned, resubmitted, approved late
-  std::string subsidy_short;     // 石庙村: a 3-day 公示期
-  std::string subsidy_late;      // 石庙村: 7 days declared, approved on its 5th day
-  std::string subsidy_ok;        // 石庙村: 7 days, approved on its first day
-  std::string village_d;         // 青龙村's node id: revoked, still sending
+  std::string finance_a;      // 石庙村 2026Q3 finance: approved on time
+  std::string finance_b;      // 金凤村 2026Q3 finance: returned, resubmitted, approved late
+  std::string subsidy_short;  // 石庙村: a 3-day 公示期
+  std::string subsidy_late;   // 石庙村: 7 days declared, approved on its 5th day
+  std::string subsidy_ok;     // 石庙村: 7 days, approved on its first day
+  std::string village_d;      // 青龙村's node id: revoked, still sending
   int64_t audit_at = BeijingMs(2026, 10, 20, 12);
 };
 
-inline std::string SubmitNew(AuditCounty& c, Office& office, DraftInput input, const std::string& person) {
+inline std::string SubmitNew(AuditCounty& c, Office& office, DraftInput input,
+                             const std::string& person) {
   auto draft = CreateDraft(*office.replica, input, office.Now());
   INFO(draft.status().ToString());
   REQUIRE(draft.ok());
@@ -305,7 +307,8 @@ inline AuditScenario RunAuditScenario(AuditCounty& c) {
   c.Push(township);
 
   c.hub_now = BeijingMs(2026, 10, 9, 11);
-  s.subsidy_short = SubmitNew(c, a, subsidy("耕地地力保护补贴（三天）", 3, std::nullopt), "文书 王芳");
+  s.subsidy_short =
+      SubmitNew(c, a, subsidy("耕地地力保护补贴（三天）", 3, std::nullopt), "文书 王芳");
   c.Push(a);
   c.hub_now = BeijingMs(2026, 10, 9, 15);
   c.Pull(township);

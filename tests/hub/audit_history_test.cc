@@ -74,7 +74,8 @@ TEST_CASE("history of a region lists versions, reviews and postings of its discl
   testing::AuditScenario& s = built.s;
   auto nodes = LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id()));
   REQUIRE(nodes.ok());
-  auto village = AuditHistory(county.replica().db(), *nodes, HistoryQuery{"", testing::kAuditVillageA});
+  auto village =
+      AuditHistory(county.replica().db(), *nodes, HistoryQuery{"", testing::kAuditVillageA});
   REQUIRE(village.ok());
   // Four disclosures, each a version and an approval, and one posting.
   REQUIRE(village->size() == 9);
@@ -94,10 +95,12 @@ TEST_CASE("history of a region lists versions, reviews and postings of its discl
   // HLC order.
   for (size_t i = 1; i < village->size(); ++i) CHECK((*village)[i - 1].hlc <= (*village)[i].hlc);
 
-  auto township = AuditHistory(county.replica().db(), *nodes, HistoryQuery{"", testing::kAuditTownship});
+  auto township =
+      AuditHistory(county.replica().db(), *nodes, HistoryQuery{"", testing::kAuditTownship});
   REQUIRE(township.ok());
   CHECK(township->size() == 13);  // 石庙村's 9 and 金凤村's 4
-  auto both = AuditHistory(county.replica().db(), *nodes, HistoryQuery{s.finance_a, testing::kAuditVillageB});
+  auto both = AuditHistory(county.replica().db(), *nodes,
+                           HistoryQuery{s.finance_a, testing::kAuditVillageB});
   REQUIRE(both.ok());
   CHECK(both->empty());
 }
@@ -107,7 +110,8 @@ TEST_CASE("history needs a region or a disclosure") {
   REQUIRE(PrepareAuditTables(c.county.replica().db()).ok());
   auto nodes = LoadNodeDirectory(c.county.replica().db(), "");
   REQUIRE(nodes.ok());
-  CHECK(AuditHistory(c.county.replica().db(), *nodes, HistoryQuery{}).status().code() == kErrAuditInput);
+  CHECK(AuditHistory(c.county.replica().db(), *nodes, HistoryQuery{}).status().code() ==
+        kErrAuditInput);
 }
 
 }  // namespace

@@ -78,7 +78,7 @@ TEST_CASE("subsidy lists approved with a short 公示期, declared or left after
   CHECK(report->finance.empty());
   CHECK(report->pending == 3);
   REQUIRE(report->subsidy.size() == 2);
-  const ShortPublicity& declared = report->subsidy[0];  // 公示 from 10-06
+  const ShortPublicity& declared = report->subsidy[0];   // 公示 from 10-06
   const ShortPublicity& short_one = report->subsidy[1];  // 公示 from 10-09
   CHECK(declared.disclosure_id == a.s.subsidy_late);
   CHECK(declared.publicity_from == "2026-10-06");

@@ -115,10 +115,12 @@ TEST_CASE("report refuses a year outside its range") {
   REQUIRE(PrepareAuditTables(c.county.replica().db()).ok());
   auto nodes = LoadNodeDirectory(c.county.replica().db(), "");
   REQUIRE(nodes.ok());
-  CHECK(AuditYearReport(c.county.replica().db(), *nodes, kMinReportYear - 1, {}, c.hub_now).status().code() ==
-        kErrAuditInput);
-  CHECK(AuditYearReport(c.county.replica().db(), *nodes, kMaxReportYear + 1, {}, c.hub_now).status().code() ==
-        kErrAuditInput);
+  CHECK(AuditYearReport(c.county.replica().db(), *nodes, kMinReportYear - 1, {}, c.hub_now)
+            .status()
+            .code() == kErrAuditInput);
+  CHECK(AuditYearReport(c.county.replica().db(), *nodes, kMaxReportYear + 1, {}, c.hub_now)
+            .status()
+            .code() == kErrAuditInput);
   CHECK(AuditYearReport(c.county.replica().db(), *nodes, kMaxReportYear, {}, c.hub_now).ok());
 }
 

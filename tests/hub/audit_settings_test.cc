@@ -45,16 +45,19 @@ TEST_CASE("audit settings refuse unknown keys and values out of range") {
   // One past each limit.
   CHECK(SetAuditSetting(replica, kSettingFinanceDeadlineDay, "0").code() == kErrAuditSettingValue);
   CHECK(SetAuditSetting(replica, kSettingFinanceDeadlineDay, "29").code() == kErrAuditSettingValue);
-  CHECK(SetAuditSetting(replica, kSettingSubsidyMinPublicityDays, "367").code() == kErrAuditSettingValue);
+  CHECK(SetAuditSetting(replica, kSettingSubsidyMinPublicityDays, "367").code() ==
+        kErrAuditSettingValue);
   CHECK(SetAuditSetting(replica, kSettingClockSkewHours, "0").code() == kErrAuditSettingValue);
   CHECK(SetAuditSetting(replica, kSettingStaleDays, "3651").code() == kErrAuditSettingValue);
-  CHECK(SetAuditSetting(replica, kSettingFinanceDeadlineDay, "15天").code() == kErrAuditSettingValue);
+  CHECK(SetAuditSetting(replica, kSettingFinanceDeadlineDay, "15天").code() ==
+        kErrAuditSettingValue);
   CHECK(SetAuditSetting(replica, kSettingFinanceDeadlineDay, "").code() == kErrAuditSettingValue);
   CHECK(SetAuditSetting(replica, kSettingFinanceDeadlineDay, "28").ok());
   // A hand-edited value is named, not used.
   const std::string junk = "abc";
-  REQUIRE(replica.PutSetting(kSettingClockSkewHours,
-                             ByteView(reinterpret_cast<const uint8_t*>(junk.data()), junk.size()))
+  REQUIRE(replica
+              .PutSetting(kSettingClockSkewHours,
+                          ByteView(reinterpret_cast<const uint8_t*>(junk.data()), junk.size()))
               .ok());
   CHECK(LoadAuditSettings(replica).status().code() == kErrAuditSettingStored);
 }

@@ -10,7 +10,8 @@ namespace {
 using testing::AuditCounty;
 using testing::BeijingMs;
 
-TEST_CASE("stale lists the never-synced village first, then the longest silent, never the revoked") {
+TEST_CASE(
+    "stale lists the never-synced village first, then the longest silent, never the revoked") {
   AuditCounty c;
   testing::AuditScenario s = testing::RunAuditScenario(c);
   County county = c.OpenForAudit();
@@ -61,7 +62,8 @@ TEST_CASE("a push the hub refused still counts as contact") {
   auto stale = AuditStale(county.replica().db(), *nodes, 30, BeijingMs(2026, 12, 1));
   REQUIRE(stale.ok());
   bool township_listed = false;
-  for (const StaleNode& node : *stale) township_listed |= node.node.region == testing::kAuditTownship;
+  for (const StaleNode& node : *stale)
+    township_listed |= node.node.region == testing::kAuditTownship;
   CHECK_FALSE(township_listed);
   // 石庙村 (10-11), 金凤村 (10-17) and 白鹤村 (never) are.
   CHECK(stale->size() == 3);

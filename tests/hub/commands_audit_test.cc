@@ -77,7 +77,8 @@ TEST_CASE("audit history: JSON rows, CSV lines and the terminal table") {
   CHECK(first.Find("log_index")->is_integer());
   CHECK(first.Find("received_at")->integer() == testing::BeijingMs(2026, 10, 13, 9));
 
-  std::vector<std::string> lines = hub.CsvLines({"audit", "history", "--region", testing::kAuditVillageB});
+  std::vector<std::string> lines =
+      hub.CsvLines({"audit", "history", "--region", testing::kAuditVillageB});
   REQUIRE(lines.size() == 5);
   CHECK(lines[0].rfind("事项类别,记录编号,公开事项编号,", 0) == 0);
   CHECK(lines[2].find("乡镇审核：退回（缺少凭证号）") != std::string::npos);
@@ -117,7 +118,8 @@ TEST_CASE("audit stale, overdue, report and alarms: JSON and CSV shapes") {
   CHECK(Text(finance->array()[0], "name") == "金凤村");
   CHECK(finance->array()[0].Find("days_late")->integer() == 2);
   CHECK(Text(finance->array()[0], "approved_time") == "2026-10-17 11:00");
-  std::vector<std::string> subsidy = hub.CsvLines({"audit", "overdue", "--period", "2026Q4", "--section", "subsidy"});
+  std::vector<std::string> subsidy =
+      hub.CsvLines({"audit", "overdue", "--period", "2026Q4", "--section", "subsidy"});
   REQUIRE(subsidy.size() == 3);
   CHECK(subsidy[0].rfind("区划,村,标题,公示起,公示止,公示天数,", 0) == 0);
   CHECK(subsidy[2].find(",2026-10-09,2026-10-11,3,3,") != std::string::npos);
@@ -138,8 +140,8 @@ TEST_CASE("audit stale, overdue, report and alarms: JSON and CSV shapes") {
   CHECK(Text(alarms.Find("refused")->array()[0], "code") == "apply.revoked");
   std::vector<std::string> clocks = hub.CsvLines({"audit", "alarms", "--section", "clocks"});
   REQUIRE(clocks.size() == 2);
-  CHECK(clocks[1].find(",金凤村," + std::string(testing::kAuditVillageB) + ",2,2,-255600000,255600000") !=
-        std::string::npos);
+  CHECK(clocks[1].find(",金凤村," + std::string(testing::kAuditVillageB) +
+                       ",2,2,-255600000,255600000") != std::string::npos);
   RunResult text = hub.Run({"audit", "alarms"});
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("-2天23小时") != std::string::npos);
@@ -166,11 +168,11 @@ TEST_CASE("config set and show keep the county's audit settings") {
 
 TEST_CASE("the audit commands work on a hub home that has never served") {
   testing::HubHome fresh;
-  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"audit", "alarms", "--json"},
-           {"audit", "stale", "--json"},
-           {"audit", "report", "--year", "2026", "--csv"},
-           {"audit", "overdue", "--period", "2026Q3"}}) {
+  for (std::vector<std::string> args :
+       std::vector<std::vector<std::string>>{{"audit", "alarms", "--json"},
+                                             {"audit", "stale", "--json"},
+                                             {"audit", "report", "--year", "2026", "--csv"},
+                                             {"audit", "overdue", "--period", "2026Q3"}}) {
     args.insert(args.begin() + 2, {"--home", fresh.home.string()});
     RunResult r = RunProgram(fresh.dir.path(), "gongkai-hub", args);
     INFO(args[1] << "\n" << r.out << r.err);

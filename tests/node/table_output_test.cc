@@ -41,8 +41,9 @@ TEST_CASE("CSV quotes what needs it and guards formulas in text cells") {
 }
 
 TEST_CASE("JSON rows use the keys, numbers as numbers and null for empty cells") {
-  CHECK(FormatJsonRows(Sample()) ==
-        "[{\"n\":12,\"name\":\"石庙村\",\"note\":\"a,b\"},{\"n\":-3,\"name\":\"x\",\"note\":null}]");
+  CHECK(
+      FormatJsonRows(Sample()) ==
+      "[{\"n\":12,\"name\":\"石庙村\",\"note\":\"a,b\"},{\"n\":-3,\"name\":\"x\",\"note\":null}]");
   Table flags;
   flags.columns = {{"ok", "好"}, {"h", "小时"}};
   flags.AddRow({TableCell::Bool(true), TableCell(7)});
