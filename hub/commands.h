@@ -14,8 +14,11 @@ std::vector<CommandSpec> CountyCommands();
 // serve (commands_serve.cc)
 std::vector<CommandSpec> ServeCommands();
 
-// audit history, stale, overdue, report, alarms; config set, show (commands_audit.cc)
+// audit history, stale, overdue, report, alarms (commands_audit.cc)
 std::vector<CommandSpec> AuditCommands();
+
+// config set, show: the county's audit settings (commands_config.cc)
+std::vector<CommandSpec> CountyConfigCommands();
 
 }  // namespace gongkai
 
