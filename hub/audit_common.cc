@@ -1,5 +1,7 @@
 #include "hub/audit_common.h"
 
+#include <algorithm>
+
 #include "hub/log_schema.h"
 #include "node/sheet_dates.h"
 #include "node/sql.h"
@@ -18,12 +20,25 @@ std::string NodeDirectory::RegionName(std::string_view region) const {
   return it == region_names.end() ? std::string(region) : it->second;
 }
 
+std::vector<std::string> NodeDirectory::VillagesEnrolledBefore(int64_t before_ms) const {
+  std::vector<std::string> out;
+  for (const auto& [id, node] : nodes) {
+    if (node.role != "village" || !node.revoked.empty()) continue;
+    auto enrolled = region_enrolled_ms.find(node.region);
+    if (enrolled == region_enrolled_ms.end() || enrolled->second >= before_ms) continue;
+    out.push_back(node.region);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 Result<NodeDirectory> LoadNodeDirectory(sqlite3* db, std::string_view hub_node_id) {
   NodeDirectory directory;
   GK_ASSIGN_OR_RETURN(
       Statement certs,
       Statement::Prepare(db,
-                         "SELECT node_id, role, subject_region, name FROM certificate "
+                         "SELECT node_id, role, subject_region, name, hlc FROM certificate "
                          "ORDER BY hlc, node_id"));
   while (true) {
     GK_ASSIGN_OR_RETURN(bool row, certs.Step());
@@ -37,6 +52,8 @@ Result<NodeDirectory> LoadNodeDirectory(sqlite3* db, std::string_view hub_node_i
     // The region's name: the village or township node's; a later certificate (a new key for
     // the same office) names it the same way or better.
     if (node.role != "auditor") directory.region_names[node.region] = node.name;
+    // Rows come in HLC order: the first one seen is the earliest.
+    directory.region_enrolled_ms.emplace(node.region, HlcMs(certs.ColumnInt(4)));
     directory.nodes[node.node_id] = std::move(node);
   }
   GK_ASSIGN_OR_RETURN(Statement revoked,

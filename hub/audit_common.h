@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "node/calendar.h"
 #include "protocol/status.h"
@@ -46,11 +47,18 @@ struct AuditNode {
 struct NodeDirectory {
   std::map<std::string, AuditNode> nodes;
   std::map<std::string, std::string> region_names;  // region code -> name of its node
+  // Region code -> when its first certificate was issued (ms of the certificate row's HLC,
+  // written by the county hub's own clock): from then on the region is on the system.
+  std::map<std::string, int64_t> region_enrolled_ms;
 
   // The node, or nullptr.
   const AuditNode* Find(std::string_view node_id) const;
   // The name of the region's node; for a region without one, the code itself.
   std::string RegionName(std::string_view region) const;
+  // The regions of enrolled, unrevoked village nodes whose first certificate was issued
+  // before `before_ms`, sorted, each once. A village enrolled after a deadline is not
+  // expected to have met it in the system.
+  std::vector<std::string> VillagesEnrolledBefore(int64_t before_ms) const;
 };
 
 // Reads certificate and revocation rows. `hub_node_id` marks the hub. Errors: sql.*.

@@ -108,12 +108,8 @@ Result<OverdueReport> AuditOverdue(sqlite3* db, const NodeDirectory& nodes,
   report.period = *period;
   report.deadline = PeriodDeadline(*period, settings.finance_deadline_day);
   report.min_publicity_days = settings.subsidy_min_publicity_days;
-  std::vector<std::string> villages;
-  for (const auto& [id, node] : nodes.nodes) {
-    if (node.role == "village" && node.revoked.empty()) villages.push_back(node.region);
-  }
-  std::sort(villages.begin(), villages.end());
-  villages.erase(std::unique(villages.begin(), villages.end()), villages.end());
+  const std::vector<std::string> villages =
+      nodes.VillagesEnrolledBefore(report.deadline.ends_at_ms);
   report.villages = static_cast<int64_t>(villages.size());
   GK_ASSIGN_OR_RETURN(std::vector<FinanceDue> judged,
                       JudgeFinance(db, villages, *period, settings.finance_deadline_day, now_ms));

@@ -1,8 +1,9 @@
 // `gongkai-hub audit overdue --period P`: villages late with their finance disclosure for a
 // period, and subsidy lists approved with too short a 公示期.
 //
-// Finance. Each enrolled, unrevoked village must have a finance disclosure for period P
-// approved by its township by the deadline (audit_common.h PeriodDeadline, day
+// Finance. Each enrolled, unrevoked village whose first certificate was issued before the
+// deadline must have a finance disclosure for period P approved by its township by the
+// deadline (audit_common.h PeriodDeadline, day
 // `finance.deadline_day` of the month after P). The time that counts is the hub's receipt of
 // the township's approving review (log_entry.received_at, the hub's clock), never the HLC the
 // township or village wrote: their clocks can be wrong or set back, the hub's receipt bounds
@@ -73,7 +74,7 @@ struct OverdueReport {
   Period period;
   Deadline deadline;
   int64_t min_publicity_days = 0;
-  int64_t villages = 0;                 // enrolled, unrevoked villages judged
+  int64_t villages = 0;                 // villages judged (enrolled before the deadline)
   std::vector<FinanceDue> finance;      // late and missing only, by region
   int64_t pending = 0;                  // not yet due and not yet approved
   std::vector<ShortPublicity> subsidy;  // by region, then 公示期 start

@@ -95,14 +95,10 @@ Result<std::vector<ReportRow>> AuditYearReport(sqlite3* db, const NodeDirectory&
     row.worst_approval_ms = std::max(row.worst_approval_ms, took);
   }
 
-  std::vector<std::string> villages;
-  for (const auto& [id, node] : nodes.nodes) {
-    if (node.role == "village" && node.revoked.empty()) villages.push_back(node.region);
-  }
-  std::sort(villages.begin(), villages.end());
-  villages.erase(std::unique(villages.begin(), villages.end()), villages.end());
   for (int q = 1; q <= 4; ++q) {
     GK_ASSIGN_OR_RETURN(Period period, ParsePeriod(std::to_string(y) + "Q" + std::to_string(q)));
+    const std::vector<std::string> villages = nodes.VillagesEnrolledBefore(
+        PeriodDeadline(period, settings.finance_deadline_day).ends_at_ms);
     GK_ASSIGN_OR_RETURN(std::vector<FinanceDue> judged,
                         JudgeFinance(db, villages, period, settings.finance_deadline_day, now_ms));
     for (const FinanceDue& due : judged) {

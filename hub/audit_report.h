@@ -10,7 +10,8 @@
 //                            a village PC before it was synced starts counting when it arrived;
 //                            an approval made offline counts when it arrived.
 //   late / missing           finance quarters Q1..Q4 of Y, judged as `audit overdue`
-//                            (audit_overdue.h), for enrolled, unrevoked villages; a quarter
+//                            (audit_overdue.h), for enrolled, unrevoked villages whose first
+//                            certificate came before the quarter's deadline; a quarter
 //                            whose deadline has not passed is neither.
 // Rows: one per region with activity in Y or an enrolled village, in code order, so a
 // township's own row (9 digits) comes before its villages; then each township's subtotal

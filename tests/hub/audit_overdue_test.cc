@@ -99,6 +99,16 @@ TEST_CASE("subsidy lists approved with a short 公示期, declared or left after
   CHECK(relaxed->subsidy.empty());
 }
 
+TEST_CASE("villages enrolled after a deadline are not judged for it") {
+  Audited& a = Shared();
+  // Q2 was due on 07-15; every village was enrolled on 10-01.
+  auto report = a.Overdue("2026Q2");
+  REQUIRE(report.ok());
+  CHECK(report->villages == 0);
+  CHECK(report->finance.empty());
+  CHECK(report->pending == 0);
+}
+
 TEST_CASE("overdue refuses a period it cannot read") {
   Audited& a = Shared();
   CHECK(a.Overdue("2026第三季度").status().code() == kErrAuditInput);

@@ -12,11 +12,12 @@ using testing::AuditCounty;
 constexpr int64_t kHour = 3'600'000;
 
 // The figures below are worked out by hand from the scenario (tests/hub/audit_fixture.h):
-//   石庙村 finance 24 h, subsidies 4 h, 8 h, 2 h to approval; Q1, Q2 of 2026 never
-//   submitted (missing), Q3 on time, Q4 not yet due.
+//   Every village was enrolled on 10-01, after the Q1 and Q2 deadlines (04-15, 07-15), so
+//   only Q3 (due 10-15) is judged; Q4 is not yet due.
+//   石庙村 finance 24 h, subsidies 4 h, 8 h, 2 h to approval; Q3 on time.
 //   金凤村 finance returned once, resubmitted, approved 2 h after the new version reached
-//   the hub; Q3 late; Q1, Q2 missing.
-//   白鹤村 nothing: Q1, Q2, Q3 missing.
+//   the hub; Q3 late.
+//   白鹤村 nothing: Q3 missing.
 // The scenario, built once for this file's read-only checks (it takes seconds).
 struct Built {
   AuditCounty c;
@@ -54,7 +55,7 @@ TEST_CASE("report per village, township subtotal and county total, checked by ha
   CHECK(a.average_approval_ms() == (24 + 4 + 8 + 2) * kHour / 4);  // 9.5 h
   CHECK(a.worst_approval_ms == 24 * kHour);
   CHECK(a.late == 0);
-  CHECK(a.missing == 2);
+  CHECK(a.missing == 0);
 
   const ReportRow& b = (*rows)[1];
   CHECK(b.name == "金凤村");
@@ -65,7 +66,7 @@ TEST_CASE("report per village, township subtotal and county total, checked by ha
   CHECK(b.average_approval_ms() == 2 * kHour);
   CHECK(b.worst_approval_ms == 2 * kHour);
   CHECK(b.late == 1);
-  CHECK(b.missing == 2);
+  CHECK(b.missing == 0);
 
   const ReportRow& cc = (*rows)[2];
   CHECK(cc.name == "白鹤村");
@@ -73,7 +74,7 @@ TEST_CASE("report per village, township subtotal and county total, checked by ha
   CHECK(cc.timed_approvals == 0);
   CHECK(cc.average_approval_ms() == 0);
   CHECK(cc.late == 0);
-  CHECK(cc.missing == 3);
+  CHECK(cc.missing == 1);
 
   const ReportRow& township = (*rows)[3];
   CHECK(township.kind == "township");
@@ -85,18 +86,18 @@ TEST_CASE("report per village, township subtotal and county total, checked by ha
   CHECK(township.average_approval_ms() == (24 + 4 + 8 + 2 + 2) * kHour / 5);  // 8 h
   CHECK(township.worst_approval_ms == 24 * kHour);
   CHECK(township.late == 1);
-  CHECK(township.missing == 7);
+  CHECK(township.missing == 1);
 
   const ReportRow& total = (*rows)[4];
   CHECK(total.kind == "county");
   CHECK(total.region == "511304");
   CHECK(total.approvals == 5);
   CHECK(total.average_approval_ms() == 8 * kHour);
-  CHECK(total.missing == 7);
+  CHECK(total.missing == 1);
   CHECK(total.late == 1);
 }
 
-TEST_CASE("a year with nothing counts only what is due: every quarter missing") {
+TEST_CASE("a year before the villages were enrolled: nothing is late or missing") {
   Built& built = Shared();
   County& county = built.county;
   testing::AuditScenario& s = built.s;
@@ -107,7 +108,9 @@ TEST_CASE("a year with nothing counts only what is due: every quarter missing") 
   REQUIRE(rows->size() == 5);
   CHECK(rows->back().approvals == 0);
   CHECK(rows->back().finance == 0);
-  CHECK(rows->back().missing == 12);  // 3 villages × 4 quarters, all past their deadline
+  // Every 2025 deadline passed before the villages were enrolled (2026-10-01).
+  CHECK(rows->back().missing == 0);
+  CHECK(rows->back().late == 0);
 }
 
 TEST_CASE("report refuses a year outside its range") {
