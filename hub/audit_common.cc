@@ -49,11 +49,12 @@ Result<NodeDirectory> LoadNodeDirectory(sqlite3* db, std::string_view hub_node_i
     node.region = certs.ColumnText(2);
     node.name = certs.ColumnText(3);
     node.is_hub = node.node_id == hub_node_id;
+    node.enrolled_ms = HlcMs(certs.ColumnInt(4));
     // The region's name: the village or township node's; a later certificate (a new key for
     // the same office) names it the same way or better.
     if (node.role != "auditor") directory.region_names[node.region] = node.name;
     // Rows come in HLC order: the first one seen is the earliest.
-    directory.region_enrolled_ms.emplace(node.region, HlcMs(certs.ColumnInt(4)));
+    directory.region_enrolled_ms.emplace(node.region, node.enrolled_ms);
     directory.nodes[node.node_id] = std::move(node);
   }
   GK_ASSIGN_OR_RETURN(Statement revoked,

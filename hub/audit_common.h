@@ -39,7 +39,8 @@ struct AuditNode {
   std::string role;     // village | township | county | auditor
   std::string region;
   std::string name;
-  std::string revoked;  // "" | retired | compromised (compromised wins)
+  std::string revoked;      // "" | retired | compromised (compromised wins)
+  int64_t enrolled_ms = 0;  // its certificate row's HLC, ms (the county hub's clock)
   bool is_hub = false;
 };
 

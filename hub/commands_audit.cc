@@ -170,6 +170,7 @@ int RunStale(const Args& args) {
                    {"name", "名称"},
                    {"role", "角色"},
                    {"node_id", "节点编号"},
+                   {"enrolled_time", "登记时间"},
                    {"last_contact", "最后送达县级"},
                    {"days_silent", "未同步天数"},
                    {"envelopes", "已送达数据包"},
@@ -178,7 +179,7 @@ int RunStale(const Args& args) {
     const bool terminal = FormatOf(args) == TableFormat::kTerminal;
     table.AddRow(
         {s.node.region, s.node.name, terminal ? RoleLabel(s.node.role) : s.node.role,
-         s.node.node_id,
+         s.node.node_id, BeijingMinuteText(s.node.enrolled_ms),
          s.last_contact
              ? TableCell(BeijingMinuteText(*s.last_contact))
              : (FormatOf(args) == TableFormat::kJson ? TableCell::Null() : TableCell("从未同步")),

@@ -26,6 +26,7 @@ TEST_CASE(
   CHECK_FALSE((*week)[0].last_contact.has_value());
   CHECK_FALSE((*week)[0].days_silent.has_value());
   CHECK((*week)[0].envelopes == 0);
+  CHECK((*week)[0].node.enrolled_ms == BeijingMs(2026, 10, 1, 9));
   // 石庙村's last envelope reached the hub on 10-11 09:00: 9 whole days before 10-20 12:00.
   CHECK((*week)[1].node.name == "石庙村");
   CHECK((*week)[1].last_contact == BeijingMs(2026, 10, 11, 9));

@@ -107,7 +107,8 @@ TEST_CASE("audit stale, overdue, report and alarms: JSON and CSV shapes") {
   }
   CHECK(never);
   std::vector<std::string> stale_csv = hub.CsvLines({"audit", "stale", "--days", "7"});
-  CHECK(stale_csv[0] == "区划,名称,角色,节点编号,最后送达县级,未同步天数,已送达数据包,从未同步");
+  CHECK(stale_csv[0] ==
+        "区划,名称,角色,节点编号,登记时间,最后送达县级,未同步天数,已送达数据包,从未同步");
 
   JsonValue overdue = hub.Json({"audit", "overdue", "--period", "2026Q3"});
   REQUIRE(overdue.is_object());
