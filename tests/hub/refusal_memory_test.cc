@@ -93,7 +93,7 @@ struct ServedNode {
 TEST_CASE("an envelope refused for good is remembered and not offered again") {
   ServedNode n;
   // Someone holding a copy of the township's key gave the hub another seq 1 first.
-  Maker clone{.region = kNodeRegion};
+  Maker clone{kNodeRegion};
   clone.key = *SecretKey::FromSeed(n.key->seed());
   REQUIRE(n.s.PushOne(n.s.sibling.key, clone.Next("forged")).outcome == "applied");
   const Bytes own = n.Write("v1");

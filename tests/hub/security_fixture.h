@@ -56,6 +56,8 @@ inline Bytes VersionChangeset(const std::string& version_id, const std::string& 
 
 // One enrolled key and the envelopes it has signed so far (its chain).
 struct Maker {
+  explicit Maker(std::string of_region) : region(std::move(of_region)) {}
+
   SecretKey key = SecretKey::Generate();
   std::string region;
   std::vector<Bytes> signed_envelopes;
@@ -83,9 +85,9 @@ struct PushResult {
 struct SecureHub {
   HubHome hub;  // its County is the office's: it enrols and revokes
   int64_t now = kHubWallMs;
-  Maker village{.region = kSecVillage};
-  Maker sibling{.region = kSecSibling};
-  Maker township{.region = kSecTownship};
+  Maker village{kSecVillage};
+  Maker sibling{kSecSibling};
+  Maker township{kSecTownship};
   std::unique_ptr<HubService> service;
 
   SecureHub() {

@@ -61,7 +61,7 @@ TEST_CASE("an envelope whose signature is forged is refused and recorded") {
 
 TEST_CASE("an envelope from a key the county never enrolled is refused and recorded") {
   SecureHub s;
-  Maker stranger{.region = kSecVillage};
+  Maker stranger{kSecVillage};
   // A relay (the township) carries it: the request is good, the envelope is not.
   RequireRefused(s, s.township.key, stranger.Next("v1"), kErrApplyUnknownSigner);
 }
@@ -99,10 +99,10 @@ TEST_CASE("a retired key: what the hub logged before stays valid, what comes aft
   PushResult again = s.PushOne(s.sibling.key, before);
   CHECK(again.outcome == "duplicate");
   CHECK(again.receipt == first.receipt);
-  // The hub keeps serving it: a pull from scratch carries it.
+  // The hub keeps serving it: the township's pull from scratch carries it.
   Bytes have = *HaveSummary().Encode();
   HubAnswer pulled =
-      s.Send(s.Signed(s.sibling.key, "POST", "/v1/pull", std::string(have.begin(), have.end())));
+      s.Send(s.Signed(s.township.key, "POST", "/v1/pull", std::string(have.begin(), have.end())));
   REQUIRE(pulled.status == 200);
   Result<std::vector<ByteView>> batch = DecodeBatch(AsBytes(pulled.body));
   REQUIRE(batch.ok());
@@ -162,7 +162,7 @@ TEST_CASE("equivocation: a second envelope with the same origin and seq is refus
   const Bytes first = s.village.Next("v1");
   REQUIRE(s.PushOne(s.village.key, first).outcome == "applied");
   // The same seq 1 over another history (a cloned key used in parallel).
-  Maker clone{.region = kSecVillage};
+  Maker clone{kSecVillage};
   clone.key = *SecretKey::FromSeed(s.village.key.seed());
   const Bytes other = clone.Next("v1-other");
   REQUIRE(other != first);
