@@ -14,6 +14,7 @@
 #include "node/hub_refusal.h"
 #include "node/hub_sync.h"
 #include "node/node_key.h"
+#include "program_runner.h"
 #include "protocol/chain.h"
 #include "security_fixture.h"
 
@@ -116,6 +117,25 @@ TEST_CASE("an envelope refused for good is remembered and not offered again") {
   CHECK(second.withheld == 1);
   CHECK(n.s.Count("SELECT sum(times) FROM refused_envelope") == refused_times);
   CHECK(n.Refusals().size() == 1);
+
+  // The clerk sees it, in Chinese, with what will happen to it.
+  RunResult status = RunProgram(n.s.hub.dir.path(), "gongkai", {"status", "--home", n.home.string()});
+  INFO(status.out, status.err);
+  CHECK(status.exit_code == 0);
+  CHECK(status.out.find("被县汇聚服务器拒收 1 个数据包（其中 1 个无法补救、不再送出") !=
+        std::string::npos);
+  RunResult json =
+      RunProgram(n.s.hub.dir.path(), "gongkai", {"status", "--json", "--home", n.home.string()});
+  Result<JsonValue> parsed = ParseJsonObject(json.out);
+  REQUIRE(parsed.ok());
+  CHECK(*parsed->IntegerOr("hub_refused", -1) == 1);
+  CHECK(*parsed->IntegerOr("hub_refused_withheld", -1) == 1);
+  RunResult alarms = RunProgram(n.s.hub.dir.path(), "gongkai", {"alarms", "--home", n.home.string()});
+  INFO(alarms.out);
+  CHECK(alarms.exit_code == 0);
+  CHECK(alarms.out.find(remembered[0].envelope_id.substr(0, 12)) != std::string::npos);
+  CHECK(alarms.out.find(std::string("（") + kErrChainEquivocation + "）") != std::string::npos);
+  CHECK(alarms.out.find("无法补救，不再送出") != std::string::npos);
 }
 
 TEST_CASE("an envelope refused for a reason that can change is offered again, then forgotten") {
@@ -133,6 +153,9 @@ TEST_CASE("an envelope refused for a reason that can change is offered again, th
   CHECK(report.push_applied == 1);
   CHECK(report.withheld == 0);
   CHECK(n.Refusals().empty());
+  RunResult status = RunProgram(n.s.hub.dir.path(), "gongkai", {"status", "--home", n.home.string()});
+  CHECK(status.exit_code == 0);
+  CHECK(status.out.find("拒收") == std::string::npos);
 }
 
 }  // namespace
