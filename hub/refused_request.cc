@@ -41,8 +41,7 @@ Status RecordRefusedRequest(sqlite3* db, int64_t received_ms, std::string_view n
   GK_RETURN_IF_ERROR(insert.Run());
   // Ids only grow, so the newest max_rows rows are those above the newest id - max_rows.
   GK_ASSIGN_OR_RETURN(Statement trim,
-                      Statement::Prepare(db,
-                                         "DELETE FROM refused_request WHERE id <= ?"));
+                      Statement::Prepare(db, "DELETE FROM refused_request WHERE id <= ?"));
   trim.Bind(1, sqlite3_last_insert_rowid(db) - max_rows);
   GK_RETURN_IF_ERROR(trim.Run());
   return transaction.Commit();

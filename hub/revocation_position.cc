@@ -10,11 +10,12 @@ Result<std::vector<RevocationPosition>> RevocationsOf(sqlite3* db, const NodeId&
   // provenance names the envelope that brought each row; log_entry its position.
   GK_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db,
-                         "SELECT r.revocation_id, r.reason, l.idx FROM revocation r"
-                         " LEFT JOIN provenance p ON p.tbl = 'revocation' AND p.pk = r.revocation_id"
-                         " LEFT JOIN log_entry l ON l.envelope_id = p.envelope_id"
-                         " WHERE r.node_id = ? ORDER BY l.idx IS NULL, l.idx"));
+      Statement::Prepare(
+          db,
+          "SELECT r.revocation_id, r.reason, l.idx FROM revocation r"
+          " LEFT JOIN provenance p ON p.tbl = 'revocation' AND p.pk = r.revocation_id"
+          " LEFT JOIN log_entry l ON l.envelope_id = p.envelope_id"
+          " WHERE r.node_id = ? ORDER BY l.idx IS NULL, l.idx"));
   stmt.Bind(1, NodeIdHex(node));
   std::vector<RevocationPosition> out;
   while (true) {
@@ -39,12 +40,12 @@ Status JudgeByLogPosition(sqlite3* db, const NodeId& signer, uint64_t position) 
     compromised = compromised || r.reason == RevocationReason::kCompromised;
   }
   if (first == nullptr) return Status::Ok();
-  const std::string where =
-      first->log_index ? "审计日志第 " + std::to_string(*first->log_index) + " 条" : "待记入审计日志";
+  const std::string where = first->log_index
+                                ? "审计日志第 " + std::to_string(*first->log_index) + " 条"
+                                : "待记入审计日志";
   if (compromised) {
-    return Status::Denied(kErrHubRevokedCompromised,
-                          "签名者的密钥已按泄露吊销 (" + where +
-                              "); 此后收到的信封一律拒收并留待县里复核");
+    return Status::Denied(kErrHubRevokedCompromised, "签名者的密钥已按泄露吊销 (" + where +
+                                                         "); 此后收到的信封一律拒收并留待县里复核");
   }
   return Status::Denied(kErrHubRevokedRetired,
                         "签名者的密钥已停用 (" + where + "); 此后收到的信封一律拒收");
@@ -70,8 +71,8 @@ Result<RevocationReview> ReviewRevoked(sqlite3* db, const NodeId& node) {
   while (true) {
     GK_ASSIGN_OR_RETURN(bool row, logged.Step());
     if (!row) break;
-    review.receipted.push_back({logged.ColumnText(0), static_cast<uint64_t>(logged.ColumnInt(1)),
-                                logged.ColumnInt(2)});
+    review.receipted.push_back(
+        {logged.ColumnText(0), static_cast<uint64_t>(logged.ColumnInt(1)), logged.ColumnInt(2)});
   }
   GK_ASSIGN_OR_RETURN(Statement refused,
                       Statement::Prepare(db,

@@ -177,8 +177,7 @@ Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& reque
       if (n) results += ',';
       const Hash256 id = Sha256(envelopes[n]);
       results += "{\"id\":" + JsonQuote(HexEncode(id));
-      Result<ApplyResult> applied =
-          ApplyEnvelope(county_.replica(), envelopes[n], source, options);
+      Result<ApplyResult> applied = ApplyEnvelope(county_.replica(), envelopes[n], source, options);
       if (!applied.ok()) {
         const Status& status = applied.status();
         // The replica itself failing is not the envelope's fault: give up the whole batch.
@@ -286,8 +285,8 @@ Result<HubAnswer> HubService::Metrics() {
       "or from unknown or revoked nodes since start, by code.\n";
   text += "# TYPE gongkai_hub_requests_refused_total counter\n";
   for (const auto& [code, count] : requests_refused_) {
-    text += "gongkai_hub_requests_refused_total{code=\"" + code + "\"} " +
-            std::to_string(count) + "\n";
+    text +=
+        "gongkai_hub_requests_refused_total{code=\"" + code + "\"} " + std::to_string(count) + "\n";
   }
   text += "# HELP gongkai_hub_log_size Entries in the audit log.\n";
   text += "# TYPE gongkai_hub_log_size gauge\n";

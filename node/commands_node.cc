@@ -5,8 +5,8 @@
 #include "node/alarm.h"
 #include "node/commands.h"
 #include "node/digest.h"
-#include "node/hub_refusal.h"
 #include "node/disclosure_view.h"
+#include "node/hub_refusal.h"
 #include "node/json_text.h"
 #include "node/node_session.h"
 #include "node/sql.h"
@@ -201,7 +201,8 @@ int RunAlarms(const Args& args) {
               << "\n    拒收 " << a.other_envelope_id << "\n";
   }
   if (!alarms->empty()) {
-    std::cout << "共 " << alarms->size() << " 条。请报县级管理员核查该节点的密钥是否外泄或被复制。\n";
+    std::cout << "共 " << alarms->size()
+              << " 条。请报县级管理员核查该节点的密钥是否外泄或被复制。\n";
   }
   if (!refusals->empty()) {
     std::cout << "\n被县汇聚服务器拒收的数据包 " << refusals->size() << " 个：\n";

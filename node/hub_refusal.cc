@@ -65,7 +65,8 @@ Status ForgetHubRefusal(sqlite3* db, std::string_view envelope_id) {
 Result<std::vector<HubRefusal>> ListHubRefusals(sqlite3* db) {
   GK_ASSIGN_OR_RETURN(
       std::optional<int64_t> exists,
-      QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hub_refusal'"));
+      QueryInt(db,
+               "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'hub_refusal'"));
   std::vector<HubRefusal> out;
   if (exists.value_or(0) == 0) return out;
   GK_ASSIGN_OR_RETURN(Statement stmt,

@@ -262,11 +262,10 @@ Result<SyncReport> SyncWithHub(Replica& replica, HubClient& client, int64_t now_
   GK_RETURN_IF_ERROR(EnsureHubRefusalTable(replica.db()));
   GK_ASSIGN_OR_RETURN(PublicKey hub_key, HubKey(replica.db(), self));
   SyncReport report;
-  GK_ASSIGN_OR_RETURN(
-      std::optional<int64_t> withheld,
-      QueryInt(replica.db(),
-               "SELECT count(*) FROM hub_refusal WHERE permanent = 1"
-               " AND envelope_id NOT IN (SELECT envelope_id FROM hub_receipt)"));
+  GK_ASSIGN_OR_RETURN(std::optional<int64_t> withheld,
+                      QueryInt(replica.db(),
+                               "SELECT count(*) FROM hub_refusal WHERE permanent = 1"
+                               " AND envelope_id NOT IN (SELECT envelope_id FROM hub_receipt)"));
   report.withheld = static_cast<size_t>(withheld.value_or(0));
   std::string checkpoint;
   GK_RETURN_IF_ERROR(PushAll(replica, client, hub_key, now_ms, report, checkpoint));

@@ -63,11 +63,11 @@ struct ServedNode {
   Bytes Write(const std::string& version_id) {
     Result<CapturedEnvelope> captured =
         Capture(*replica, *key, *clock, [&](sqlite3* db, const CaptureStamp& stamp) {
-          return ExecSql(db, "INSERT INTO disclosure_version VALUES('" + version_id + "', 'd-" +
-                                 version_id +
-                                 "', '', 'affairs', '标题', '2026', '{}', '', '', 0, '', '文书', '" +
-                                 stamp.origin + "', " + std::to_string(stamp.hlc) + ", '" +
-                                 kNodeRegion + "')");
+          return ExecSql(
+              db, "INSERT INTO disclosure_version VALUES('" + version_id + "', 'd-" + version_id +
+                      "', '', 'affairs', '标题', '2026', '{}', '', '', 0, '', '文书', '" +
+                      stamp.origin + "', " + std::to_string(stamp.hlc) + ", '" + kNodeRegion +
+                      "')");
         });
     INFO(captured.status().ToString());
     REQUIRE(captured.ok());
@@ -119,7 +119,8 @@ TEST_CASE("an envelope refused for good is remembered and not offered again") {
   CHECK(n.Refusals().size() == 1);
 
   // The clerk sees it, in Chinese, with what will happen to it.
-  RunResult status = RunProgram(n.s.hub.dir.path(), "gongkai", {"status", "--home", n.home.string()});
+  RunResult status =
+      RunProgram(n.s.hub.dir.path(), "gongkai", {"status", "--home", n.home.string()});
   INFO(status.out, status.err);
   CHECK(status.exit_code == 0);
   CHECK(status.out.find("被县汇聚服务器拒收 1 个数据包（其中 1 个无法补救、不再送出") !=
@@ -130,7 +131,8 @@ TEST_CASE("an envelope refused for good is remembered and not offered again") {
   REQUIRE(parsed.ok());
   CHECK(*parsed->IntegerOr("hub_refused", -1) == 1);
   CHECK(*parsed->IntegerOr("hub_refused_withheld", -1) == 1);
-  RunResult alarms = RunProgram(n.s.hub.dir.path(), "gongkai", {"alarms", "--home", n.home.string()});
+  RunResult alarms =
+      RunProgram(n.s.hub.dir.path(), "gongkai", {"alarms", "--home", n.home.string()});
   INFO(alarms.out);
   CHECK(alarms.exit_code == 0);
   CHECK(alarms.out.find(remembered[0].envelope_id.substr(0, 12)) != std::string::npos);
@@ -153,7 +155,8 @@ TEST_CASE("an envelope refused for a reason that can change is offered again, th
   CHECK(report.push_applied == 1);
   CHECK(report.withheld == 0);
   CHECK(n.Refusals().empty());
-  RunResult status = RunProgram(n.s.hub.dir.path(), "gongkai", {"status", "--home", n.home.string()});
+  RunResult status =
+      RunProgram(n.s.hub.dir.path(), "gongkai", {"status", "--home", n.home.string()});
   CHECK(status.exit_code == 0);
   CHECK(status.out.find("拒收") == std::string::npos);
 }

@@ -31,9 +31,9 @@ TEST_CASE("revocation is judged by log position, not by when the maker says it s
   CHECK(JudgeByLogPosition(db, s.sibling.key.node_id(), at + 1).ok());
   // An envelope with an HLC far in the past is refused all the same.
   Maker& v = s.village;
-  Result<Bytes> backdated = BuildEnvelope(2, Sha256(v.signed_envelopes.back()), MakeHlc(1000, 0),
-                                          kSecVillage, VersionChangeset("old", v.id(), kSecVillage),
-                                          v.key);
+  Result<Bytes> backdated =
+      BuildEnvelope(2, Sha256(v.signed_envelopes.back()), MakeHlc(1000, 0), kSecVillage,
+                    VersionChangeset("old", v.id(), kSecVillage), v.key);
   REQUIRE(backdated.ok());
   PushResult refused = s.PushOne(s.sibling.key, *backdated);
   CHECK(refused.outcome == "refused");

@@ -42,11 +42,10 @@ inline Bytes VersionChangeset(const std::string& version_id, const std::string& 
   REQUIRE(sqlite3session_create(db.get(), "main", &session_raw) == SQLITE_OK);
   SqliteSession session(session_raw);
   REQUIRE(sqlite3session_attach(session.get(), nullptr) == SQLITE_OK);
-  REQUIRE(ExecSql(db.get(), "INSERT INTO disclosure_version VALUES('" + version_id +
-                                "', 'd-" + version_id +
-                                "', '', 'affairs', '标题', '2026', '{}', '', '', 0, '', '文书', '" +
-                                origin + "', " + std::to_string(MakeHlc(kHubWallMs, 1)) + ", '" +
-                                region + "')")
+  REQUIRE(ExecSql(db.get(),
+                  "INSERT INTO disclosure_version VALUES('" + version_id + "', 'd-" + version_id +
+                      "', '', 'affairs', '标题', '2026', '{}', '', '', 0, '', '文书', '" + origin +
+                      "', " + std::to_string(MakeHlc(kHubWallMs, 1)) + ", '" + region + "')")
               .ok());
   int size = 0;
   void* data = nullptr;
@@ -169,8 +168,9 @@ struct SecureHub {
   }
   // The code of each refused_envelope row for `bytes`, in id order.
   std::vector<std::string> RefusedCodes(const Bytes& bytes) {
-    Result<Statement> stmt = Statement::Prepare(
-        hub.county.replica().db(), "SELECT code FROM refused_envelope WHERE bytes_hash=? ORDER BY id");
+    Result<Statement> stmt =
+        Statement::Prepare(hub.county.replica().db(),
+                           "SELECT code FROM refused_envelope WHERE bytes_hash=? ORDER BY id");
     REQUIRE(stmt.ok());
     stmt->Bind(1, HexEncode(Sha256(bytes)));
     std::vector<std::string> codes;

@@ -41,8 +41,8 @@ void RequireRequestRefused(SecureHub& s, const HubRequest& request, int status,
   HubAnswer answer = s.Send(request);
   CHECK(answer.status == status);
   CHECK(s.ErrorCode(answer) == code);
-  Result<std::vector<RefusedRequest>> rows = ListRefusedRequests(s.hub.county.replica().db(), 0,
-                                                                 kMaxRefusedRequestsListed);
+  Result<std::vector<RefusedRequest>> rows =
+      ListRefusedRequests(s.hub.county.replica().db(), 0, kMaxRefusedRequestsListed);
   REQUIRE(rows.ok());
   REQUIRE_FALSE(rows->empty());
   CHECK(rows->back().code == code);
@@ -125,7 +125,8 @@ TEST_CASE("a compromised key: later envelopes are refused and flagged, the logge
   }
   RequireRefused(s, s.sibling.key, unreceipted, kErrHubRevokedCompromised);
 
-  Result<RevocationReview> review = ReviewRevoked(s.hub.county.replica().db(), s.village.key.node_id());
+  Result<RevocationReview> review =
+      ReviewRevoked(s.hub.county.replica().db(), s.village.key.node_id());
   REQUIRE(review.ok());
   REQUIRE(review->revoked_at.has_value());
   REQUIRE(review->receipted.size() == 1);
@@ -153,8 +154,8 @@ TEST_CASE("replays: a reused request nonce is refused, a repeated envelope is no
   CHECK(again.outcome == "duplicate");
   CHECK(s.LogSize() == log_size);
   CHECK(s.Digest() == digest);
-  CHECK(s.Count("SELECT count(*) FROM log_entry WHERE envelope_id='" +
-                HexEncode(Sha256(envelope)) + "'") == 1);
+  CHECK(s.Count("SELECT count(*) FROM log_entry WHERE envelope_id='" + HexEncode(Sha256(envelope)) +
+                "'") == 1);
 }
 
 TEST_CASE("equivocation: a second envelope with the same origin and seq is refused and alarmed") {

@@ -64,7 +64,8 @@ TEST_CASE("a refusal message is kept up to its cap, cut at a character boundary"
   CHECK(ListHubRefusals(db.get())->at(0).message == at_limit);
   std::string past = std::string(kMaxHubRefusalMessageSize - 1, 'x') + "县";
   REQUIRE(RecordHubRefusal(db.get(), kId, "x.y", past, 2).ok());
-  CHECK(ListHubRefusals(db.get())->at(0).message == std::string(kMaxHubRefusalMessageSize - 1, 'x'));
+  CHECK(ListHubRefusals(db.get())->at(0).message ==
+        std::string(kMaxHubRefusalMessageSize - 1, 'x'));
 }
 
 }  // namespace
