@@ -7,7 +7,8 @@
 //                      (node/apply.h) with source "node:<sender id>", all under one outer
 //                      transaction; an applied one is appended to the audit log, an applied
 //                      or duplicate one gets its receipt, a refused one is recorded
-//                      (hub/refused.h) with its code. Then a checkpoint is signed. Answer
+//                      (hub/refused.h) with its code. Revocation is judged by the hub's
+//                      log position (hub/revocation_position.h), not by node/apply.h's rule. Then a checkpoint is signed. Answer
 //                      (JSON): {"checkpoint":"<note>","results":[{"id":"<64 hex>",
 //                      "outcome":"applied|duplicate|out_of_scope|refused","code":"...",
 //                      "message":"...","receipt":"<base64 of receipt.h bytes>"}]}; code and
