@@ -162,7 +162,7 @@ class Schedule {
     const double what = Uniform();
     if (ids.empty() || what < 0.35) {
       const std::string title = p.home + " 公开事项 " + std::to_string(++written_);
-      std::vector<std::string> args = {"new", "--title", title, "--json"};
+      std::vector<std::string> args = {"new", "--title", title};
       const size_t category = Pick(3);
       const std::string fixtures = std::string(GONGKAI_SOURCE_DIR) + "/tests/node/fixtures/";
       if (category == 0) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,6 +28,25 @@
 namespace gongkai::testing {
 
 inline constexpr char kOfficeCountyCode[] = "511304";
+
+// Bytes a process has read so far (rchar of /proc/PID/io: sockets and files), or -1.
+inline int64_t ProcessReadBytes(pid_t pid) {
+  std::ifstream io("/proc/" + std::to_string(pid) + "/io");
+  std::string key;
+  int64_t value = -1;
+  while (io >> key >> value) {
+    if (key == "rchar:") return value;
+  }
+  return -1;
+}
+
+// Whether the process is still running (not exited, not a zombie waiting to be reaped).
+inline bool ProcessRunning(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');
+  return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] != 'Z';
+}
 
 class Office {
  public:
@@ -178,6 +198,7 @@ class Office {
     StartHub(port_);
   }
   bool hub_running() const { return server_ != nullptr; }
+  pid_t hub_pid() const { return server_ != nullptr ? server_->pid() : -1; }
   int port() const { return port_; }
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
