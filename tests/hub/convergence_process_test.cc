@@ -71,8 +71,7 @@ class Schedule {
     }
     o_.StartHub();
     // The county's envelopes (everyone's certificates) reach the townships, then the villages.
-    for (int n = 0; n < 2; ++n) Upstream(n);
-    for (size_t n = 2; n < places_.size(); ++n) Upstream(static_cast<int>(n));
+    for (int n = 0; n < 2; ++n) Downstream(n);
     for (size_t n = 2; n < places_.size(); ++n) Downstream(static_cast<int>(n));
   }
 
@@ -83,7 +82,7 @@ class Schedule {
       p.online = !p.online;  // the partition changes
     } else if (what < 0.45) {
       VillageWrite(2 + static_cast<int>(Pick(6)));
-    } else if (what < 0.58) {
+    } else if (what < 0.62) {
       TownshipReview(static_cast<int>(Pick(2)));
     } else {
       Move(static_cast<int>(Pick(places_.size())));
@@ -151,8 +150,9 @@ class Schedule {
     INFO(home << " " << args[0] << ": " << r.out << r.err);
     if (r.exit_code == 0) return true;
     REQUIRE(r.exit_code == 1);
-    REQUIRE(r.err.find("[workflow.") != std::string::npos);
-    ++tally_["refused " + args[0]];
+    const size_t code = r.err.find("[workflow.");
+    REQUIRE(code != std::string::npos);
+    ++tally_[args[0] + " refused " + r.err.substr(code, r.err.find(']', code) - code + 1)];
     return false;
   }
 
@@ -204,10 +204,31 @@ class Schedule {
   }
 
   void TownshipReview(int t) {
+    // Mostly what the township holds and waits for its review; sometimes anything its villages
+    // wrote, which it may not hold yet.
     std::vector<std::string> candidates;
-    for (const Place& p : places_) {
-      if (p.township == t) {
-        for (const std::string& id : disclosures_[p.home]) candidates.push_back(id);
+    // The villages' news reaches the township first, some of it.
+    for (size_t n = 2; n < places_.size(); ++n) {
+      if (places_[n].township == t && Chance(0.4)) Upstream(static_cast<int>(n));
+    }
+    if (Chance(0.5)) Downstream(t);
+    if (Chance(0.8)) {
+      RunResult r = o_.Node(places_[t].home, {"list", "--status", "submitted", "--json"});
+      REQUIRE(r.exit_code == 0);
+      Result<JsonValue> listed = ParseJson(r.out);
+      REQUIRE(listed.ok());
+      REQUIRE(listed->is_array());
+      for (const JsonValue& d : listed->array()) {
+        std::string id = d.StringOr("id", "").value_or("");
+        if (!id.empty()) candidates.push_back(std::move(id));
+      }
+    }
+    if (candidates.empty()) {
+      ++tally_["township had nothing to review"];
+      for (const Place& p : places_) {
+        if (p.township == t) {
+          for (const std::string& id : disclosures_[p.home]) candidates.push_back(id);
+        }
       }
     }
     if (candidates.empty()) return;
@@ -240,9 +261,29 @@ class Schedule {
       pending_.push_back({o_.Export(Upstream(p), p.home, p.region), p.home});
     } else if (!pending_.empty()) {
       const size_t k = Pick(pending_.size());
-      o_.Import(pending_[k].to, pending_[k].file);
-      ++tally_["bundle import"];
+      ImportAlongsideSync(pending_[k]);
       if (Chance(0.8)) pending_.erase(pending_.begin() + static_cast<long>(k));
+    }
+  }
+
+  // Imports a bundle; while the hub imports one, an online node may sync with the served hub
+  // at the same time (two processes writing the hub's database).
+  void ImportAlongsideSync(const Carried& bundle) {
+    std::vector<const Place*> online;
+    for (const Place& p : places_) {
+      if (p.online) online.push_back(&p);
+    }
+    std::unique_ptr<ChildProcess> sync;
+    if (bundle.to == "hub" && !online.empty() && Chance(0.7)) {
+      sync = o_.StartSync(online[Pick(online.size())]->home);
+    }
+    o_.Import(bundle.to, bundle.file);
+    ++tally_["bundle import"];
+    if (sync != nullptr) {
+      const std::string out = sync->ReadAll();
+      INFO("sync beside the hub's import: " << out);
+      CHECK(sync->Wait() == 0);
+      ++tally_["hub import beside a sync"];
     }
   }
 
