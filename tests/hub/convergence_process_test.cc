@@ -166,8 +166,8 @@ class Schedule {
       const size_t category = Pick(3);
       const std::string fixtures = std::string(GONGKAI_SOURCE_DIR) + "/tests/node/fixtures/";
       if (category == 0) {
-        args.insert(args.end(), {"--category", "affairs", "--period", "2024Q3", "--body",
-                                 title + " 的正文。"});
+        args.insert(args.end(),
+                    {"--category", "affairs", "--period", "2024Q3", "--body", title + " 的正文。"});
       } else if (category == 1) {
         args.insert(args.end(), {"--category", "finance", "--period", "2024Q3", "--import",
                                  fixtures + "finance_2024q3.xlsx"});
@@ -370,8 +370,8 @@ void RunSeed(uint64_t seed, int64_t steps) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count();
-  MESSAGE("seed " << seed << ": " << steps << " steps, healed in " << rounds << " round(s), "
-                  << ms << " ms; " << schedule.Tally());
+  MESSAGE("seed " << seed << ": " << steps << " steps, healed in " << rounds << " round(s), " << ms
+                  << " ms; " << schedule.Tally());
 }
 
 TEST_CASE("two townships and six villages converge over HTTP, bundles and killed syncs") {

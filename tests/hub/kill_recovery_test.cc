@@ -73,12 +73,15 @@ constexpr char kUnreceipted[] =
 // A node's replica after a kill: sound, and its receipts agree with its journal.
 void CheckNodeConsistent(Office& o, const std::string& home) {
   CHECK(o.IntegrityCheck(home) == "ok");
-  CHECK(o.Count(home, "SELECT count(*) FROM hub_receipt WHERE envelope_id NOT IN "
-                      "(SELECT envelope_id FROM journal)") == 0);
-  CHECK(o.Count(home, "SELECT count(*) FROM journal WHERE status = 'receipted' AND envelope_id "
-                      "NOT IN (SELECT envelope_id FROM hub_receipt)") == 0);
-  CHECK(o.Count(home, "SELECT count(*) FROM journal WHERE status = 'own' AND envelope_id "
-                      "IN (SELECT envelope_id FROM hub_receipt)") == 0);
+  CHECK(o.Count(home,
+                "SELECT count(*) FROM hub_receipt WHERE envelope_id NOT IN "
+                "(SELECT envelope_id FROM journal)") == 0);
+  CHECK(o.Count(home,
+                "SELECT count(*) FROM journal WHERE status = 'receipted' AND envelope_id "
+                "NOT IN (SELECT envelope_id FROM hub_receipt)") == 0);
+  CHECK(o.Count(home,
+                "SELECT count(*) FROM journal WHERE status = 'own' AND envelope_id "
+                "IN (SELECT envelope_id FROM hub_receipt)") == 0);
   CHECK(o.Count(home, "SELECT count(*) FROM alarm") == 0);
 }
 
@@ -201,8 +204,8 @@ TEST_CASE("gongkai-hub serve stops on a SIGTERM sent as soon as it listens") {
   Office o(temp.path());
   o.InitCounty();
   for (int n = 0; n < 30; ++n) {
-    ChildProcess server({HubBinary(), "serve", "--home", (temp.path() / "hub").string(),
-                         "--listen", "127.0.0.1:0"});
+    ChildProcess server({HubBinary(), "serve", "--home", (temp.path() / "hub").string(), "--listen",
+                         "127.0.0.1:0"});
     REQUIRE(server.ReadLine().starts_with("listening on "));
     REQUIRE(kill(server.pid(), SIGTERM) == 0);
     for (int wait = 0; wait < 500 && ProcessRunning(server.pid()); ++wait) {
