@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "protocol/bundle.h"
+#include "protocol/file_io.h"
 
 namespace gongkai {
 namespace {
@@ -142,12 +143,18 @@ Status BundleWriter::Finish(const HaveSummary& have, const SecretKey& key) {
     if (file_->fail()) return Status::IoError(kErrBundleIo, "closing the bundle file failed");
     std::filesystem::path partial = final_path_;
     partial += ".partial";
+    // A bundle is often written straight to a USB stick that is pulled out soon after: the
+    // content must be on the stick before the complete name appears, and the name after.
+    Status flushed = FlushFileToDisk(partial.string());
+    if (!flushed.ok()) return Status::IoError(kErrBundleIo, flushed.message());
     std::error_code ec;
     std::filesystem::rename(partial, final_path_, ec);
     if (ec) {
       return Status::IoError(kErrBundleIo, "cannot rename " + partial.string() + " to " +
                                                final_path_.string() + ": " + ec.message());
     }
+    flushed = FlushFolderOf(final_path_.string());
+    if (!flushed.ok()) return Status::IoError(kErrBundleIo, flushed.message());
   }
   finished_ = true;
   return Status::Ok();

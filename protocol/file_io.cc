@@ -78,6 +78,17 @@ Status WriteFileAtomically(const std::string& path, ByteView data, mode_t mode) 
     return written;
   }
   // The rename is only durable once the folder's entry is on disk.
+  return FlushFolderOf(path);
+}
+
+Status FlushFileToDisk(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return IoError("open", path, errno);
+  if (::fsync(fd.get()) != 0) return IoError("fsync", path, errno);
+  return Status::Ok();
+}
+
+Status FlushFolderOf(const std::string& path) {
   const std::string folder = FolderOf(path);
   Fd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir.valid()) return IoError("open folder", folder, errno);

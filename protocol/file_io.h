@@ -30,6 +30,14 @@ inline constexpr char kErrFileIo[] = "file.io";
 // and leaves any previous file at `path` untouched.
 Status WriteFileAtomically(const std::string& path, ByteView data, mode_t mode);
 
+// Flushes the content of the existing file at `path` to disk (fsync), for writers that
+// stream a large file (a bundle) rather than hand over one buffer. kErrFileIo on failure.
+Status FlushFileToDisk(const std::string& path);
+
+// Flushes the folder holding `path` (fsync of the folder), so that a rename or a new entry
+// in it survives a power cut. kErrFileIo on failure.
+Status FlushFolderOf(const std::string& path);
+
 // The whole content of the regular file at `path`, at most `max` bytes.
 // Errors: kErrFileNotFound (no such file), kErrFileTooLarge (longer than `max`, checked
 // before reading and again while reading, in case the file grows), kErrFileIo (anything

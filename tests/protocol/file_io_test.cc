@@ -77,5 +77,17 @@ TEST_CASE("read refusals: missing file, a folder, a device that never ends") {
   CHECK(ReadFileLimited("/dev/zero", 10).status().code() == kErrFileIo);
 }
 
+TEST_CASE("flush a streamed file and its folder; refusals name the path") {
+  TempDir dir;
+  const std::string path = dir.File("bundle");
+  REQUIRE(WriteFileAtomically(path, Bytes(10, 1), 0600).ok());
+  CHECK(FlushFileToDisk(path).ok());
+  CHECK(FlushFolderOf(path).ok());
+  const Status missing = FlushFileToDisk(dir.File("none"));
+  CHECK(missing.code() == kErrFileIo);
+  CHECK(missing.message().find(dir.File("none")) != std::string::npos);
+  CHECK(FlushFolderOf(dir.File("no-such-folder") + "/file").code() == kErrFileIo);
+}
+
 }  // namespace
 }  // namespace gongkai

@@ -1,0 +1,543 @@
+// Benchmark of the county hub's sync path on a generated county (hub_sync_data.h: a township
+// and its villages, a year of disclosures each, written through node/workflow.h):
+//   1. ingest: envelopes per second the hub accepts (verify, apply to the county replica,
+//      append to the log, receipt, checkpoint), through HubService::Handle in this process
+//      and through HubServer over HTTP on 127.0.0.1, as a ratio to the raw Ed25519 verify
+//      rate measured in the same run;
+//   2. bytes on the wire per synced row (HTTP request and status lines, headers and bodies,
+//      counted by a relay between client and server) of real SyncWithHub calls, as a ratio
+//      to the zstd size of the same rows written as CSV;
+//   3. a new township node's first sync: envelopes, rows, bytes, seconds, HTTP round trips.
+//
+//   hub_sync_bench [--quick] [--runs N] [--villages N] [--json] [--dir DIR]
+//
+// --quick is 3 villages and 1 run. Figures are the median over the runs (each run on fresh
+// copies of the generated homes); every figure is measured in this run on this machine.
+#include <sqlite3.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "byte_counting_proxy.h"
+#include "hub/server.h"
+#include "hub/service.h"
+#include "hub_sync_data.h"
+#include "node/hub_client.h"
+#include "node/hub_sync.h"
+#include "node/node_key.h"
+#include "protocol/compress.h"
+#include "protocol/envelope.h"
+#include "protocol/envelope_batch.h"
+#include "protocol/request_auth.h"
+#include "protocol/schema.h"
+
+namespace gongkai::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kZstdStrongLevel = 19;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct Options {
+  bool quick = false;
+  bool json = false;
+  int runs = 3;
+  int villages = 30;
+  std::string dir;
+};
+
+// Figures of all runs by name, in the order first added.
+class Figures {
+ public:
+  void Add(const std::string& name, double value, const std::string& unit) {
+    if (!values_.count(name)) order_.push_back({name, unit});
+    values_[name].push_back(value);
+  }
+  void Print(bool json) const {
+    if (json) {
+      std::printf("{");
+      for (size_t i = 0; i < order_.size(); ++i) {
+        std::printf("%s\"%s\": {\"value\": %.3f, \"unit\": \"%s\"}", i ? ", " : "",
+                    order_[i].first.c_str(), Median(order_[i].first), order_[i].second.c_str());
+      }
+      std::printf("}\n");
+      return;
+    }
+    std::printf("%-60s %12s %12s %12s  %s\n", "figure", "median", "min", "max", "unit");
+    for (const auto& [name, unit] : order_) {
+      const std::vector<double>& v = values_.at(name);
+      std::printf("%-60s %12.3f %12.3f %12.3f  %s\n", name.c_str(), Median(name),
+                  *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()),
+                  unit.c_str());
+    }
+  }
+
+ private:
+  double Median(const std::string& name) const {
+    std::vector<double> v = values_.at(name);
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  }
+  std::vector<std::pair<std::string, std::string>> order_;
+  std::map<std::string, std::vector<double>> values_;
+};
+
+// Ed25519 verifications per second over a real envelope's signed part.
+double VerifyRate(const SecretKey& key, const Bytes& envelope_bytes) {
+  const Envelope envelope = Must(DecodeEnvelope(envelope_bytes), "decode");
+  const Bytes message(envelope.signed_part().begin(), envelope.signed_part().end());
+  const Signature signature = key.Sign(message);
+  volatile bool sink = false;
+  int iterations = 0;
+  const auto start = Clock::now();
+  while (iterations < 200 || Since(start) < 1.0) {
+    sink = sink ^ VerifySignature(key.public_key(), message, signature);
+    ++iterations;
+  }
+  return iterations / Since(start);
+}
+
+// Rows of every synced table.
+int64_t SyncedRows(sqlite3* db) {
+  int64_t rows = 0;
+  for (const TableSpec& table : SyncedTables()) {
+    rows +=
+        Must(QueryInt(db, "SELECT count(*) FROM " + std::string(table.name)), "count").value_or(0);
+  }
+  return rows;
+}
+
+// Every row of every synced table as CSV (a header line per table; blobs in hex).
+std::string SyncedRowsCsv(sqlite3* db) {
+  std::string csv;
+  for (const TableSpec& table : SyncedTables()) {
+    Statement stmt =
+        Must(Statement::Prepare(db, "SELECT * FROM " + std::string(table.name) + " ORDER BY rowid"),
+             "select rows");
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      csv += (c ? "," : "") + std::string(table.columns[c].name);
+    }
+    csv += "\n";
+    sqlite3_stmt* raw = stmt.get();
+    while (Must(stmt.Step(), "step")) {
+      for (int c = 0; c < sqlite3_column_count(raw); ++c) {
+        if (c) csv += ",";
+        switch (sqlite3_column_type(raw, c)) {
+          case SQLITE_INTEGER:
+            csv += std::to_string(sqlite3_column_int64(raw, c));
+            break;
+          case SQLITE_BLOB:
+            csv += HexEncode(ByteView(static_cast<const uint8_t*>(sqlite3_column_blob(raw, c)),
+                                      static_cast<size_t>(sqlite3_column_bytes(raw, c))));
+            break;
+          case SQLITE_NULL:
+            break;
+          default: {
+            const std::string text(reinterpret_cast<const char*>(sqlite3_column_text(raw, c)),
+                                   static_cast<size_t>(sqlite3_column_bytes(raw, c)));
+            if (text.find_first_of(",\"\n\r") == std::string::npos) {
+              csv += text;
+            } else {
+              csv += "\"";
+              for (char ch : text) csv += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+              csv += "\"";
+            }
+          }
+        }
+      }
+      csv += "\n";
+    }
+  }
+  return csv;
+}
+
+size_t ZstdSize(const std::string& text, int level) {
+  std::vector<char> out(ZSTD_compressBound(text.size()));
+  const size_t n = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), level);
+  if (ZSTD_isError(n)) {
+    std::fprintf(stderr, "zstd: %s\n", ZSTD_getErrorName(n));
+    std::exit(1);
+  }
+  return n;
+}
+
+struct CsvSizes {
+  size_t raw = 0;
+  size_t project_level = 0;  // protocol/compress.h Compress, kZstdLevel
+  size_t strong = 0;         // kZstdStrongLevel
+};
+
+CsvSizes CsvSizesOf(sqlite3* db) {
+  const std::string csv = SyncedRowsCsv(db);
+  return {csv.size(), Compress(AsBytes(csv)).size(), ZstdSize(csv, kZstdStrongLevel)};
+}
+
+void CopyHome(const fs::path& from, const fs::path& to) {
+  fs::copy(from, to, fs::copy_options::recursive);
+}
+
+// The serving hub of one measurement: HubService behind HubServer on 127.0.0.1, optionally
+// reached through a ByteCountingProxy; the request log goes to a temporary file so that
+// requests can be counted.
+class ServedHub {
+ public:
+  explicit ServedHub(const fs::path& home, bool proxied) {
+    log_ = std::tmpfile();
+    service_ = Must(HubService::Open(home), "hub service");
+    server_ = std::make_unique<HubServer>(*service_, log_);
+    port_ = Must(server_->Bind("127.0.0.1", 0), "bind");
+    thread_ = std::thread([this] { Must(server_->Run(), "serve"); });
+    if (proxied) {
+      if (!proxy_.Start(port_)) {
+        std::fprintf(stderr, "proxy: cannot listen\n");
+        std::exit(1);
+      }
+    }
+  }
+  ~ServedHub() {
+    proxy_.Stop();
+    server_->Stop();
+    thread_.join();
+    server_.reset();
+    service_.reset();
+    std::fclose(log_);
+  }
+  std::string Url() const {
+    return "http://127.0.0.1:" + std::to_string(proxy_.port() ? proxy_.port() : port_);
+  }
+  ByteCountingProxy& proxy() { return proxy_; }
+
+  // Requests logged so far. httplib logs after answering, so this waits until the count has
+  // stayed the same for 50 ms.
+  int Requests() {
+    int last = -1;
+    for (;;) {
+      std::fflush(log_);
+      std::rewind(log_);
+      int lines = 0;
+      for (int ch; (ch = std::fgetc(log_)) != EOF;) lines += ch == '\n';
+      std::fseek(log_, 0, SEEK_END);
+      if (lines == last) return lines;
+      last = lines;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+ private:
+  std::FILE* log_ = nullptr;
+  std::unique_ptr<HubService> service_;
+  std::unique_ptr<HubServer> server_;
+  int port_ = 0;
+  std::thread thread_;
+  ByteCountingProxy proxy_;
+};
+
+// How many results of a push answer were applied.
+size_t AppliedIn(const std::string& answer) {
+  size_t count = 0;
+  const std::string needle = "\"outcome\":\"applied\"";
+  for (size_t at = answer.find(needle); at != std::string::npos; at = answer.find(needle, at + 1))
+    ++count;
+  return count;
+}
+
+std::vector<std::vector<Bytes>> Batches(const std::vector<Bytes>& envelopes, size_t size) {
+  std::vector<std::vector<Bytes>> out;
+  for (size_t at = 0; at < envelopes.size(); at += size) {
+    out.emplace_back(envelopes.begin() + static_cast<long>(at),
+                     envelopes.begin() + static_cast<long>(std::min(envelopes.size(), at + size)));
+  }
+  return out;
+}
+
+void CheckApplied(size_t applied, size_t sent, const char* where) {
+  if (applied != sent) {
+    std::fprintf(stderr, "%s: %zu of %zu envelopes applied\n", where, applied, sent);
+    std::exit(1);
+  }
+}
+
+// Pushes every writer's own envelopes through HubService::Handle, kMaxPushEnvelopes per
+// request, each request signed by its writer. Returns seconds.
+double IngestInProcess(const fs::path& hub_home, const GeneratedCounty& county,
+                       const std::vector<SecretKey>& keys) {
+  std::unique_ptr<HubService> service = Must(HubService::Open(hub_home), "hub service");
+  const auto start = Clock::now();
+  for (size_t w = 0; w < county.own_envelopes.size(); ++w) {
+    for (const std::vector<Bytes>& batch : Batches(county.own_envelopes[w], kMaxPushEnvelopes)) {
+      HubRequest request;
+      request.method = "POST";
+      request.path = request.target = "/v1/push";
+      const Bytes body = Must(EncodeBatch(batch), "batch");
+      request.body.assign(body.begin(), body.end());
+      request.auth = SignRequest(keys[w], "POST", "/v1/push", body, WallClockMs());
+      const HubAnswer answer = service->Handle(request);
+      if (answer.status != 200) {
+        std::fprintf(stderr, "push: %d %s\n", answer.status, answer.body.c_str());
+        std::exit(1);
+      }
+      CheckApplied(AppliedIn(answer.body), batch.size(), "in-process push");
+    }
+  }
+  return Since(start);
+}
+
+// The same over HTTP, `per_request` envelopes per push, at most `limit` envelopes in all.
+// Returns seconds; *sent counts the envelopes pushed.
+double IngestOverHttp(const fs::path& hub_home, const GeneratedCounty& county,
+                      const std::vector<SecretKey>& keys, size_t per_request, size_t limit,
+                      size_t* sent) {
+  ServedHub hub(hub_home, false);
+  *sent = 0;
+  const auto start = Clock::now();
+  for (size_t w = 0; w < county.own_envelopes.size() && *sent < limit; ++w) {
+    std::unique_ptr<HubClient> client = Must(HubClient::Create(hub.Url(), keys[w]), "client");
+    for (const std::vector<Bytes>& batch : Batches(county.own_envelopes[w], per_request)) {
+      if (*sent >= limit) break;
+      const Bytes body = Must(EncodeBatch(batch), "batch");
+      const HubResponse response = Must(
+          client->Send("POST", "/v1/push",
+                       std::string_view(reinterpret_cast<const char*>(body.data()), body.size())),
+          "push");
+      CheckApplied(AppliedIn(response.body), batch.size(), "HTTP push");
+      *sent += batch.size();
+    }
+  }
+  return Since(start);
+}
+
+struct SyncFigures {
+  size_t envelopes = 0;  // pushed + pulled
+  int64_t rows = 0;      // synced rows the node holds after the sync
+  uint64_t wire_bytes = 0;
+  int64_t envelope_bytes = 0;  // of the envelopes sent and received, as signed
+  int requests = 0;
+  double seconds = 0;
+  CsvSizes csv;
+};
+
+SyncFigures SyncOnce(ServedHub& hub, const fs::path& home) {
+  NodeSession session = Must(OpenNodeSession(home.string(), true), "session");
+  std::unique_ptr<HubClient> client = Must(HubClient::Create(hub.Url(), *session.key), "client");
+  SyncFigures f;
+  const int requests_before = hub.Requests();
+  hub.proxy().Reset();
+  const auto start = Clock::now();
+  const SyncReport report = Must(SyncWithHub(*session.replica, *client, WallClockMs()), "sync");
+  f.seconds = Since(start);
+  client.reset();  // closes the connection
+  if (!report.refused.empty()) {
+    std::fprintf(stderr, "sync of %s: %zu refused, first %s\n", home.c_str(), report.refused.size(),
+                 report.refused[0].code.c_str());
+    std::exit(1);
+  }
+  f.requests = hub.Requests() - requests_before;
+  f.wire_bytes = hub.proxy().sent() + hub.proxy().received();
+  f.envelopes = report.pushed + report.pulled;
+  // A village held only its own rows and a new node none: every row held after the sync was
+  // sent or received by it.
+  f.rows = SyncedRows(session.replica->db());
+  f.envelope_bytes =
+      Must(QueryInt(session.replica->db(), "SELECT sum(length(bytes)) FROM journal"), "bytes")
+          .value_or(0);
+  f.csv = CsvSizesOf(session.replica->db());
+  return f;
+}
+
+void Run(const Options& options, const DataShape& shape) {
+  const fs::path base = (options.dir.empty() ? fs::temp_directory_path() : fs::path(options.dir)) /
+                        ("gongkai-hub-sync-bench-" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  fs::create_directories(base);
+  const fs::path generated_dir = base / "generated";
+  if (!options.json) {
+    std::printf("hub sync benchmark: %d villages of township %s, %d run(s), homes under %s\n",
+                shape.villages, kTownshipRegion, options.runs, base.c_str());
+    std::fflush(stdout);
+  }
+  auto start = Clock::now();
+  const GeneratedCounty county = GenerateCounty(generated_dir, shape);
+  const double generate_s = Since(start);
+  size_t village_envelopes = 0;
+  for (size_t w = 0; w + 1 < county.own_envelopes.size(); ++w)
+    village_envelopes += county.own_envelopes[w].size();
+  const size_t township_envelopes = county.own_envelopes.back().size();
+  const size_t total_envelopes = village_envelopes + township_envelopes;
+  if (!options.json) {
+    std::printf(
+        "generated in %.1f s (in-process nodes, workflow.h): %zu envelopes (villages %zu, "
+        "township reviews %zu); %lld versions (%lld returned and resubmitted), %lld items, "
+        "%lld reviews\n",
+        generate_s, total_envelopes, village_envelopes, township_envelopes,
+        static_cast<long long>(county.versions), static_cast<long long>(county.returned),
+        static_cast<long long>(county.items), static_cast<long long>(county.reviews));
+    // Envelope sizes by what they carry: the township's are one review row each.
+    size_t village_bytes = 0, review_bytes = 0;
+    for (size_t w = 0; w < county.own_envelopes.size(); ++w) {
+      for (const Bytes& e : county.own_envelopes[w])
+        (w + 1 < county.own_envelopes.size() ? village_bytes : review_bytes) += e.size();
+    }
+    std::printf(
+        "envelope bytes: villages' %zu (%.0f B each on average), township reviews' %zu (%.0f B "
+        "each, one review row)\n",
+        village_bytes, static_cast<double>(village_bytes) / village_envelopes, review_bytes,
+        static_cast<double>(review_bytes) / township_envelopes);
+    std::fflush(stdout);
+  }
+  std::vector<SecretKey> keys;
+  for (const fs::path& home : county.writers)
+    keys.push_back(Must(LoadNodeKey(home / "node.key"), "node key"));
+
+  Figures figures;
+  for (int r = 0; r < options.runs; ++r) {
+    const fs::path run = base / ("run-" + std::to_string(r));
+    fs::create_directories(run);
+    const double verify_rate = VerifyRate(keys[0], county.own_envelopes[0][0]);
+    figures.Add("ed25519 verify (same run)", verify_rate, "/s");
+
+    // 1. Ingest.
+    CopyHome(county.hub_home, run / "hub-a");
+    const double in_process_s = IngestInProcess(run / "hub-a", county, keys);
+    const double in_process_rate = total_envelopes / in_process_s;
+    figures.Add("ingest, HubService::Handle, <=256 per push", in_process_rate, "envelopes/s");
+    figures.Add("ingest, HubService::Handle / ed25519 verify", in_process_rate / verify_rate, "");
+
+    CopyHome(county.hub_home, run / "hub-b");
+    size_t sent = 0;
+    const double http_s =
+        IngestOverHttp(run / "hub-b", county, keys, kMaxPushEnvelopes, total_envelopes, &sent);
+    const double http_rate = sent / http_s;
+    figures.Add("ingest, HTTP 127.0.0.1, <=256 per push", http_rate, "envelopes/s");
+    figures.Add("ingest, HTTP <=256 per push / ed25519 verify", http_rate / verify_rate, "");
+
+    CopyHome(county.hub_home, run / "hub-c");
+    const size_t single_limit = options.quick ? 60 : 300;
+    const double single_s = IngestOverHttp(run / "hub-c", county, keys, 1, single_limit, &sent);
+    const double single_rate = sent / single_s;
+    figures.Add("ingest, HTTP 127.0.0.1, 1 per push (" + std::to_string(sent) + ")", single_rate,
+                "envelopes/s");
+    figures.Add("ingest, HTTP 1 per push / ed25519 verify", single_rate / verify_rate, "");
+
+    // 2 and 3. Real syncs over HTTP through the byte-counting relay.
+    CopyHome(county.hub_home, run / "hub");
+    for (const fs::path& home : county.villages) CopyHome(home, run / home.filename());
+    CopyHome(county.township, run / "township");
+    CopyHome(county.new_township, run / "township-new");
+    ServedHub hub(run / "hub", true);
+    SyncFigures villages;
+    for (const fs::path& home : county.villages) {
+      const SyncFigures f = SyncOnce(hub, run / home.filename());
+      villages.envelopes += f.envelopes;
+      villages.rows += f.rows;
+      villages.wire_bytes += f.wire_bytes;
+      villages.envelope_bytes += f.envelope_bytes;
+      villages.requests += f.requests;
+      villages.seconds += f.seconds;
+      villages.csv.raw += f.csv.raw;
+      villages.csv.project_level += f.csv.project_level;
+      villages.csv.strong += f.csv.strong;
+    }
+    const double per_row = static_cast<double>(villages.wire_bytes) / villages.rows;
+    figures.Add("village first syncs: envelopes pushed+pulled", villages.envelopes, "");
+    figures.Add("village first syncs: rows", villages.rows, "");
+    figures.Add("village first syncs: wire bytes", villages.wire_bytes, "B");
+    figures.Add("village first syncs: HTTP requests", villages.requests, "");
+    figures.Add("village first syncs: seconds", villages.seconds, "s");
+    figures.Add("village first syncs: envelopes/s (push+pull)",
+                villages.envelopes / villages.seconds, "envelopes/s");
+    figures.Add("village first syncs: wire bytes per row", per_row, "B/row");
+    figures.Add("village first syncs: envelope bytes per row",
+                static_cast<double>(villages.envelope_bytes) / villages.rows, "B/row");
+    figures.Add("village first syncs: same rows as CSV, bytes per row",
+                static_cast<double>(villages.csv.raw) / villages.rows, "B/row");
+    figures.Add(
+        "village first syncs: wire / CSV zstd -" + std::to_string(kZstdLevel) + " (per village)",
+        static_cast<double>(villages.wire_bytes) / villages.csv.project_level, "");
+    figures.Add("village first syncs: wire / CSV zstd -" + std::to_string(kZstdStrongLevel) +
+                    " (per village)",
+                static_cast<double>(villages.wire_bytes) / villages.csv.strong, "");
+
+    const SyncFigures reviewer = SyncOnce(hub, run / "township");
+    figures.Add("township sync (reviews + relayed): envelopes", reviewer.envelopes, "");
+    figures.Add("township sync (reviews + relayed): seconds", reviewer.seconds, "s");
+    figures.Add("township sync (reviews + relayed): HTTP requests", reviewer.requests, "");
+
+    const SyncFigures fresh = SyncOnce(hub, run / "township-new");
+    figures.Add("new township pull: envelopes", fresh.envelopes, "");
+    figures.Add("new township pull: rows", fresh.rows, "");
+    figures.Add("new township pull: wire bytes", fresh.wire_bytes, "B");
+    figures.Add("new township pull: HTTP round trips", fresh.requests, "");
+    figures.Add("new township pull: seconds", fresh.seconds, "s");
+    figures.Add("new township pull: envelopes/s", fresh.envelopes / fresh.seconds, "envelopes/s");
+    figures.Add("new township pull: wire bytes per row",
+                static_cast<double>(fresh.wire_bytes) / fresh.rows, "B/row");
+    figures.Add("new township pull: envelope bytes per row",
+                static_cast<double>(fresh.envelope_bytes) / fresh.rows, "B/row");
+    figures.Add("new township pull: same rows as CSV, bytes per row",
+                static_cast<double>(fresh.csv.raw) / fresh.rows, "B/row");
+    figures.Add("new township pull: wire / CSV zstd -" + std::to_string(kZstdLevel),
+                static_cast<double>(fresh.wire_bytes) / fresh.csv.project_level, "");
+    figures.Add("new township pull: wire / CSV zstd -" + std::to_string(kZstdStrongLevel),
+                static_cast<double>(fresh.wire_bytes) / fresh.csv.strong, "");
+  }
+  figures.Print(options.json);
+  fs::remove_all(base);
+}
+
+}  // namespace
+}  // namespace gongkai::bench
+
+int main(int argc, char** argv) {
+  using namespace gongkai::bench;
+  Options options;
+  bool runs_given = false;
+  bool villages_given = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      options.quick = true;
+    } else if (std::strcmp(argv[i], "--json") == 0) {
+      options.json = true;
+    } else if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+      options.runs = std::max(1, std::atoi(argv[++i]));
+      runs_given = true;
+    } else if (std::strcmp(argv[i], "--villages") == 0 && i + 1 < argc) {
+      options.villages = std::clamp(std::atoi(argv[++i]), 1, 99);
+      villages_given = true;
+    } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
+      options.dir = argv[++i];
+    } else {
+      std::printf(
+          "usage: hub_sync_bench [--quick] [--runs N] [--villages N] [--json] [--dir DIR]\n"
+          "Generates a township of villages with a year of disclosures, then measures hub\n"
+          "ingest, bytes per synced row and a new township's first sync (default 30\n"
+          "villages, 3 runs; --quick: 3 villages, 1 run). Homes go to a new folder in DIR\n"
+          "(default: the temp folder), removed at the end.\n");
+      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
+    }
+  }
+  if (options.quick) {
+    if (!runs_given) options.runs = 1;
+    if (!villages_given) options.villages = 3;
+  }
+  DataShape shape;
+  shape.villages = options.villages;
+  Run(options, shape);
+  return 0;
+}
