@@ -197,6 +197,30 @@ TEST_CASE("a node killed in the middle of a sync keeps a consistent replica and 
   c.Converge();
 }
 
+TEST_CASE("the hub's bundle import killed part-way: what it stored is logged at the next start") {
+  KilledCounty c;
+  const std::string bundle = c.o.Export("village", "hub", "");
+  const int64_t held_before = c.o.Count("hub", "SELECT count(*) FROM journal");
+  ChildProcess import({HubBinary(), "bundle", "import", "--home", (c.o.dir() / "hub").string(),
+                       (c.o.dir() / bundle).string()});
+  // Killed once some envelopes are stored, well before all 301 are.
+  for (int n = 0; n < 2500; ++n) {
+    if (c.o.Count("hub", "SELECT count(*) FROM journal") > held_before + 20) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  kill(import.pid(), SIGKILL);
+  import.Wait();
+  const int64_t stored = c.o.Count("hub", "SELECT count(*) FROM journal") - held_before;
+  MESSAGE("the import stored " << stored << " of " << kSmallEnvelopes + 1 << " envelopes");
+  CHECK(c.o.IntegrityCheck("hub") == "ok");
+  // The hub starts again from its files and logs what the killed import stored.
+  c.o.RestartHubAfterKill();
+  CheckHubConsistent(c.o);
+  c.PushAll();  // the rest, and receipts for all
+  c.Converge();
+  CHECK(c.o.Count("hub", "SELECT count(*) FROM journal") - held_before == kSmallEnvelopes + 1);
+}
+
 // httplib ignores a stop before its accept loop has begun; a SIGTERM sent the moment the hub
 // says it listens must still stop it (it was lost about one time in ten).
 TEST_CASE("gongkai-hub serve stops on a SIGTERM sent as soon as it listens") {
