@@ -14,6 +14,9 @@ std::vector<CommandSpec> CountyCommands();
 // serve (commands_serve.cc)
 std::vector<CommandSpec> ServeCommands();
 
+// audit verify, audit proof (commands_audit_verify.cc)
+std::vector<CommandSpec> AuditVerifyCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_HUB_COMMANDS_H_
