@@ -22,7 +22,8 @@ SELECT code, count(*), count(*), count(DISTINCT node_id), min(received_ms), max(
 
 constexpr std::string_view kRevokedEnvelopesSql = R"sql(
 SELECT origin, sum(times), max(last_received_at) FROM refused_envelope
- WHERE code IN ('apply.revoked', 'exchange.maker_revoked') AND origin IS NOT NULL
+ WHERE code IN ('apply.revoked', 'exchange.maker_revoked', 'hub.revoked_retired',
+                'hub.revoked_compromised') AND origin IS NOT NULL
  GROUP BY origin ORDER BY max(last_received_at) DESC, origin
 )sql";
 

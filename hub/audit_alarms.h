@@ -8,7 +8,8 @@
 //                   hub database has a refused_request table, refused requests grouped the
 //                   same way
 //   revoked         revoked keys still trying: refused envelopes whose code says the signer
-//                   is revoked (apply.revoked, exchange.maker_revoked), by claimed origin,
+//                   is revoked (hub.revoked_retired, hub.revoked_compromised, apply.revoked,
+//                   exchange.maker_revoked), by claimed origin,
 //                   and refused requests with serve.revoked_node, by claimed node
 //   clocks          per node, its envelopes whose HLC (what the writer's clock said) is
 //                   further than `audit.clock_skew_hours` from the hub's receipt time. The

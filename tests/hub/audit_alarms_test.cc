@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "hub/refused.h"
+#include "hub/revocation_position.h"
 #include "node/apply.h"
 #include "tests/hub/audit_query_fixture.h"
 
@@ -52,7 +53,8 @@ TEST_CASE("a revoked key still sending shows with its refusals") {
   REQUIRE(report.ok());
   REQUIRE(report->refused.size() == 1);
   CHECK(report->refused[0].what == "envelope");
-  CHECK(report->refused[0].code == kErrApplyRevoked);
+  // The hub judges revocation by its log position (hub/revocation_position.h).
+  CHECK(report->refused[0].code == kErrHubRevokedRetired);
   CHECK(report->refused[0].rows == 1);
   CHECK(report->refused[0].attempts == 1);
   CHECK(report->refused[0].origins == 1);
@@ -97,25 +99,21 @@ TEST_CASE("equivocations recorded by the hub, and refused requests when that tab
   CHECK(report->equivocations[0].origin == alarm.origin);
   CHECK(report->equivocations[0].other_envelope_id == alarm.other_envelope_id);
 
-  // Refused requests are read when the hub database has that table.
+  // Requests refused before their body is read (hub/refused_request.h): the hub's service
+  // creates that table when it opens.
   sqlite3* db = a.county.replica().db();
   auto before = AuditAlarms(db, a.nodes, 24);
   REQUIRE(before.ok());
-  CHECK_FALSE(before->has_request_table);
-  // The layout hub/ keeps for requests refused before their body is read.
-  REQUIRE(
-      ExecSql(db,
-              "CREATE TABLE refused_request(id INTEGER PRIMARY KEY, received_ms INTEGER NOT NULL,"
-              " node_id TEXT NOT NULL, path TEXT NOT NULL, code TEXT NOT NULL) STRICT;"
-              "INSERT INTO refused_request(received_ms, node_id, path, code) VALUES"
-              " (1790000000000, '" +
-                  a.s.village_d +
-                  "', '/v1/pull', 'serve.revoked_node'),"
-                  " (1790000060000, '" +
-                  a.s.village_d +
-                  "', '/v1/pull', 'serve.revoked_node'),"
-                  " (1790000000000, 'x', '/v1/push', 'auth.malformed')")
-          .ok());
+  CHECK(before->has_request_table);
+  REQUIRE(ExecSql(db, "INSERT INTO refused_request(received_ms, node_id, path, code) VALUES"
+                      " (1790000000000, '" +
+                          a.s.village_d +
+                          "', '/v1/pull', 'serve.revoked_node'),"
+                          " (1790000060000, '" +
+                          a.s.village_d +
+                          "', '/v1/pull', 'serve.revoked_node'),"
+                          " (1790000000000, 'x', '/v1/push', 'auth.malformed')")
+              .ok());
   auto after = AuditAlarms(db, a.nodes, 24);
   REQUIRE(after.ok());
   CHECK(after->has_request_table);

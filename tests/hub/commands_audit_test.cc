@@ -138,7 +138,7 @@ TEST_CASE("audit stale, overdue, report and alarms: JSON and CSV shapes") {
   CHECK(alarms.Find("clocks")->array()[0].Find("worst_offset_ms")->integer() == -71 * 3'600'000LL);
   REQUIRE(alarms.Find("revoked")->array().size() == 1);
   CHECK(Text(alarms.Find("revoked")->array()[0], "name") == "青龙村");
-  CHECK(Text(alarms.Find("refused")->array()[0], "code") == "apply.revoked");
+  CHECK(Text(alarms.Find("refused")->array()[0], "code") == "hub.revoked_retired");
   std::vector<std::string> clocks = hub.CsvLines({"audit", "alarms", "--section", "clocks"});
   REQUIRE(clocks.size() == 2);
   CHECK(clocks[1].find(",金凤村," + std::string(testing::kAuditVillageB) +
