@@ -13,7 +13,7 @@ namespace {
 
 // One SELECT per fact table, all with the same columns:
 //   kind, fact_id, disclosure_id, version_id, region, a, b, c, person, origin, hlc,
-//   log index, received_at
+//   log index, received_at, category, envelope id
 // a, b, c carry what the sentence needs (see Describe).
 constexpr std::string_view kFactsSql = R"sql(
 WITH facts(kind, fact_id, disclosure_id, version_id, region, a, b, c, person, origin, hlc, tbl) AS (
@@ -32,7 +32,8 @@ WITH facts(kind, fact_id, disclosure_id, version_id, region, a, b, c, person, or
 )
 SELECT f.kind, f.fact_id, f.disclosure_id, f.version_id, f.region, f.a, f.b, f.c, f.person,
        f.origin, f.hlc, l.idx, l.received_at,
-       (SELECT category FROM disclosure_version v WHERE v.disclosure_id = f.disclosure_id LIMIT 1)
+       (SELECT category FROM disclosure_version v WHERE v.disclosure_id = f.disclosure_id LIMIT 1),
+       p.envelope_id
   FROM facts f
   LEFT JOIN provenance p ON p.tbl = f.tbl AND p.pk = f.fact_id
   LEFT JOIN log_entry l ON l.envelope_id = p.envelope_id
@@ -89,6 +90,7 @@ Result<std::vector<HistoryEvent>> AuditHistory(sqlite3* db, const NodeDirectory&
       e.received_at = stmt.ColumnInt(12);
     }
     e.category = stmt.ColumnIsNull(13) ? "" : stmt.ColumnText(13);
+    e.envelope_id = stmt.ColumnIsNull(14) ? "" : stmt.ColumnText(14);
     if (const AuditNode* node = nodes.Find(e.origin)) {
       e.node_name = node->name;
       e.node_role = node->role;

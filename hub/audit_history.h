@@ -35,6 +35,7 @@ struct HistoryEvent {
   int64_t hlc = 0;
   std::optional<int64_t> log_index;
   std::optional<int64_t> received_at;  // hub clock, ms
+  std::string envelope_id;  // the envelope that brought it (for `audit proof`); "" if unknown
 };
 
 struct HistoryQuery {

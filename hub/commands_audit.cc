@@ -145,12 +145,14 @@ int RunHistory(const Args& args) {
                    {"hlc_time", "写入时间(节点钟)"},
                    {"received_at", "县级接收(毫秒)"},
                    {"received_time", "县级接收时间"},
-                   {"log_index", "日志号"}};
+                   {"log_index", "日志号"},
+                   {"envelope_id", "信封编号"}};
   for (const HistoryEvent& e : *events) {
     table.AddRow({e.kind, e.fact_id, e.disclosure_id, e.version_id, e.region, e.category, e.what,
                   e.person, e.origin, e.node_name, e.node_role, TableCell(e.hlc),
                   HlcBeijingTime(static_cast<uint64_t>(e.hlc)), NumberCell(e.received_at),
-                  TimeCell(e.received_at), NumberCell(e.log_index)});
+                  TimeCell(e.received_at), NumberCell(e.log_index),
+                  e.envelope_id.empty() ? TableCell() : TableCell(e.envelope_id)});
   }
   return PrintTable(table, args);
 }

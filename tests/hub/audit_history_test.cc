@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "node/sql.h"
 #include "tests/hub/audit_query_fixture.h"
 
 namespace gongkai {
@@ -65,6 +66,16 @@ TEST_CASE("history of a disclosure: who wrote each fact, their clock, and the hu
   for (const HistoryEvent& e : *events) {
     CHECK(e.disclosure_id == s.finance_b);
     CHECK(e.region == testing::kAuditVillageB);
+    // The envelope named is the one the log holds at that index (what `audit proof` takes).
+    CAPTURE(e.fact_id);
+    REQUIRE(e.log_index.has_value());
+    auto stmt = Statement::Prepare(county.replica().db(),
+                                   "SELECT envelope_id FROM log_entry WHERE idx = ?");
+    REQUIRE(stmt.ok());
+    stmt->Bind(1, *e.log_index);
+    auto row = stmt->Step();
+    REQUIRE((row.ok() && *row));
+    CHECK(stmt->ColumnText(0) == e.envelope_id);
   }
 }
 
