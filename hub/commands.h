@@ -20,6 +20,15 @@ std::vector<CommandSpec> TlsCommands();
 // serve (commands_serve.cc)
 std::vector<CommandSpec> ServeCommands();
 
+// audit verify, audit proof (commands_audit_verify.cc)
+std::vector<CommandSpec> AuditVerifyCommands();
+
+// audit history, stale, overdue, report, alarms (commands_audit.cc)
+std::vector<CommandSpec> AuditCommands();
+
+// config set, show: the county's audit settings (commands_config.cc)
+std::vector<CommandSpec> CountyConfigCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_HUB_COMMANDS_H_

@@ -3,6 +3,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
+#include <thread>
+
 namespace gongkai {
 
 namespace {
@@ -69,13 +72,42 @@ Result<int> HubServer::Bind(const std::string& host, int port) {
 }
 
 Status HubServer::Run() {
+  // httplib's stop() does nothing until its accept loop has begun, so a Stop (a SIGTERM) that
+  // comes between Bind and that moment would be lost and the server would run on: a watcher
+  // repeats the stop once the loop runs.
+  std::thread watcher([this] {
+    std::unique_lock lock(stop_mutex_);
+    stop_changed_.wait(lock, [this] { return stop_requested_ || run_finished_; });
+    while (!run_finished_ && !stopped_) {
+      StopIfRunning();
+      stop_changed_.wait_for(lock, std::chrono::milliseconds(5));
+    }
+  });
   // listen_after_bind returns false also after a Stop; only a server that never ran failed.
   http_->listen_after_bind();
+  {
+    std::lock_guard lock(stop_mutex_);
+    run_finished_ = true;
+  }
+  stop_changed_.notify_all();
+  watcher.join();
   return Status::Ok();
 }
 
+void HubServer::StopIfRunning() {
+  if (!stopped_ && http_ && http_->is_running()) {
+    http_->stop();
+    stopped_ = true;
+  }
+}
+
 void HubServer::Stop() {
-  if (http_) http_->stop();
+  {
+    std::lock_guard lock(stop_mutex_);
+    stop_requested_ = true;
+    StopIfRunning();
+  }
+  stop_changed_.notify_all();
 }
 
 }  // namespace gongkai

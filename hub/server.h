@@ -14,9 +14,11 @@
 #ifndef GONGKAI_HUB_SERVER_H_
 #define GONGKAI_HUB_SERVER_H_
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -61,13 +63,22 @@ class HubServer {
   Result<int> Bind(const std::string& host, int port);
   // Serves until Stop; returns when the listening socket is closed.
   Status Run();
-  // Stops Run: no new connections; requests in progress are finished.
+  // Stops Run: no new connections; requests in progress are finished. A Stop that comes
+  // before Run (or before Run's accept loop has begun) makes Run return as soon as it runs.
   void Stop();
 
  private:
+  // Stops httplib once, if it runs. REQUIRES: stop_mutex_ held.
+  void StopIfRunning();
+
   HubService& service_;
   std::FILE* log_;
   std::unique_ptr<httplib::Server> http_;
+  std::mutex stop_mutex_;
+  std::condition_variable stop_changed_;
+  bool stop_requested_ = false;  // guarded by stop_mutex_
+  bool stopped_ = false;         // guarded by stop_mutex_
+  bool run_finished_ = false;    // guarded by stop_mutex_
 };
 
 }  // namespace gongkai

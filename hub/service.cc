@@ -4,6 +4,8 @@
 #include <chrono>
 
 #include "hub/enrol_token.h"
+#include "hub/refused_request.h"
+#include "hub/revocation_position.h"
 #include "node/apply.h"
 #include "node/envelope_selection.h"
 #include "node/json_text.h"
@@ -93,6 +95,7 @@ Result<std::unique_ptr<HubService>> HubService::Open(const std::filesystem::path
                       HubLog::Open(service->county_.replica(), service->county_.hub_key(),
                                    CountyLogOrigin(service->county_.code())));
   service->log_.emplace(std::move(log));
+  GK_RETURN_IF_ERROR(EnsureRefusedRequestTable(service->county_.replica().db()));
   GK_RETURN_IF_ERROR(service->log_->AppendMissing().status());
   GK_RETURN_IF_ERROR(service->log_->SignCheckpoint().status());
   return service;
@@ -119,14 +122,20 @@ HubAnswer HubService::Handle(const HubRequest& request) {
                             "no endpoint " + request.method + " " + request.path);
   }();
   if (answer.ok()) return std::move(*answer);
-  if (answer.status().code().starts_with("auth.") ||
-      answer.status().code() == kErrServeUnknownNode ||
-      answer.status().code() == kErrServeRevokedNode) {
-    ++requests_refused_;
-  }
   HubAnswer error;
   error.status = HttpStatusFor(answer.status());
   error.body = ErrorJson(answer.status());
+  const std::string code = answer.status().code();
+  if (code.starts_with("auth.") || code == kErrServeUnknownNode || code == kErrServeRevokedNode) {
+    ++requests_refused_[code];
+    // A refusal that cannot be recorded is still a refusal: the answer stands.
+    if (Status recorded = RecordRefusedRequest(county_.replica().db(), wall_clock_ms_(),
+                                               request.auth.node, request.path, code);
+        !recorded.ok()) {
+      error.status = HttpStatusFor(recorded);
+      error.body = ErrorJson(recorded);
+    }
+  }
   return error;
 }
 
@@ -161,13 +170,19 @@ Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& reque
   std::string results = "[";
   uint64_t accepted = 0, duplicate = 0;
   std::map<std::string, uint64_t> refused;
+  // Revocation by log position: a new envelope would enter at the current size.
+  ApplyOptions options;
+  options.judge_revocation = [this](const NodeId& signer) -> Status {
+    GK_ASSIGN_OR_RETURN(uint64_t size, log_->Size());
+    return JudgeByLogPosition(county_.replica().db(), signer, size);
+  };
   {
     GK_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(county_.replica().db()));
     for (size_t n = 0; n < envelopes.size(); ++n) {
       if (n) results += ',';
       const Hash256 id = Sha256(envelopes[n]);
       results += "{\"id\":" + JsonQuote(HexEncode(id));
-      Result<ApplyResult> applied = ApplyEnvelope(county_.replica(), envelopes[n], source);
+      Result<ApplyResult> applied = ApplyEnvelope(county_.replica(), envelopes[n], source, options);
       if (!applied.ok()) {
         const Status& status = applied.status();
         // The replica itself failing is not the envelope's fault: give up the whole batch.
@@ -271,10 +286,13 @@ Result<HubAnswer> HubService::Metrics() {
             "\n";
   }
   text +=
-      "# HELP gongkai_hub_requests_refused_total Requests refused as unsigned, forged or from "
-      "unknown or revoked nodes.\n";
+      "# HELP gongkai_hub_requests_refused_total Requests refused as unsigned, forged, replayed "
+      "or from unknown or revoked nodes since start, by code.\n";
   text += "# TYPE gongkai_hub_requests_refused_total counter\n";
-  text += "gongkai_hub_requests_refused_total " + std::to_string(requests_refused_) + "\n";
+  for (const auto& [code, count] : requests_refused_) {
+    text +=
+        "gongkai_hub_requests_refused_total{code=\"" + code + "\"} " + std::to_string(count) + "\n";
+  }
   text += "# HELP gongkai_hub_log_size Entries in the audit log.\n";
   text += "# TYPE gongkai_hub_log_size gauge\n";
   text += "gongkai_hub_log_size " + std::to_string(size) + "\n";

@@ -7,7 +7,8 @@
 //                      (node/apply.h) with source "node:<sender id>", all under one outer
 //                      transaction; an applied one is appended to the audit log, an applied
 //                      or duplicate one gets its receipt, a refused one is recorded
-//                      (hub/refused.h) with its code. Then a checkpoint is signed. Answer
+//                      (hub/refused.h) with its code. Revocation is judged by the hub's
+//                      log position (hub/revocation_position.h), not by node/apply.h's rule. Then a checkpoint is signed. Answer
 //                      (JSON): {"checkpoint":"<note>","results":[{"id":"<64 hex>",
 //                      "outcome":"applied|duplicate|out_of_scope|refused","code":"...",
 //                      "message":"...","receipt":"<base64 of receipt.h bytes>"}]}; code and
@@ -30,6 +31,8 @@
 //                      503 enrol.disabled unless EnableEnrolment was called; 429 when
 //                      enrol.rate_limited.
 //   GET /metrics                        Prometheus text (signed like the others)
+// A request refused before its body is read (auth.*, serve.unknown_node, serve.revoked_node)
+// is recorded in refused_request (hub/refused_request.h) and counted in /metrics by code.
 // Errors are answered as {"code":"...","message":"..."} with 400 (kInvalid), 401 (auth.*
 // signature, clock, replay, missing, malformed), 403 (unknown or revoked node), 404
 // (kNotFound), 413 (kTooLarge), 409 (kConflict), 500 otherwise.
@@ -128,7 +131,7 @@ class HubService {
   uint64_t accepted_ = 0;
   uint64_t duplicate_ = 0;
   std::map<std::string, uint64_t> refused_by_code_;
-  uint64_t requests_refused_ = 0;
+  std::map<std::string, uint64_t> requests_refused_;  // by code
 };
 
 // The HTTP status for an error status (see the file comment).

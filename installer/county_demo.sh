@@ -131,6 +131,24 @@ done
 "$H" nodes --home hub
 echo "汇聚服务共处理 $(grep -c . serve.log) 个请求（serve.log）。"
 
+step "县：核验审计日志（只凭存下的数据包重算签名、链、默克尔树和检查点，并重建县级数据比对）"
+mkdir -p proofs
+sqlite3 hub/replica.db ".backup proofs/县级数据库副本.db"  # a consistent copy while the hub serves
+"$H" audit verify --db proofs/县级数据库副本.db 2>/dev/null
+
+step "县：开具石庙村补贴名册已收入县级日志的证明；石庙村离线核对"
+# The envelope that brought the approved version of the list.
+envelope=$("$H" audit history --home hub --disclosure "$subsidy" --json | python3 -c "
+import json, sys
+events = json.load(sys.stdin)
+print([e for e in events if e['kind'] == 'version'][-1]['envelope_id'])")
+"$H" audit proof --home hub --envelope "$envelope" --out proofs/石庙村-补贴名册.proof
+"$G" verify-proof --home shimiao proofs/石庙村-补贴名册.proof
+
+step "县：全年报表和告警"
+"$H" audit report --home hub --year "$(date +%Y)"
+"$H" audit alarms --home hub 2>/dev/null
+
 step "完成"
 cat <<EOT
 演示目录：$demo
@@ -139,5 +157,6 @@ cat <<EOT
   usb/        各节点之间用 U 盘交换的数据包（金凤村不通网）
   serve.log   汇聚服务的请求日志
   sheets/     打印的 A3 公示单（PDF）
+  proofs/     审计用的县级数据库副本和给石庙村的收录证明
 EOT
 [ "$ok" = 1 ]

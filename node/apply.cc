@@ -107,7 +107,8 @@ Status RaiseChainAlarm(Replica& replica, const Envelope& incoming, const Status&
 
 }  // namespace
 
-Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_view source) {
+Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_view source,
+                                  const ApplyOptions& options) {
   // 1-2. Size (checked by DecodeEnvelope before copying) and structure.
   GK_ASSIGN_OR_RETURN(Envelope envelope, DecodeEnvelope(bytes));
   ApplyResult result;
@@ -134,9 +135,13 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
   // 5-7. Signer known, not revoked, signature.
   GK_ASSIGN_OR_RETURN(Certificate signer,
                       FindSignerCertificate(db, envelope.origin(), self.root_public_key));
-  GK_ASSIGN_OR_RETURN(bool revoked, IsRevoked(db, envelope.origin()));
-  if (revoked) {
-    return Status::Denied(kErrApplyRevoked, Describe(envelope) + ": 签名者的证书已被吊销");
+  if (options.judge_revocation) {
+    GK_RETURN_IF_ERROR(options.judge_revocation(envelope.origin()).WithContext(Describe(envelope)));
+  } else {
+    GK_ASSIGN_OR_RETURN(bool revoked, IsRevoked(db, envelope.origin()));
+    if (revoked) {
+      return Status::Denied(kErrApplyRevoked, Describe(envelope) + ": 签名者的证书已被吊销");
+    }
   }
   if (Status s = VerifyEnvelopeSignature(envelope, signer.subject_key); !s.ok()) {
     return s.WithContext(Describe(envelope));

@@ -12,7 +12,8 @@
 //    5. signer known: a certificate for the origin, from the synced `certificate` table or
 //       the node-local known_certificate table, that opens under the county root key held
 //       in settings (apply.unknown_signer otherwise, kDenied);
-//    6. signer not revoked: a `revocation` row for the origin refuses every envelope of
+//    6. signer not revoked (ApplyOptions::judge_revocation replaces this step): a
+//       `revocation` row for the origin refuses every envelope of
 //       that key not already held (apply.revoked, kDenied). This node cannot know the hub
 //       log position of the revocation, so it is stricter than the hub: envelopes of a
 //       retired key that the hub accepted before the revocation reach it only if held
@@ -44,11 +45,13 @@
 #define GONGKAI_NODE_APPLY_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "node/replica.h"
 #include "protocol/bytes.h"
+#include "protocol/keys.h"
 #include "protocol/sha256.h"
 #include "protocol/status.h"
 
@@ -75,9 +78,18 @@ struct ApplyResult {
   int64_t rows_inserted = 0;
 };
 
+// What a receiver may decide instead of a node.
+struct ApplyOptions {
+  // When set, replaces step 6: called with the signer (known, certificate opened) of an
+  // envelope not yet held; a non-OK status refuses the envelope with that status. The county
+  // hub judges revocation by its log position (hub/revocation_position.h).
+  std::function<Status(const NodeId& signer)> judge_revocation;
+};
+
 // Receives the envelope `bytes` that came from `source` (a peer's node id, "bundle:<file>",
 // "hub"; stored in journal.source). See the file comment for the checks and their codes.
-Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_view source);
+Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_view source,
+                                  const ApplyOptions& options = {});
 
 }  // namespace gongkai
 

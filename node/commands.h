@@ -27,6 +27,9 @@ std::vector<CommandSpec> NodeCommands();
 // sync (commands_sync.cc)
 std::vector<CommandSpec> SyncCommands();
 
+// verify-proof (commands_proof.cc)
+std::vector<CommandSpec> ProofCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_COMMANDS_H_

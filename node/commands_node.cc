@@ -6,6 +6,7 @@
 #include "node/commands.h"
 #include "node/digest.h"
 #include "node/disclosure_view.h"
+#include "node/hub_refusal.h"
 #include "node/json_text.h"
 #include "node/node_session.h"
 #include "node/sql.h"
@@ -57,6 +58,10 @@ int RunStatus(const Args& args) {
   const int64_t pending = count("SELECT count(*) FROM journal WHERE origin = '" + me + "' AND status = 'own'");
   const int64_t alarms = count("SELECT count(*) FROM alarm");
   const int64_t last_sync = count("SELECT ifnull(max(last_success_at), 0) FROM sync_state");
+  Result<std::vector<HubRefusal>> refusals = ListHubRefusals(db);
+  if (!refusals.ok()) return ReportFailure(refusals.status(), args.json());
+  int64_t withheld = 0;
+  for (const HubRefusal& r : *refusals) withheld += r.permanent ? 1 : 0;
   if (args.json()) {
     JsonObject out;
     out.Set("node_id", me);
@@ -71,6 +76,8 @@ int RunStatus(const Args& args) {
     out.Set("own_envelopes", own);
     out.Set("pending_envelopes", pending);
     out.Set("alarms", alarms);
+    out.Set("hub_refused", static_cast<int64_t>(refusals->size()));
+    out.Set("hub_refused_withheld", withheld);
     out.Set("last_sync_ms", last_sync);
     std::cout << out.ToString() << "\n";
     return kExitOk;
@@ -85,6 +92,10 @@ int RunStatus(const Args& args) {
   if (conflicts > 0) std::cout << "  有 " << conflicts << " 项并行修改待解决\n";
   std::cout << "  数据包 " << journal << "（本节点 " << own << "，未获县级回执 " << pending << "）\n";
   if (alarms > 0) std::cout << "  告警 " << alarms << " 条：gongkai alarms 查看\n";
+  if (!refusals->empty()) {
+    std::cout << "  被县汇聚服务器拒收 " << refusals->size() << " 个数据包（其中 " << withheld
+              << " 个无法补救、不再送出，其余下次同步再送）：gongkai alarms 查看\n";
+  }
   std::cout << "  上次同步 ";
   if (last_sync > 0) {
     std::cout << HlcBeijingTime(MakeHlc(static_cast<uint64_t>(last_sync), 0)) << "\n";
@@ -182,16 +193,26 @@ int RunAlarms(const Args& args) {
     std::cout << JsonArray(out) << "\n";
     return kExitOk;
   }
-  if (alarms->empty()) {
-    std::cout << "没有告警。\n";
-    return kExitOk;
-  }
+  Result<std::vector<HubRefusal>> refusals = ListHubRefusals(session->replica->db());
+  if (!refusals.ok()) return ReportFailure(refusals.status(), args.json());
+  if (alarms->empty()) std::cout << "没有告警。\n";
   for (const Alarm& a : *alarms) {
     std::cout << (a.kind == "equivocation" ? "一号两包" : "链条断裂") << "  节点 " << a.origin
               << " 序号 " << a.seq << "  来源 " << a.source << "\n    已有 " << a.held_envelope_id
               << "\n    拒收 " << a.other_envelope_id << "\n";
   }
-  std::cout << "共 " << alarms->size() << " 条。请报县级管理员核查该节点的密钥是否外泄或被复制。\n";
+  if (!alarms->empty()) {
+    std::cout << "共 " << alarms->size()
+              << " 条。请报县级管理员核查该节点的密钥是否外泄或被复制。\n";
+  }
+  if (!refusals->empty()) {
+    std::cout << "\n被县汇聚服务器拒收的数据包 " << refusals->size() << " 个：\n";
+    for (const HubRefusal& r : *refusals) {
+      std::cout << "  " << r.envelope_id.substr(0, 12) << "  " << r.message << "（" << r.code
+                << "）\n    拒收 " << r.times << " 次，"
+                << (r.permanent ? "无法补救，不再送出；请报县级管理员" : "下次同步再送") << "\n";
+    }
+  }
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include "node/disclosure_view.h"
 #include "node/json_text.h"
 #include "node/node_session.h"
+#include "node/sheet_log_index.h"
 #include "node/sheet_verify.h"
 #include "node/workflow.h"
 #include "printing/pdf_render.h"
@@ -19,11 +20,13 @@ namespace {
 
 inline constexpr char kErrPrintQueue[] = "print.queue";
 
-// Sends `pdf` to the CUPS queue with `lp` (no shell: the queue name is passed as is).
-Status SendToPrinter(const std::string& queue, const std::string& pdf, int64_t copies) {
+// Sends `pdf` to the CUPS queue with `lp -d QUEUE -n COPIES -o media=A3 PDF` (no shell: the
+// queue name is passed as is). `note` ends every error message.
+Status SendToPrinter(const std::string& queue, const std::string& pdf, int64_t copies,
+                     const std::string& note) {
   const std::string copies_text = std::to_string(copies);
   const pid_t child = fork();
-  if (child < 0) return Status::IoError(kErrPrintQueue, "无法启动 lp");
+  if (child < 0) return Status::IoError(kErrPrintQueue, "无法启动 lp" + note);
   if (child == 0) {
     execlp("lp", "lp", "-d", queue.c_str(), "-n", copies_text.c_str(), "-o", "media=A3",
            pdf.c_str(), static_cast<char*>(nullptr));
@@ -31,15 +34,16 @@ Status SendToPrinter(const std::string& queue, const std::string& pdf, int64_t c
   }
   int status = 0;
   if (waitpid(child, &status, 0) != child || !WIFEXITED(status)) {
-    return Status::IoError(kErrPrintQueue, "lp 未正常结束");
+    return Status::IoError(kErrPrintQueue, "lp 未正常结束" + note);
   }
   if (WEXITSTATUS(status) == 127) {
-    return Status::Unavailable(kErrPrintQueue, "找不到 lp 命令：请安装 cups-client，或打开 PDF 手动打印");
+    return Status::Unavailable(kErrPrintQueue, "找不到 lp 命令（请安装 cups-client）" + note);
   }
   if (WEXITSTATUS(status) != 0) {
     return Status::Unavailable(kErrPrintQueue, "打印队列 " + queue + " 不接受任务（lp 退出码 " +
                                                    std::to_string(WEXITSTATUS(status)) +
-                                                   "）：PDF 已生成，可手动打印");
+                                                   "，原因见上方 lp 的提示；用 lpstat -p 查看有哪些打印队列）" +
+                                                   note);
   }
   return Status::Ok();
 }
@@ -64,22 +68,39 @@ int RunPrint(const Args& args) {
   if (version == nullptr) {
     return ReportFailure(Status::Invalid(kErrWorkflowState, "该公开事项还只是草稿：提交后才能打印"), args.json());
   }
-  Result<DisclosureSheet> sheet = BuildSheetForVersion(*session->replica, version->version_id);
+  // The hub log index goes into the QR payload when this node holds the hub's receipt.
+  DisclosureSheetOptions options;
+  Result<std::optional<uint64_t>> log_index = VersionLogIndex(session->replica->db(), version->version_id);
+  if (!log_index.ok()) return ReportFailure(log_index.status(), args.json());
+  options.hub_log_index = *log_index;
+  Result<DisclosureSheet> sheet = BuildSheetForVersion(*session->replica, version->version_id, options);
   if (!sheet.ok()) return ReportFailure(sheet.status(), args.json());
   RenderReport report;
   Status rendered = RenderSheetPdf(sheet->sheet, *out, &report);
   if (!rendered.ok()) return ReportFailure(rendered, args.json());
   const bool approved = version->status == DisclosureStatus::kApproved;
   const int64_t n = copies->value_or(1);
+  // Only the node of the version's own region posts it (workflow.h RecordPosting); another
+  // node (the township checking a village's sheet) prints it without a posting.
+  Result<NodeIdentity> self = session->replica->Identity();
+  if (!self.ok()) return ReportFailure(self.status(), args.json());
+  const bool posts = approved && self->region == version->region;
+  // A posting records what went to the board: with --printer, only once lp took the job.
+  if (std::optional<std::string> queue = args.Get("printer")) {
+    const std::string note = "。PDF 已生成：" + *out +
+                             (posts ? "；未登记张贴。可排除故障后重新运行本命令，或手动打印该 PDF 后"
+                                         "不加 --printer 再运行一次以登记张贴"
+                                       : "");
+    Status sent = SendToPrinter(*queue, *out, n, note);
+    if (!sent.ok()) return ReportFailure(sent, args.json());
+  }
   std::optional<WriteResult> posting;
-  if (approved) {
+  if (posts) {
     Result<WriteResult> recorded =
         RecordPosting(*session->replica, session->ActorFor(args), *id, version->version_id, n);
     if (!recorded.ok()) return ReportFailure(recorded.status(), args.json());
     posting = std::move(*recorded);
   }
-  Status sent = Status::Ok();
-  if (std::optional<std::string> queue = args.Get("printer")) sent = SendToPrinter(*queue, *out, n);
   if (args.json()) {
     JsonObject o;
     o.Set("pdf", *out);
@@ -88,6 +109,7 @@ int RunPrint(const Args& args) {
     o.SetRaw("landscape", report.landscape ? "true" : "false");
     o.SetRaw("approved", approved ? "true" : "false");
     o.Set("qr_payload", sheet->sheet.qr_payload);
+    if (sheet->payload.log_index) o.SetRaw("log_index", std::to_string(*sheet->payload.log_index));
     o.Set("posting_id", posting ? posting->fact_id : "");
     std::vector<std::string> missing;
     for (const MissingGlyph& g : report.missing_glyphs) {
@@ -97,13 +119,18 @@ int RunPrint(const Args& args) {
       missing.push_back(m.ToString());
     }
     o.SetRaw("missing_glyphs", JsonArray(missing));
-    o.Set("printer_error", sent.ok() ? "" : sent.code());
+    o.Set("printer", args.Get("printer").value_or(""));
     std::cout << o.ToString() << "\n";
   } else {
     std::cout << "已生成 " << *out << "（A3" << (report.landscape ? " 横向" : "") << "，共 " << report.page_count
               << " 页）\n";
-    if (approved) {
+    if (sheet->payload.log_index) {
+      std::cout << "  二维码含县级日志序号 " << *sheet->payload.log_index << "。\n";
+    }
+    if (posts) {
       std::cout << "  已登记张贴 " << n << " 份（版本 " << version->version_id.substr(0, 8) << "）。\n";
+    } else if (approved) {
+      std::cout << "  该版本属于区划 " << version->region << "，由其本级节点登记张贴；本机只打印，不登记。\n";
     } else {
       std::cout << "  注意：该版本尚未经乡镇审核通过，打印件带有“未经乡镇审核 不得张贴”水印，仅供核对。\n";
     }
@@ -112,7 +139,6 @@ int RunPrint(const Args& args) {
                 << std::dec << "，" << g.where << "），打印件上该字显示为方框，请手写补正。\n";
     }
   }
-  if (!sent.ok()) return ReportFailure(sent, args.json());
   if (args.Has("printer") && !args.json()) std::cout << "  已送打印机 " << *args.Get("printer") << "。\n";
   return kExitOk;
 }
@@ -133,6 +159,11 @@ int RunVerifySheet(const Args& args) {
     o.SetRaw("postable", verified->postable() ? "true" : "false");
     o.Set("disclosure_id", verified->payload.disclosure_id);
     o.Set("version_id", verified->payload.version_id);
+    if (verified->payload.log_index) o.SetRaw("log_index", std::to_string(*verified->payload.log_index));
+    if (verified->receipt_log_index) {
+      o.SetRaw("receipt_log_index", std::to_string(*verified->receipt_log_index));
+    }
+    o.SetRaw("log_index_checked", verified->log_index_checked() ? "true" : "false");
     o.Set("summary", verified->Summary());
     std::cout << o.ToString() << "\n";
   } else {

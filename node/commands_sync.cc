@@ -79,6 +79,7 @@ int RunSync(const Args& args) {
       refused.push_back(item.ToString());
     }
     out.SetRaw("refused", JsonArray(refused));
+    out.Set("withheld", static_cast<int64_t>(report->withheld));
     std::cout << out.ToString() << "\n";
   } else {
     std::cout << "已与汇聚服务器 " << url << " 同步\n"
@@ -93,6 +94,10 @@ int RunSync(const Args& args) {
     for (const SyncRefusal& r : report->refused) {
       std::cout << "  被" << (r.pushed ? "汇聚服务器" : "本节点") << "拒绝 "
                 << r.envelope_id.substr(0, 12) << "：" << r.message << "（" << r.code << "）\n";
+    }
+    if (report->withheld > 0) {
+      std::cout << "  另有 " << report->withheld
+                << " 个数据包曾被汇聚服务器拒收且无法补救，不再送出（gongkai alarms 查看）\n";
     }
   }
   return report->refused.empty() ? kExitOk : kExitFailed;

@@ -5,6 +5,7 @@
 
 #include "node/apply.h"
 #include "node/exchange.h"
+#include "node/hub_refusal.h"
 #include "node/json_value.h"
 #include "node/sql.h"
 #include "protocol/certificate.h"
@@ -57,6 +58,8 @@ Result<std::vector<Pending>> Unreceipted(sqlite3* db) {
       Statement::Prepare(db,
                          "SELECT envelope_id, bytes FROM journal WHERE source <> 'hub'"
                          " AND envelope_id NOT IN (SELECT envelope_id FROM hub_receipt)"
+                         " AND envelope_id NOT IN"
+                         " (SELECT envelope_id FROM hub_refusal WHERE permanent = 1)"
                          " ORDER BY hlc, origin, seq"));
   std::vector<Pending> out;
   while (true) {
@@ -116,6 +119,8 @@ Status PushAll(Replica& replica, HubClient& client, const PublicKey& hub_key, in
         SyncRefusal refusal{id, "", "", true};
         GK_ASSIGN_OR_RETURN(refusal.code, result.StringOr("code", ""));
         GK_ASSIGN_OR_RETURN(refusal.message, result.StringOr("message", ""));
+        GK_RETURN_IF_ERROR(
+            RecordHubRefusal(replica.db(), id, refusal.code, refusal.message, now_ms));
         report.refused.push_back(std::move(refusal));
         continue;
       }
@@ -129,6 +134,7 @@ Status PushAll(Replica& replica, HubClient& client, const PublicKey& hub_key, in
         return Status::Invalid(kErrSyncReceiptMismatch, "回执不是为所发送的信封 " + id + " 开具的");
       }
       GK_RETURN_IF_ERROR(StoreReceipt(replica.db(), id, receipt, receipt_bytes, now_ms));
+      GK_RETURN_IF_ERROR(ForgetHubRefusal(replica.db(), id));
       ++report.receipts;
     }
     GK_RETURN_IF_ERROR(transaction.Commit());
@@ -253,8 +259,14 @@ Status EnsureHubReceiptTable(sqlite3* db) {
 Result<SyncReport> SyncWithHub(Replica& replica, HubClient& client, int64_t now_ms) {
   GK_ASSIGN_OR_RETURN(NodeIdentity self, replica.Identity());
   GK_RETURN_IF_ERROR(EnsureHubReceiptTable(replica.db()));
+  GK_RETURN_IF_ERROR(EnsureHubRefusalTable(replica.db()));
   GK_ASSIGN_OR_RETURN(PublicKey hub_key, HubKey(replica.db(), self));
   SyncReport report;
+  GK_ASSIGN_OR_RETURN(std::optional<int64_t> withheld,
+                      QueryInt(replica.db(),
+                               "SELECT count(*) FROM hub_refusal WHERE permanent = 1"
+                               " AND envelope_id NOT IN (SELECT envelope_id FROM hub_receipt)"));
+  report.withheld = static_cast<size_t>(withheld.value_or(0));
   std::string checkpoint;
   GK_RETURN_IF_ERROR(PushAll(replica, client, hub_key, now_ms, report, checkpoint));
   GK_RETURN_IF_ERROR(PullAll(replica, client, report, checkpoint));

@@ -9,7 +9,9 @@
 //      (sync.receipt_mismatch); it is stored in the node-local table
 //        hub_receipt(envelope_id PRIMARY KEY, log_index, received_at, bytes)
 //      and an own envelope's journal.status goes from 'own' to 'receipted'. An envelope the
-//      hub refuses is reported and sent again next time;
+//      hub refuses is reported and remembered with its code (node/hub_refusal.h): one refused
+//      for a permanent reason is not offered again; one refused for a reason that can change
+//      (the hub lacks the maker's certificate, ...) is offered again on the next sync;
 //   2. pull: this node's have summary (HaveOf) is sent; the envelopes answered are applied
 //      (node/apply.h, source "hub") under one commit per answer; again while the hub says
 //      more remain and the last answer brought something new;
@@ -68,6 +70,7 @@ struct SyncReport {
   size_t pull_out_of_scope = 0;
   size_t pull_rounds = 0;
   std::vector<SyncRefusal> refused;
+  size_t withheld = 0;  // not offered: the hub refused them before, permanently
   uint64_t checkpoint_size = 0;
   uint64_t previous_checkpoint_size = 0;
   bool had_checkpoint = false;

@@ -1,6 +1,7 @@
 #include "node/sheet_verify.h"
 
 #include "node/sheet_dates.h"
+#include "node/sheet_log_index.h"
 #include "node/workflow.h"
 
 namespace gongkai {
@@ -71,8 +72,13 @@ std::string SheetVerification::Summary() const {
       break;
   }
   if (facts.conflict) text += "注意：此公开事项有两个并行的修改版本，待人工处理。";
-  if (payload.log_index) {
-    text += "二维码所载县级日志序号 " + std::to_string(*payload.log_index) + " 未在本机核对。";
+  if (log_index_checked()) {
+    text += "二维码所载县级日志序号 " + std::to_string(*payload.log_index) + " 与本机所存县级回执一致。";
+  } else if (payload.log_index) {
+    text += "二维码所载县级日志序号 " + std::to_string(*payload.log_index) +
+            " 本机没有对应的县级回执，未核对。";
+  } else if (receipt_log_index) {
+    text += "本机所存县级回执：日志序号 " + std::to_string(*receipt_log_index) + "。";
   }
   return text;
 }
@@ -102,6 +108,14 @@ Result<SheetVerification> VerifySheetPayload(const Replica& replica,
   }
   GK_ASSIGN_OR_RETURN(std::vector<std::string> items, ReadVersionItems(replica.db(), v));
   GK_RETURN_IF_ERROR(CheckVersionContent(out.facts, items));
+  GK_ASSIGN_OR_RETURN(out.receipt_log_index, VersionLogIndex(replica.db(), v.version_id));
+  if (out.payload.log_index && out.receipt_log_index &&
+      *out.payload.log_index != *out.receipt_log_index) {
+    return Status::Denied(kErrSheetVerifyLogIndex,
+                          "二维码中的县级日志序号 " + std::to_string(*out.payload.log_index) +
+                              " 与本机所存县级回执的序号 " + std::to_string(*out.receipt_log_index) +
+                              " 不符：此页的二维码被改动过或是伪造的");
+  }
   out.status = v.status;
   if (const ReviewFact* deciding = out.facts.DecidingReview()) out.deciding_review = *deciding;
   // Names only help a person read the answer; a replica without the certificates still

@@ -1,16 +1,42 @@
 #include "node/trust.h"
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "node/apply.h"
 #include "node/sql.h"
 #include "protocol/schema.h"
+#include "protocol/sha256.h"
 #include "protocol/sqlite_handles.h"
 
 namespace gongkai {
 
 namespace {
+
+// Opening a certificate costs an Ed25519 verification, and a receiver checks the same few
+// signers' certificates for every envelope (an audit replays a whole log). The result depends
+// only on the root and the bytes, so the last few that verified are remembered, per thread.
+constexpr size_t kVerifiedCertificates = 16;
+
+Result<Certificate> OpenCertificateRemembered(ByteView body, const PublicKey& root) {
+  struct Verified {
+    Hash256 key;
+    Certificate certificate;
+  };
+  thread_local std::array<std::optional<Verified>, kVerifiedCertificates> verified;
+  thread_local size_t next = 0;
+  Bytes keyed(root.begin(), root.end());
+  keyed.insert(keyed.end(), body.begin(), body.end());
+  const Hash256 key = Sha256(keyed);
+  for (const std::optional<Verified>& entry : verified) {
+    if (entry && entry->key == key) return entry->certificate;
+  }
+  Result<Certificate> opened = OpenCertificate(body, root);
+  if (opened.ok()) verified[next++ % kVerifiedCertificates] = Verified{key, *opened};
+  return opened;
+}
 
 Status Unknown(const NodeId& signer, std::string_view why) {
   return Status::Denied(kErrApplyUnknownSigner,
@@ -96,7 +122,7 @@ Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer,
   for (std::string_view sql : kSources) {
     GK_ASSIGN_OR_RETURN(std::optional<Bytes> body, BodyFrom(db, sql, signer));
     if (!body) continue;
-    auto cert = OpenCertificate(*body, root);
+    auto cert = OpenCertificateRemembered(*body, root);
     if (!cert.ok()) {
       last = Unknown(signer, "本地保存的证书无法验证 (" + cert.status().code() + ")");
       continue;

@@ -13,7 +13,9 @@
 namespace gongkai {
 
 // The certificate of `signer`, from the synced `certificate` table or else the node-local
-// known_certificate table, opened (verified) under `root`. apply.unknown_signer (kDenied)
+// known_certificate table, opened (verified) under `root`. The last 16 (root, bytes) that
+// verified are remembered per thread, so the same signer's certificate is not verified again
+// for every envelope (the result depends only on those bytes). apply.unknown_signer (kDenied)
 // when neither holds one that opens and names `signer`.
 Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer, const PublicKey& root);
 

@@ -116,7 +116,7 @@ Sheet MakeSubsidySheet(const SubsidyNotice& list, const SheetMaskPolicy& policy)
   AddPhones(list.context, &sheet);
   sheet.signatures = {"填表人", "村委会主任", "乡镇审核人"};
   if (!list.filled_by.empty()) sheet.signatures[0] = "填表人：" + list.filled_by;
-  sheet.seal_label = list.context.village + "民委员会（公章）";
+  sheet.seal_label = list.context.village + "村民委员会（公章）";
   return sheet;
 }
 
@@ -167,9 +167,33 @@ Sheet MakeFinanceSheet(const FinanceNotice& statement) {
   sheet.footer_fields.push_back({"说明", "如有异议，请于公开期内向村务监督委员会反映。"});
   AddPhones(statement.context, &sheet);
   sheet.signatures = {"村党组织书记", "村委会主任", "报账员"};
-  sheet.seal_label = statement.context.village + "民委员会（公章）";
+  sheet.seal_label = statement.context.village + "村民委员会（公章）";
   return sheet;
 }
+
+namespace {
+
+// "179", "35,800.00", "-2.5": a count or amount as a clerk types it.
+bool IsNumberText(std::string_view text) {
+  size_t i = text.starts_with('-') ? 1 : 0;
+  bool digits = false;
+  bool point = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if (c == ',' && !point && digits) {
+      continue;
+    } else if (c == '.' && !point && digits) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  return digits && text.back() != ',' && text.back() != '.';
+}
+
+}  // namespace
 
 Sheet MakeAffairsSheet(const AffairsNotice& notice) {
   Sheet sheet = BaseSheet(SheetCategory::kAffairs, notice.context);
@@ -185,10 +209,21 @@ Sheet MakeAffairsSheet(const AffairsNotice& notice) {
     for (const std::string& text : cells) row.push_back(Cell::Text(text));
     sheet.rows.push_back(std::move(row));
   }
+  // A column of counts and amounts only reads right-aligned, as in the other layouts.
+  for (size_t c = 0; c < sheet.columns.size(); ++c) {
+    bool any = false;
+    bool all = true;
+    for (const Row& row : sheet.rows) {
+      if (c >= row.size() || row[c].text.empty()) continue;
+      any = true;
+      all = all && IsNumberText(row[c].text);
+    }
+    if (any && all) sheet.columns[c].align = Align::kRight;
+  }
   sheet.attachments = notice.attachments;
   AddPhones(notice.context, &sheet);
   sheet.signatures = {"村党组织书记", "村委会主任"};
-  sheet.seal_label = notice.context.village + "民委员会（公章）";
+  sheet.seal_label = notice.context.village + "村民委员会（公章）";
   return sheet;
 }
 

@@ -98,7 +98,9 @@ struct AffairsNotice {
   SheetContext context;
   std::string title;  // "关于2024年村道硬化工程一事一议筹资的公告"
   std::vector<std::string> paragraphs;
-  std::vector<std::string> table_headers;  // optional, all text columns
+  // Optional, all text columns; a column whose filled cells are all numbers as typed
+  // ("179", "35,800.00") is right-aligned.
+  std::vector<std::string> table_headers;
   std::vector<std::vector<std::string>> table_rows;
   std::vector<std::string> attachments;
   std::string notice_from;

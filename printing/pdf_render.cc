@@ -3,10 +3,13 @@
 #include <cairo-pdf.h>
 #include <stdio.h>
 
+#include <fstream>
 #include <optional>
+#include <string>
 
 #include "printing/cairo_handles.h"
 #include "printing/font_coverage.h"
+#include "printing/font_subset_repair.h"
 #include "printing/page_plan.h"
 #include "printing/qr_code.h"
 #include "printing/sheet_blocks.h"
@@ -78,14 +81,23 @@ void DrawPage(const Sheet& sheet, const SheetPlan& plan, size_t page, BlockPaint
   if (!sheet.approved) painter->Watermark();
 }
 
+cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+// The PDF is made in memory: cairo's font subsets are repaired (font_subset_repair.h)
+// before anything is written to `path`.
 Status Render(const Sheet& sheet, const std::string& path, RenderReport* report) {
   std::optional<QrMatrix> qr;
   if (!sheet.qr_payload.empty()) {
     GK_ASSIGN_OR_RETURN(qr, EncodeQr(sheet.qr_payload));
   }
-  SurfaceHandle surface(cairo_pdf_surface_create(path.c_str(), kA3ShortSidePt, kA3LongSidePt));
+  std::string pdf;
+  SurfaceHandle surface(
+      cairo_pdf_surface_create_for_stream(AppendToString, &pdf, kA3ShortSidePt, kA3LongSidePt));
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-    return Status::IoError(kErrPrintWrite, "无法写入 " + path);
+    return Status::IoError(kErrPrintWrite, "无法创建 PDF");
   }
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, sheet.title.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "gongkai");
@@ -128,6 +140,12 @@ Status Render(const Sheet& sheet, const std::string& path, RenderReport* report)
         kErrPrintWrite,
         "写入 " + path + " 失败：" + cairo_status_to_string(cairo_surface_status(surface.get())));
   }
+  surface.Reset();
+  GK_ASSIGN_OR_RETURN(std::string repaired, RepairPdfFontSubsets(pdf, &report->font_repair));
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(repaired.data(), static_cast<std::streamsize>(repaired.size()));
+  out.close();
+  if (!out) return Status::IoError(kErrPrintWrite, "无法写入 " + path);
   report->page_count = static_cast<int>(plan.pages.size());
   return Status::Ok();
 }

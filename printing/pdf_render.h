@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "printing/font_subset_repair.h"
 #include "printing/sheet.h"
 #include "protocol/status.h"
 
@@ -54,6 +55,8 @@ struct RenderReport {
   // kMaxMissingGlyphReports); missing_glyph_total counts them all.
   std::vector<MissingGlyph> missing_glyphs;
   size_t missing_glyph_total = 0;
+  // Glyph subroutines put back into the embedded font subsets (printing/font_subset_repair.h).
+  FontSubsetRepair font_repair;
 };
 
 // Validates `sheet` (ValidateSheet), lays it out and writes the PDF to `out_path` (through a
@@ -62,7 +65,8 @@ struct RenderReport {
 // Errors: any kErrSheet* from ValidateSheet; kErrQrEncode; kErrPrintFontMissing when Noto
 // Sans CJK SC is not installed; kErrPrintTableTooWide when the columns do not fit even in
 // landscape; kErrPrintTooTall when one table row or block is taller than a page body;
-// kErrPrintWrite when the file cannot be written.
+// kErrPrintWrite when the file cannot be written; kErrPrintFontSubset and cff.* when an
+// embedded font subset cannot be repaired (font_subset_repair.h).
 // Thread-safety: safe to call from several threads on different sheets (no shared state
 // beyond fontconfig's, which Pango locks).
 Status RenderSheetPdf(const Sheet& sheet, const std::string& out_path, RenderReport* report);

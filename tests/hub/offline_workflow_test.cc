@@ -7,98 +7,18 @@
 
 #include <fstream>
 
-#include "node/digest.h"
-#include "node/json_value.h"
-#include "node/replica.h"
-#include "protocol/sha256.h"
 #include "protocol/temp_dir.h"
-#include "tests/hub/program_runner.h"
+#include "tests/hub/county_office.h"
 
 namespace gongkai {
 namespace {
 
-using testing::RunProgram;
+using testing::Office;
 using testing::RunResult;
 
 constexpr char kTownship[] = "511304100";
 constexpr char kVillage1[] = "511304100201";
 constexpr char kVillage2[] = "511304100202";
-
-class Office {
- public:
-  explicit Office(const std::filesystem::path& dir) : dir_(dir) {}
-
-  RunResult Node(const std::string& home, std::vector<std::string> args) {
-    args.insert(args.begin() + (args.size() > 1 && args[0] == "bundle" ? 2 : 1), {"--home", home});
-    RunResult r = RunProgram(dir_, "gongkai", args);
-    INFO("gongkai " << Join(args) << "\n" << r.out << r.err);
-    return r;
-  }
-  RunResult Hub(std::vector<std::string> args) {
-    args.insert(args.begin() + (args.size() > 1 && args[0] == "bundle" ? 2 : 1), {"--home", "hub"});
-    return RunProgram(dir_, "gongkai-hub", args);
-  }
-  // Runs and requires success; returns stdout parsed as a JSON object.
-  JsonValue NodeJson(const std::string& home, std::vector<std::string> args) {
-    args.push_back("--json");
-    RunResult r = Node(home, args);
-    INFO(Join(args) << "\n" << r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-    auto value = ParseJsonObject(r.out);
-    REQUIRE(value.ok());
-    return *value;
-  }
-  void NodeOk(const std::string& home, std::vector<std::string> args) {
-    RunResult r = Node(home, args);
-    INFO(Join(args) << "\n" << r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-  }
-  void HubOk(std::vector<std::string> args) {
-    RunResult r = Hub(args);
-    INFO(Join(args) << "\n" << r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-  }
-  void Enrol(const std::string& home, const std::string& region, const std::string& name,
-             const std::string& role) {
-    NodeOk(home, {"init", "--region", region, "--name", name, "--request-out", home + ".req"});
-    HubOk({"enroll", "--request", home + ".req", "--role", role, "--out", home + ".cert",
-           "--passphrase-file", "pass.txt"});
-    NodeOk(home, {"init", "--certificate", home + ".cert"});
-  }
-  // Carries a bundle from one node to another: `from` exports for `for_region`, `to` imports.
-  void Carry(const std::string& from, const std::string& to, const std::string& for_region) {
-    const std::string file = from + "-to-" + to + "-" + std::to_string(++carried_) + ".gkb";
-    std::vector<std::string> out = {"bundle", "export", "--out", file};
-    if (!for_region.empty()) out.insert(out.end(), {"--for", for_region});
-    if (from == "hub") {
-      HubOk(out);
-    } else {
-      NodeOk(from, out);
-    }
-    if (to == "hub") {
-      HubOk({"bundle", "import", file});
-    } else {
-      NodeOk(to, {"bundle", "import", file});
-    }
-  }
-  std::string Digest(const std::string& home, const std::string& region) {
-    auto replica = Replica::Open(dir_ / home / "replica.db", ReplicaOptions{false, 5000, {}});
-    REQUIRE(replica.ok());
-    auto digest = RegionDigest(*replica, region);
-    REQUIRE(digest.ok());
-    return HashHex(*digest);
-  }
-  const std::filesystem::path& dir() const { return dir_; }
-
- private:
-  static std::string Join(const std::vector<std::string>& args) {
-    std::string s;
-    for (const auto& a : args) s += a + " ";
-    return s;
-  }
-  std::filesystem::path dir_;
-  int carried_ = 0;
-};
 
 std::string Status(Office& office, const std::string& home, const std::string& id) {
   JsonValue shown = office.NodeJson(home, {"show", id});
@@ -108,12 +28,7 @@ std::string Status(Office& office, const std::string& home, const std::string& i
 TEST_CASE("county, township and two villages, offline by bundles only") {
   testing::TempDir temp;
   Office office(temp.path());
-  {
-    std::ofstream pass(temp.path() / "pass.txt");
-    pass << "县根密钥口令-测试\n";
-  }
-  office.HubOk({"init", "--county", "511304", "--name", "嘉陵区", "--passphrase-file", "pass.txt",
-                "--fast-kdf"});
+  office.InitCounty();
   office.Enrol("township", kTownship, "龙蟠镇", "township");
   office.Enrol("v1", kVillage1, "石庙村", "village");
   office.Enrol("v2", kVillage2, "金凤村", "village");

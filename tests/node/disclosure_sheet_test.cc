@@ -134,7 +134,7 @@ TEST_CASE("an approved subsidy list: title, rows, masked numbers, totals, chain,
   CHECK(sheet.totals[2].value == "2,109.30 元");
   CHECK(sheet.totals[2].capitals == AmountInChineseCapitals(210930));
   CHECK(sheet.signatures[0] == "填表人：赵文书");
-  CHECK(sheet.seal_label == "石庙村民委员会（公章）");
+  CHECK(sheet.seal_label == "石庙村村民委员会（公章）");
 
   CHECK(sheet.approved);
   CHECK(built.facts.version.status == DisclosureStatus::kApproved);

@@ -87,7 +87,8 @@ TEST_CASE("an approved version verifies: which disclosure, by whom and when") {
   const std::string logged = b.Printed(v, 1234);
   SheetVerification with_index = b.Verify(*b.village, logged);
   CHECK(with_index.payload.log_index == 1234u);
-  CHECK(with_index.Summary().find("1234 未在本机核对") != std::string::npos);
+  CHECK(!with_index.log_index_checked());
+  CHECK(with_index.Summary().find("1234 本机没有对应的县级回执，未核对") != std::string::npos);
 }
 
 TEST_CASE("submitted, returned, superseded and withdrawn versions are not postable") {

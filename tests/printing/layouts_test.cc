@@ -45,7 +45,7 @@ TEST_CASE("subsidy sheet: title, columns, masking, totals") {
     }
   }
   CHECK(phones);
-  CHECK(sheet.seal_label == "杏花村民委员会（公章）");
+  CHECK(sheet.seal_label == "杏花村村民委员会（公章）");
   CHECK(ValidateSheet(sheet).ok());
 }
 
@@ -102,6 +102,26 @@ TEST_CASE("affairs sheet: paragraphs, table and attachments") {
   CHECK(sheet.rows.size() == 3);
   CHECK(sheet.attachments.size() == 3);
   CHECK(ValidateSheet(sheet).ok());
+  // Counts and amounts right-aligned; names, notes and a blank-only column left.
+  CHECK(sheet.columns[0].align == Align::kLeft);
+  CHECK(sheet.columns[1].align == Align::kRight);
+  CHECK(sheet.columns[2].align == Align::kRight);
+  CHECK(sheet.columns[3].align == Align::kRight);
+  CHECK(sheet.columns[4].align == Align::kLeft);
+  CHECK(sheet.seal_label == "杏花村村民委员会（公章）");
+}
+
+TEST_CASE("affairs sheet: a column is right-aligned only when every filled cell is a number") {
+  AffairsNotice n = testing::SampleAffairs(true);
+  n.table_headers = {"a", "b", "c", "d", "e", "f"};
+  n.table_rows = {{"1,234.5", "-2", "12,", "3.", "1.2.3", ""}, {"", "7", "4", "4", "4", ""}};
+  Sheet sheet = MakeAffairsSheet(n);
+  CHECK(sheet.columns[0].align == Align::kRight);
+  CHECK(sheet.columns[1].align == Align::kRight);
+  CHECK(sheet.columns[2].align == Align::kLeft);
+  CHECK(sheet.columns[3].align == Align::kLeft);
+  CHECK(sheet.columns[4].align == Align::kLeft);
+  CHECK(sheet.columns[5].align == Align::kLeft);
 }
 
 }  // namespace

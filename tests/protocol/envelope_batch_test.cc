@@ -2,7 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+
 #include "protocol/envelope.h"
+#include "protocol/temp_dir.h"
 
 namespace gongkai {
 namespace {
@@ -68,6 +74,44 @@ TEST_CASE("every malformed batch is refused with its code") {
   for (int shift = 24; shift >= 0; shift -= 8)
     long_envelope.push_back(static_cast<uint8_t>(too_long >> shift));
   CHECK(DecodeBatch(long_envelope).status().code() == kErrBatchTooLarge);
+}
+
+// The seed corpus of tests/fuzz/envelope_batch_fuzz.cc: an empty batch, the documented
+// vector, and a batch of the envelope target's seeds (real signed envelopes). Set
+// GONGKAI_WRITE_FUZZ_CORPUS=1 to write it again.
+std::map<std::string, Bytes> BatchSeeds() {
+  const std::filesystem::path envelopes =
+      std::filesystem::path(GONGKAI_SOURCE_DIR) / "tests/fuzz/corpus/envelope";
+  return {{"empty.gkbt", *EncodeBatch({})},
+          {"fixed_vector.gkbt", *EncodeBatch({Bytes{0xaa}, Bytes{0xbb, 0xcc}})},
+          {"two_envelopes.gkbt",
+           *EncodeBatch({testing::ReadFile((envelopes / "seq1_county.gkev").string()),
+                         testing::ReadFile((envelopes / "seq3_empty.gkev").string())})}};
+}
+
+TEST_CASE("fuzz seed corpus: every committed batch decodes and its envelopes decode") {
+  const std::filesystem::path dir =
+      std::filesystem::path(GONGKAI_SOURCE_DIR) / "tests/fuzz/corpus/envelope_batch";
+  const std::map<std::string, Bytes> seeds = BatchSeeds();
+  if (std::getenv("GONGKAI_WRITE_FUZZ_CORPUS") != nullptr) {
+    std::filesystem::create_directories(dir);
+    for (const auto& [name, bytes] : seeds) testing::WriteFile((dir / name).string(), bytes);
+  }
+  for (const auto& [name, bytes] : seeds) {
+    CAPTURE(name);
+    CHECK(testing::ReadFile((dir / name).string()) == bytes);
+  }
+  size_t envelopes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    CAPTURE(entry.path().string());
+    const Bytes stored = testing::ReadFile(entry.path().string());
+    const Result<std::vector<ByteView>> batch = DecodeBatch(stored);
+    REQUIRE(batch.ok());
+    for (ByteView envelope : *batch) {
+      if (DecodeEnvelope(envelope).ok()) ++envelopes;
+    }
+  }
+  CHECK(envelopes == 2);
 }
 
 }  // namespace

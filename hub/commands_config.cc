@@ -1,0 +1,76 @@
+// gongkai-hub config set | show: the county's audit settings (hub/audit_settings.h).
+#include <iostream>
+#include <string>
+
+#include "hub/audit_settings.h"
+#include "hub/commands.h"
+#include "hub/county.h"
+#include "node/json_text.h"
+
+namespace gongkai {
+
+namespace {
+
+int RunConfigSet(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  const std::string& key = args.positional()[0];
+  const std::string& value = args.positional()[1];
+  Status set = SetAuditSetting(county->replica(), key, value);
+  if (!set.ok()) return ReportFailure(set, args.json());
+  if (args.json()) {
+    JsonObject o;
+    o.Set("key", key);
+    o.Set("value", std::stoll(value));
+    std::cout << o.ToString() << "\n";
+  } else {
+    std::cout << "已设置 " << key << " = " << value << "\n";
+  }
+  return kExitOk;
+}
+
+int RunConfigShow(const Args& args) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  Result<std::vector<AuditSettingValue>> values = ShowAuditSettings(county->replica());
+  if (!values.ok()) return ReportFailure(values.status(), args.json());
+  if (args.json()) {
+    JsonObject o;
+    for (const AuditSettingValue& v : *values) o.Set(v.info->key, v.value);
+    std::cout << o.ToString() << "\n";
+    return kExitOk;
+  }
+  for (const AuditSettingValue& v : *values) {
+    std::cout << v.info->key << " = " << v.value << (v.set ? "" : "（默认）") << "    "
+              << v.info->meaning << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> CountyConfigCommands() {
+  std::vector<CommandSpec> commands;
+  {
+    CommandSpec spec{"config set", "KEY VALUE",
+                     "设置县级审计参数（财务公开期限、公示期最少天数等）"};
+    spec.min_args = spec.max_args = 2;
+    spec.details =
+        "可设置：finance.deadline_day subsidy.min_publicity_days audit.clock_skew_hours "
+        "audit.stale_days";
+    spec.run = RunConfigSet;
+    commands.push_back(spec);
+  }
+  {
+    CommandSpec spec{"config show", "", "显示县级审计参数"};
+    spec.run = RunConfigShow;
+    commands.push_back(spec);
+  }
+  return commands;
+}
+
+}  // namespace gongkai
