@@ -2,10 +2,17 @@
 //
 // One line per request is written to `log` (stderr for `gongkai-hub serve`):
 //   <method> <target> <status> <answer bytes> <node id or ->
-// Limits: request bodies over kMaxRequestBodyBytes are refused by httplib (413) before the
-// service sees them; reads and writes of a connection time out after kReadTimeoutSeconds /
-// kWriteTimeoutSeconds; a connection is kept alive at most kKeepAliveSeconds between
-// requests.
+// Limits, so that an oversize or slow request is cut off and costs the others nothing:
+//   - a request that declares a body over kMaxRequestBodyBytes is answered 413
+//     serve.too_large from its headers, before any of the body is read; a POST without a
+//     Content-Length (chunked) is answered 411 serve.length_required;
+//   - a body that arrives slower than min_bytes_per_second on average, once slow_grace_ms
+//     have passed since it began, is cut off with 408 serve.too_slow (a 2G link sends several
+//     KB/s; the default floor is a tenth of that);
+//   - each read and write of a connection times out after kReadTimeoutSeconds /
+//     kWriteTimeoutSeconds (a client that sends nothing at all); a connection is kept alive
+//     at most kKeepAliveSeconds between requests.
+// Requests are served by httplib's pool of worker threads, one connection each.
 //
 // With TLS files the server speaks HTTPS only (httplib's SSLServer over OpenSSL); nodes pin
 // the certificate's SHA-256 fingerprint (node/tls_pin.h) instead of trusting a CA.
@@ -16,6 +23,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -37,7 +45,19 @@ inline constexpr int kReadTimeoutSeconds = 30;
 inline constexpr int kWriteTimeoutSeconds = 60;
 inline constexpr int kKeepAliveSeconds = 5;
 
+inline constexpr int64_t kMinRequestBytesPerSecond = 256;
+inline constexpr int64_t kSlowRequestGraceMs = 30'000;
+
 inline constexpr char kErrServerListen[] = "server.listen";  // kIoError: cannot bind
+inline constexpr char kErrServerTooLarge[] = "serve.too_large";            // 413
+inline constexpr char kErrServerLengthRequired[] = "serve.length_required";  // 411
+inline constexpr char kErrServerTooSlow[] = "serve.too_slow";              // 408
+
+// How slow a request body may arrive (the defaults above; tests shorten the grace).
+struct HubServerLimits {
+  int64_t min_bytes_per_second = kMinRequestBytesPerSecond;
+  int64_t slow_grace_ms = kSlowRequestGraceMs;
+};
 // The TLS certificate or key does not load, or they do not match (kInvalid).
 inline constexpr char kErrServerTls[] = "server.tls";
 
@@ -52,7 +72,8 @@ class HubServer {
   // REQUIRES: service outlives the server.
   // With `tls`, HTTPS; the files are read here and checked by Bind.
   explicit HubServer(HubService& service, std::FILE* log = stderr,
-                     const std::optional<HubTlsFiles>& tls = std::nullopt);
+                     const std::optional<HubTlsFiles>& tls = std::nullopt,
+                     HubServerLimits limits = {});
   ~HubServer();
   HubServer(const HubServer&) = delete;
   HubServer& operator=(const HubServer&) = delete;

@@ -25,32 +25,45 @@ chmod 600 pass.txt
 step "县：建立汇聚节点（县根密钥口令加密）"
 "$H" init --home hub --county 511304 --name 嘉陵区 --passphrase-file pass.txt --fast-kdf
 
-step "县：启动汇聚服务（127.0.0.1，端口由系统分配）"
-"$H" serve --home hub --listen 127.0.0.1:0 > serve.out 2> serve.log &
+step "县：生成汇聚服务的 TLS 证书（自签名；各节点登记时记下它的指纹）"
+"$H" tls init --home hub
+fingerprint=$("$H" tls fingerprint --home hub --json | json_field "['fingerprint']")
+
+step "县：启动汇聚服务（HTTPS，127.0.0.1，端口由系统分配；接受在线登记）"
+"$H" serve --home hub --listen 127.0.0.1:0 --tls-cert hub/tls.crt --tls-key hub/tls.key \
+  --enrol --passphrase-file pass.txt > serve.out 2> serve.log &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q "listening on" serve.out 2>/dev/null && break; sleep 0.1; done
-hub_url="http://$(sed -n 's/^listening on //p' serve.out)"
+hub_url="https://$(sed -n 's/^listening on //p' serve.out)"
 echo "汇聚服务：$hub_url（日志 serve.log）"
 
-step "乡镇和两个村：生成密钥和登记申请；县签发证书；各自导入证书（离线登记）"
-enrol() {  # home region name role
-  "$G" init --home "$1" --region "$2" --name "$3" --request-out "$1.request" >/dev/null
-  "$H" enroll --home hub --request "$1.request" --role "$4" --out "$1.cert" --passphrase-file pass.txt
-  "$G" init --home "$1" --certificate "$1.cert" >/dev/null
+step "乡镇和金凤村：生成密钥和登记申请；县签发证书；各自导入证书（离线登记）"
+enrol() {  # home region name role [init options]
+  local home=$1 region=$2 name=$3 role=$4
+  shift 4
+  "$G" init --home "$home" --region "$region" --name "$name" --request-out "$home.request" >/dev/null
+  "$H" enroll --home hub --request "$home.request" --role "$role" --out "$home.cert" \
+    --passphrase-file pass.txt
+  "$G" init --home "$home" --certificate "$home.cert" "$@" >/dev/null
 }
-enrol township 511304100 龙蟠镇 township
-enrol shimiao 511304100201 石庙村 village
+# The township has a link to the county: it keeps the hub's address and certificate pin.
+enrol township 511304100 龙蟠镇 township --hub "$hub_url" --hub-fingerprint "$fingerprint"
+# 金凤村 has no link and uses the USB stick.
 enrol jinfeng 511304100202 金凤村 village
+
+step "石庙村：县里开出一次性登记码（附二维码），石庙村在线登记"
+token=$("$H" enroll --home hub --region 511304100201 --name 石庙村 --role village \
+  --hub-url "$hub_url" --qr 石庙村-登记码.png --json | json_field "['token']")
+echo "登记码：$token（二维码 石庙村-登记码.png，72 小时内有效，只能用一次）"
+"$G" init --home shimiao --hub "$hub_url" --hub-fingerprint "$fingerprint" --token "$token" \
+  --region 511304100201 --name 石庙村
 "$G" config set --home shimiao phone.village 0817-2000201 >/dev/null
 "$G" config set --home jinfeng phone.village 0817-2000202 >/dev/null
 for h in shimiao jinfeng township; do
   "$G" config set --home "$h" phone.township 0817-2000100 >/dev/null
   "$G" config set --home "$h" phone.county 0817-2000000 >/dev/null
 done
-# 石庙村 and the township have a link to the county; 金凤村 has none and uses the USB stick.
-"$G" config set --home shimiao hub "$hub_url" >/dev/null
-"$G" config set --home township hub "$hub_url" >/dev/null
 sync() { "$G" sync --home "$1"; }
 
 carry() {  # from to for-region : export a bundle and import it (a USB stick)
@@ -152,7 +165,8 @@ step "县：全年报表和告警"
 step "完成"
 cat <<EOT
 演示目录：$demo
-  hub/        县级汇聚节点（root.key 县根密钥，replica.db 县级数据库与审计日志）
+  hub/        县级汇聚节点（root.key 县根密钥，replica.db 县级数据库与审计日志，tls.crt 证书）
+  石庙村-登记码.png  县里给石庙村的一次性在线登记码
   township/   龙蟠镇；shimiao/ 石庙村；jinfeng/ 金凤村（各自 replica.db 和 node.key）
   usb/        各节点之间用 U 盘交换的数据包（金凤村不通网）
   serve.log   汇聚服务的请求日志

@@ -1,0 +1,166 @@
+// The hub server's limits (hub/server.h): an oversize, unmeasured or slow request is cut off,
+// and the others are served meanwhile. The server runs in this process on a free port of
+// 127.0.0.1, with a short grace for slow bodies so that the test takes a second, not half a
+// minute; the clients are raw TCP connections written by hand.
+#include "hub/server.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "protocol/envelope_batch.h"
+#include "protocol/request_auth.h"
+#include "tests/hub/security_fixture.h"
+
+namespace gongkai::testing {
+namespace {
+
+// A TCP connection to the server that the test writes to by hand.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    REQUIRE(fd_ >= 0);
+    timeval timeout{10, 0};  // a broken server fails the test instead of hanging it
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  ~RawConnection() { ::close(fd_); }
+
+  void Send(const std::string& text) {
+    CHECK(::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(text.size()));
+  }
+  // What has arrived within a short wait (the start of an answer's body).
+  std::string ReadSome() {
+    char buffer[1024];
+    const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
+  }
+  // The answer's status line and headers, or what came before the server closed.
+  std::string ReadHead() {
+    std::string out;
+    char c = 0;
+    while (out.find("\r\n\r\n") == std::string::npos && ::recv(fd_, &c, 1, 0) == 1) out += c;
+    return out;
+  }
+
+ private:
+  int fd_;
+};
+
+// SecureHub (security_fixture.h) served over HTTP by a HubServer with `limits`.
+struct ServedHub {
+  SecureHub s;
+  HubServer server;
+  std::thread serving;
+  int port = 0;
+
+  explicit ServedHub(HubServerLimits limits) : server(*s.service, nullptr, std::nullopt, limits) {
+    Result<int> bound = server.Bind("127.0.0.1", 0);
+    REQUIRE(bound.ok());
+    port = *bound;
+    serving = std::thread([this] { (void)server.Run(); });
+  }
+  ~ServedHub() {
+    server.Stop();
+    serving.join();
+  }
+
+  bool Healthy() {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(5, 0);
+    auto answer = client.Get("/v1/health");
+    return answer && answer->status == 200;
+  }
+};
+
+std::string PushHead(const std::string& length_header) {
+  return "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n" +
+         length_header + "\r\n";
+}
+
+TEST_CASE("a push that declares one byte over the limit is refused from its headers") {
+  ServedHub hub(HubServerLimits{});
+  RawConnection at_limit(hub.port);
+  // At the limit the server waits for the body (it is not refused from the headers)...
+  at_limit.Send(PushHead("Content-Length: " + std::to_string(kMaxRequestBodyBytes) + "\r\n"));
+  // ...one past it is answered at once, with nothing of the body sent.
+  RawConnection over(hub.port);
+  over.Send(PushHead("Content-Length: " + std::to_string(kMaxRequestBodyBytes + 1) + "\r\n"));
+  const std::string head = over.ReadHead();
+  INFO(head);
+  CHECK(head.starts_with("HTTP/1.1 413"));
+  CHECK(head.find("Connection: close") != std::string::npos);
+  RawConnection unreadable(hub.port);
+  unreadable.Send(PushHead("Content-Length: 12abc\r\n"));
+  CHECK(unreadable.ReadHead().starts_with("HTTP/1.1 413"));
+  RawConnection chunked(hub.port);
+  chunked.Send(PushHead("Transfer-Encoding: chunked\r\n"));
+  CHECK(chunked.ReadHead().starts_with("HTTP/1.1 411"));
+  // Meanwhile the waiting connection holds nobody else up.
+  CHECK(hub.Healthy());
+}
+
+TEST_CASE("a body that trickles in is cut off once the grace has passed; others are served") {
+  ServedHub hub(HubServerLimits{/*min_bytes_per_second=*/1000, /*slow_grace_ms=*/300});
+  RawConnection slow(hub.port);
+  slow.Send(PushHead("Content-Length: 1000\r\n"));
+  std::string head;
+  std::thread reader([&] { head = slow.ReadHead(); });
+  // Ten bytes a tenth of a second: 100 B/s, a tenth of the floor.
+  for (int i = 0; i < 10 && head.empty(); ++i) {
+    slow.Send("GKBT567890");
+    CHECK(hub.Healthy());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  reader.join();
+  INFO(head);
+  CHECK(head.starts_with("HTTP/1.1 408"));
+  // Nothing of it reached the service: the hub logged no refusal of an envelope.
+  auto refused = QueryInt(hub.s.hub.county.replica().db(),
+                          "SELECT count(*) FROM refused_envelope");
+  REQUIRE(refused.ok());
+  CHECK(refused->value_or(-1) == 0);
+  CHECK(hub.Healthy());
+}
+
+TEST_CASE("a body at a fair pace is read whole and reaches the service") {
+  ServedHub hub(HubServerLimits{/*min_bytes_per_second=*/10, /*slow_grace_ms=*/100});
+  // A signed push whose body is not a batch, sent in two halves 200 ms apart: the service's
+  // own batch refusal (not the server's) shows that the whole body reached it.
+  const std::string body = "not a batch, twenty+";
+  const RequestAuth auth = SignRequest(hub.s.village.key, "POST", "/v1/push",
+                                       ByteView(reinterpret_cast<const uint8_t*>(body.data()),
+                                                body.size()),
+                                       hub.s.now);
+  RawConnection fair(hub.port);
+  fair.Send(PushHead("Content-Length: " + std::to_string(body.size()) + "\r\n" +
+                     kRequestNodeHeader + ": " + auth.node + "\r\n" + kRequestTimeHeader + ": " +
+                     auth.time + "\r\n" + kRequestNonceHeader + ": " + auth.nonce + "\r\n" +
+                     kRequestSignatureHeader + ": " + auth.signature + "\r\n"));
+  fair.Send(body.substr(0, 10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  fair.Send(body.substr(10));
+  std::string answer = fair.ReadHead();
+  answer += fair.ReadSome();
+  INFO(answer);
+  CHECK(answer.starts_with("HTTP/1.1 400"));
+  CHECK(answer.find(kErrBatchMagic) != std::string::npos);
+}
+
+}  // namespace
+}  // namespace gongkai::testing
