@@ -38,7 +38,7 @@ for target in "$fuzz_dir"/*_fuzz; do
   count "fuzz $name over its seed corpus" "$target" -runs=0 "$corpus"
   # A short bounded run past the seeds, to catch regressions the seeds do not reach.
   work=$(mktemp -d)
-  count "fuzz $name for 20 s" "$target" -max_total_time=20 -rss_limit_mb=2048 "$work" "$corpus"
+  count "fuzz $name for 10 s" "$target" -max_total_time=10 -rss_limit_mb=2048 "$work" "$corpus"
   rm -rf "$work"
 done
 
