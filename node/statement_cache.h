@@ -5,8 +5,13 @@
 // Get() hands out a statement wrapped in a Use, which resets it (and clears its bindings)
 // when it goes out of scope, so that no half-stepped statement keeps a read snapshot open.
 //
+// What it saves: SQLite recompiles (re-prepares) every statement of a connection after a
+// schema change and after any flag PRAGMA, and sqlite3changeset_apply_v2 (SQLite 3.40) sets
+// `PRAGMA defer_foreign_keys` on every call. On the receiving path each kept statement
+// is therefore compiled once per envelope rather than once per use (settings reads, chain
+// lookups, table shapes), not once for the connection's life.
+//
 // Thread-safety: belongs to one connection, which must outlive it; one thread at a time.
-// The statements are prepared with sqlite3_prepare_v2, so a schema change re-prepares them.
 #ifndef GONGKAI_NODE_STATEMENT_CACHE_H_
 #define GONGKAI_NODE_STATEMENT_CACHE_H_
 

@@ -126,18 +126,16 @@ TEST_CASE("drafts: the category is checked") {
   TempDir dir;
   auto replica = Replica::Open(dir.path() / "r.db");
   REQUIRE(replica.ok());
-  CHECK(ExecSql(
-            replica->db(),
-            "INSERT INTO draft(id, category, title, period, body, items_json,"
-            " publicity_days, updated_at, based_on) VALUES('d1', 'finance', '三季度收支', '2026Q3',"
-            " '', '[]', 15, 1, NULL)")
+  CHECK(ExecSql(replica->db(),
+                "INSERT INTO draft(id, category, title, period, body, items_json,"
+                " publicity_days, updated_at, based_on) VALUES('d1', 'finance', '三季度收支', '2026Q3',"
+                " '', '[]', 15, 1, NULL)")
             .ok());
-  CHECK_FALSE(
-      ExecSql(replica->db(),
-              "INSERT INTO draft(id, category, title, period, body, items_json,"
-              " publicity_days, updated_at, based_on) VALUES('d2', 'other', 't', 'p', '', '[]',"
-              " 15, 1, NULL)")
-          .ok());
+  CHECK_FALSE(ExecSql(replica->db(),
+                      "INSERT INTO draft(id, category, title, period, body, items_json,"
+                      " publicity_days, updated_at, based_on) VALUES('d2', 'other', 't', 'p', '', '[]',"
+                      " 15, 1, NULL)")
+                  .ok());
 }
 
 TEST_CASE("a moved replica keeps its prepared statements; one moved over is given up") {
