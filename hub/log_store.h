@@ -34,7 +34,7 @@
 #include <optional>
 #include <vector>
 
-#include "hub/statement_cache.h"
+#include "node/statement_cache.h"
 #include "protocol/sha256.h"
 #include "protocol/status.h"
 

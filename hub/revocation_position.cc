@@ -6,32 +6,42 @@
 
 namespace gongkai {
 
-Result<std::vector<RevocationPosition>> RevocationsOf(sqlite3* db, const NodeId& node) {
+Result<std::vector<RevocationPosition>> RevocationsOf(StatementCache& statements,
+                                                      const NodeId& node) {
   // provenance names the envelope that brought each row; log_entry its position.
   GK_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(
-          db,
-          "SELECT r.revocation_id, r.reason, l.idx FROM revocation r"
-          " LEFT JOIN provenance p ON p.tbl = 'revocation' AND p.pk = r.revocation_id"
-          " LEFT JOIN log_entry l ON l.envelope_id = p.envelope_id"
-          " WHERE r.node_id = ? ORDER BY l.idx IS NULL, l.idx"));
-  stmt.Bind(1, NodeIdHex(node));
+      StatementCache::Use stmt,
+      statements.Get("SELECT r.revocation_id, r.reason, l.idx FROM revocation r"
+                     " LEFT JOIN provenance p ON p.tbl = 'revocation' AND p.pk = r.revocation_id"
+                     " LEFT JOIN log_entry l ON l.envelope_id = p.envelope_id"
+                     " WHERE r.node_id = ? ORDER BY l.idx IS NULL, l.idx"));
+  stmt->Bind(1, NodeIdHex(node));
   std::vector<RevocationPosition> out;
   while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    GK_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
     RevocationPosition position;
-    position.revocation_id = stmt.ColumnText(0);
-    GK_ASSIGN_OR_RETURN(position.reason, ParseRevocationReason(stmt.ColumnText(1)));
-    if (!stmt.ColumnIsNull(2)) position.log_index = static_cast<uint64_t>(stmt.ColumnInt(2));
+    position.revocation_id = stmt->ColumnText(0);
+    GK_ASSIGN_OR_RETURN(position.reason, ParseRevocationReason(stmt->ColumnText(1)));
+    if (!stmt->ColumnIsNull(2)) position.log_index = static_cast<uint64_t>(stmt->ColumnInt(2));
     out.push_back(std::move(position));
   }
   return out;
 }
 
+Result<std::vector<RevocationPosition>> RevocationsOf(sqlite3* db, const NodeId& node) {
+  StatementCache once(db);
+  return RevocationsOf(once, node);
+}
+
 Status JudgeByLogPosition(sqlite3* db, const NodeId& signer, uint64_t position) {
-  GK_ASSIGN_OR_RETURN(std::vector<RevocationPosition> revocations, RevocationsOf(db, signer));
+  StatementCache once(db);
+  return JudgeByLogPosition(once, signer, position);
+}
+
+Status JudgeByLogPosition(StatementCache& statements, const NodeId& signer, uint64_t position) {
+  GK_ASSIGN_OR_RETURN(std::vector<RevocationPosition> revocations,
+                      RevocationsOf(statements, signer));
   const RevocationPosition* first = nullptr;
   bool compromised = false;
   for (const RevocationPosition& r : revocations) {

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "node/statement_cache.h"
 #include "protocol/certificate.h"
 #include "protocol/keys.h"
 #include "protocol/status.h"
@@ -48,12 +49,17 @@ struct RevocationPosition {
 
 // The revocations of `node` held in the replica, earliest log position first (not yet
 // logged ones last). REQUIRES: the log tables (log_schema.h). Errors: sql.*.
+// The StatementCache forms (here and in JudgeByLogPosition) keep their statement prepared
+// there, for the push path; the sqlite3* forms prepare it anew.
+Result<std::vector<RevocationPosition>> RevocationsOf(StatementCache& statements,
+                                                      const NodeId& node);
 Result<std::vector<RevocationPosition>> RevocationsOf(sqlite3* db, const NodeId& node);
 
 // OK when an envelope of `signer` may enter the log at index `position`: no revocation of
 // `signer` is logged below it (an unlogged one counts as below, see the file comment).
 // Otherwise hub.revoked_compromised when any such revocation is compromised, else
 // hub.revoked_retired. Errors: sql.*.
+Status JudgeByLogPosition(StatementCache& statements, const NodeId& signer, uint64_t position);
 Status JudgeByLogPosition(sqlite3* db, const NodeId& signer, uint64_t position);
 
 // What the county office reviews for a compromised (or retired) key.

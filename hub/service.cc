@@ -141,15 +141,16 @@ HubAnswer HubService::Handle(const HubRequest& request) {
 
 Result<HubService::Caller> HubService::Authenticate(const HubRequest& request) {
   GK_ASSIGN_OR_RETURN(ParsedRequestAuth auth, ParseRequestAuth(request.auth));
-  sqlite3* db = county_.replica().db();
-  Result<Certificate> certificate = FindSignerCertificate(db, auth.node, county_.root_public_key());
+  StatementCache& statements = county_.replica().statements();
+  Result<Certificate> certificate =
+      FindSignerCertificate(statements, auth.node, county_.root_public_key());
   if (!certificate.ok()) {
     return Status::Denied(kErrServeUnknownNode,
                           "node " + NodeIdHex(auth.node) + " is not enrolled in this county");
   }
   GK_RETURN_IF_ERROR(VerifyRequest(auth, certificate->subject_key, request.method, request.target,
                                    AsBytes(request.body)));
-  GK_ASSIGN_OR_RETURN(bool revoked, IsRevoked(db, auth.node));
+  GK_ASSIGN_OR_RETURN(bool revoked, IsRevoked(statements, auth.node));
   if (revoked) {
     return Status::Denied(kErrServeRevokedNode, "node " + NodeIdHex(auth.node) + " is revoked");
   }
@@ -174,7 +175,7 @@ Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& reque
   ApplyOptions options;
   options.judge_revocation = [this](const NodeId& signer) -> Status {
     GK_ASSIGN_OR_RETURN(uint64_t size, log_->Size());
-    return JudgeByLogPosition(county_.replica().db(), signer, size);
+    return JudgeByLogPosition(county_.replica().statements(), signer, size);
   };
   {
     GK_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(county_.replica().db()));

@@ -114,9 +114,10 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
   ApplyResult result;
   result.id = envelope.id();
   sqlite3* db = replica.db();
+  StatementCache& statements = replica.statements();
 
   // 3. Already held: nothing to do, whatever has happened to its signer since.
-  GK_ASSIGN_OR_RETURN(bool held, JournalHas(db, envelope.id()));
+  GK_ASSIGN_OR_RETURN(bool held, JournalHas(statements, envelope.id()));
   if (held) {
     result.outcome = ApplyOutcome::kDuplicate;
     return result;
@@ -134,11 +135,11 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
   }
   // 5-7. Signer known, not revoked, signature.
   GK_ASSIGN_OR_RETURN(Certificate signer,
-                      FindSignerCertificate(db, envelope.origin(), self.root_public_key));
+                      FindSignerCertificate(statements, envelope.origin(), self.root_public_key));
   if (options.judge_revocation) {
     GK_RETURN_IF_ERROR(options.judge_revocation(envelope.origin()).WithContext(Describe(envelope)));
   } else {
-    GK_ASSIGN_OR_RETURN(bool revoked, IsRevoked(db, envelope.origin()));
+    GK_ASSIGN_OR_RETURN(bool revoked, IsRevoked(statements, envelope.origin()));
     if (revoked) {
       return Status::Denied(kErrApplyRevoked, Describe(envelope) + ": 签名者的证书已被吊销");
     }
@@ -149,7 +150,7 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
 
   GK_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
   // 8. Chain, inside the write transaction so that no other writer slips in between.
-  JournalChainView chain(db);
+  JournalChainView chain(statements);
   auto verdict = JudgeLink(chain, envelope.origin(),
                            ChainLink{envelope.seq(), envelope.id(), envelope.prev()});
   GK_RETURN_IF_ERROR(chain.status());
@@ -172,7 +173,7 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
       InspectChangeset(changeset, who, envelope.region(), nullptr).WithContext(Describe(envelope)));
   GK_RETURN_IF_ERROR(
       CheckTrustRows(changeset, self.root_public_key).WithContext(Describe(envelope)));
-  GK_RETURN_IF_ERROR(CheckLocalSchema(db, changeset).WithContext(Describe(envelope)));
+  GK_RETURN_IF_ERROR(CheckLocalSchema(statements, changeset).WithContext(Describe(envelope)));
 
   // 13. The rows, the journal row and provenance, together.
   int before = sqlite3_total_changes(db);
@@ -184,8 +185,8 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
     return SqlStatus(db, rc, "sqlite3changeset_apply_v2").WithContext(Describe(envelope));
   }
   result.rows_inserted = sqlite3_total_changes(db) - before;
-  GK_RETURN_IF_ERROR(InsertJournal(db, envelope, replica.NowMs(), source, kJournalApplied));
-  GK_RETURN_IF_ERROR(RecordProvenance(db, changeset, HashHex(envelope.id())));
+  GK_RETURN_IF_ERROR(InsertJournal(statements, envelope, replica.NowMs(), source, kJournalApplied));
+  GK_RETURN_IF_ERROR(RecordProvenance(statements, changeset, HashHex(envelope.id())));
   GK_RETURN_IF_ERROR(tx.Commit());
   result.outcome = ApplyOutcome::kApplied;
   return result;

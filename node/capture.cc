@@ -87,8 +87,9 @@ Result<CapturedEnvelope> Capture(Replica& replica, const SecretKey& key, HlcCloc
   GK_ASSIGN_OR_RETURN(Bytes bytes, BuildEnvelope(seq, prev, stamp.hlc, region, changeset, key));
   GK_ASSIGN_OR_RETURN(Envelope envelope, DecodeEnvelope(ByteView(bytes)));
 
-  GK_RETURN_IF_ERROR(InsertJournal(db, envelope, replica.NowMs(), kSourceLocal, kJournalOwn));
-  GK_RETURN_IF_ERROR(RecordProvenance(db, changeset, HashHex(envelope.id())));
+  GK_RETURN_IF_ERROR(
+      InsertJournal(replica.statements(), envelope, replica.NowMs(), kSourceLocal, kJournalOwn));
+  GK_RETURN_IF_ERROR(RecordProvenance(replica.statements(), changeset, HashHex(envelope.id())));
   GK_RETURN_IF_ERROR(replica.PutSetting(kSettingHlc, AsBytes(std::to_string(stamp.hlc))));
   if (faults.after_journal) GK_RETURN_IF_ERROR(faults.after_journal());
   GK_RETURN_IF_ERROR(tx.Commit());

@@ -65,7 +65,7 @@ Result<std::set<std::string>> ChangesetRegions(sqlite3* db, ByteView changeset) 
   return regions;
 }
 
-Status CheckLocalSchema(sqlite3* db, ByteView changeset) {
+Status CheckLocalSchema(StatementCache& statements, ByteView changeset) {
   std::set<std::string> checked;
   GK_ASSIGN_OR_RETURN(ChangesetIter iter, Start(changeset));
   int rc;
@@ -78,7 +78,7 @@ Status CheckLocalSchema(sqlite3* db, ByteView changeset) {
     unsigned char* pk = nullptr;
     rc = sqlite3changeset_pk(iter.get(), &pk, &columns);
     if (rc != SQLITE_OK) return ReadError(rc, "pk");
-    GK_ASSIGN_OR_RETURN(TableInfo info, ReadTableInfo(db, table));
+    GK_ASSIGN_OR_RETURN(TableInfo info, ReadTableInfo(statements, table));
     if (info.columns.empty()) {
       return Status::Invalid(kErrSchemaMismatch, "本地副本没有表 " + std::string(table));
     }
@@ -99,6 +99,11 @@ Status CheckLocalSchema(sqlite3* db, ByteView changeset) {
   }
   if (rc != SQLITE_DONE) return ReadError(rc, "next");
   return Status::Ok();
+}
+
+Status CheckLocalSchema(sqlite3* db, ByteView changeset) {
+  StatementCache once(db);
+  return CheckLocalSchema(once, changeset);
 }
 
 bool SqlValuesEqual(sqlite3_value* a, sqlite3_value* b) {

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "node/statement_cache.h"
 #include "protocol/bytes.h"
 #include "protocol/status.h"
 
@@ -25,7 +26,8 @@ Result<std::set<std::string>> ChangesetRegions(sqlite3* db, ByteView changeset);
 
 // OK when every table the changeset touches exists locally with exactly the changeset's
 // column count and the same primary key columns; replica.schema_mismatch otherwise, naming
-// the table and what differs.
+// the table and what differs. The StatementCache form keeps its statement prepared there.
+Status CheckLocalSchema(StatementCache& statements, ByteView changeset);
 Status CheckLocalSchema(sqlite3* db, ByteView changeset);
 
 // True when both values have the same type and the same bytes (integers and reals by value).

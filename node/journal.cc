@@ -17,14 +17,13 @@ std::array<uint8_t, N> FixedFromHex(const std::string& hex) {
 
 }  // namespace
 
-Status InsertJournal(sqlite3* db, const Envelope& envelope, int64_t received_at,
+Status InsertJournal(StatementCache& statements, const Envelope& envelope, int64_t received_at,
                      std::string_view source, std::string_view status) {
   GK_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(db,
-                         "INSERT INTO journal(envelope_id, origin, seq, prev, hlc, region, bytes,"
-                         " received_at, source, status) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  stmt.Bind(1, HashHex(envelope.id()))
+      StatementCache::Use stmt,
+      statements.Get("INSERT INTO journal(envelope_id, origin, seq, prev, hlc, region, bytes,"
+                     " received_at, source, status) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt->Bind(1, HashHex(envelope.id()))
       .Bind(2, NodeIdHex(envelope.origin()))
       .Bind(3, static_cast<int64_t>(envelope.seq()))
       .Bind(4, HashHex(envelope.prev()))
@@ -34,14 +33,25 @@ Status InsertJournal(sqlite3* db, const Envelope& envelope, int64_t received_at,
       .Bind(8, received_at)
       .Bind(9, source)
       .Bind(10, status);
-  return stmt.Run();
+  return stmt->Run();
+}
+
+Status InsertJournal(sqlite3* db, const Envelope& envelope, int64_t received_at,
+                     std::string_view source, std::string_view status) {
+  StatementCache once(db);
+  return InsertJournal(once, envelope, received_at, source, status);
+}
+
+Result<bool> JournalHas(StatementCache& statements, const Hash256& id) {
+  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt,
+                      statements.Get("SELECT 1 FROM journal WHERE envelope_id=?"));
+  stmt->Bind(1, HashHex(id));
+  return stmt->Step();
 }
 
 Result<bool> JournalHas(sqlite3* db, const Hash256& id) {
-  GK_ASSIGN_OR_RETURN(
-      std::optional<int64_t> n,
-      QueryInt(db, "SELECT count(*) FROM journal WHERE envelope_id=?", HashHex(id)));
-  return n.value_or(0) > 0;
+  StatementCache once(db);
+  return JournalHas(once, id);
 }
 
 Result<std::optional<ChainLink>> LatestLink(sqlite3* db, const NodeId& origin) {
@@ -69,12 +79,12 @@ Result<std::optional<Bytes>> JournalBytes(sqlite3* db, const NodeId& origin, uin
 }
 
 std::optional<ChainLink> JournalChainView::Find(const NodeId& origin, uint64_t seq) const {
-  auto stmt =
-      Statement::Prepare(db_, "SELECT envelope_id, prev FROM journal WHERE origin=? AND seq=?");
-  if (!stmt.ok()) {
-    if (error_.ok()) error_ = stmt.status();
+  auto found = statements_.Get("SELECT envelope_id, prev FROM journal WHERE origin=? AND seq=?");
+  if (!found.ok()) {
+    if (error_.ok()) error_ = found.status();
     return std::nullopt;
   }
+  StatementCache::Use stmt = std::move(*found);
   stmt->Bind(1, NodeIdHex(origin)).Bind(2, static_cast<int64_t>(seq));
   auto row = stmt->Step();
   if (!row.ok()) {

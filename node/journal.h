@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "node/statement_cache.h"
 #include "protocol/bytes.h"
 #include "protocol/chain.h"
 #include "protocol/envelope.h"
@@ -23,12 +24,18 @@
 
 namespace gongkai {
 
+// Functions taking a StatementCache keep their statements prepared in it (the receiving
+// path, once per envelope); the sqlite3* forms prepare them for the one call.
+
 // Inserts the journal row of `envelope`. Fails (sql.failed, a constraint) when the id or
 // the (origin, seq) is already held: callers judge the chain first.
+Status InsertJournal(StatementCache& statements, const Envelope& envelope, int64_t received_at,
+                     std::string_view source, std::string_view status);
 Status InsertJournal(sqlite3* db, const Envelope& envelope, int64_t received_at,
                      std::string_view source, std::string_view status);
 
 // True when an envelope with this id is held.
+Result<bool> JournalHas(StatementCache& statements, const Hash256& id);
 Result<bool> JournalHas(sqlite3* db, const Hash256& id);
 
 // The link with the highest seq held from `origin`, or nullopt when none is.
@@ -42,12 +49,16 @@ Result<std::optional<Bytes>> JournalBytes(sqlite3* db, const NodeId& origin, uin
 // like "not held").
 class JournalChainView : public ChainView {
  public:
-  explicit JournalChainView(sqlite3* db) : db_(db) {}
+  // Reads through `statements`, which must outlive the view.
+  explicit JournalChainView(StatementCache& statements) : own_(nullptr), statements_(statements) {}
+  // Prepares its statement for this view alone.
+  explicit JournalChainView(sqlite3* db) : own_(db), statements_(own_) {}
   std::optional<ChainLink> Find(const NodeId& origin, uint64_t seq) const override;
   Status status() const { return error_; }
 
  private:
-  sqlite3* db_;
+  StatementCache own_;  // empty unless made from a sqlite3*
+  StatementCache& statements_;
   mutable Status error_;
 };
 

@@ -64,11 +64,11 @@ std::string PkText(const std::vector<std::string>& values) {
   return out;
 }
 
-Status RecordProvenance(sqlite3* db, ByteView changeset, std::string_view envelope_id_hex) {
+Status RecordProvenance(StatementCache& statements, ByteView changeset,
+                        std::string_view envelope_id_hex) {
   GK_ASSIGN_OR_RETURN(
-      Statement insert,
-      Statement::Prepare(db,
-                         "INSERT OR IGNORE INTO provenance(tbl, pk, envelope_id) VALUES(?, ?, ?)"));
+      StatementCache::Use insert,
+      statements.Get("INSERT OR IGNORE INTO provenance(tbl, pk, envelope_id) VALUES(?, ?, ?)"));
   sqlite3_changeset_iter* raw = nullptr;
   int rc = sqlite3changeset_start(&raw, static_cast<int>(changeset.size()),
                                   const_cast<uint8_t*>(changeset.data()));
@@ -93,12 +93,17 @@ Status RecordProvenance(sqlite3* db, ByteView changeset, std::string_view envelo
       if (rc != SQLITE_OK || value == nullptr) return ChangesetError(rc, "new");
       key.push_back(PkValueText(value));
     }
-    insert.Reset();
-    insert.Bind(1, std::string_view(table)).Bind(2, PkText(key)).Bind(3, envelope_id_hex);
-    GK_RETURN_IF_ERROR(insert.Run());
+    insert->Reset();
+    insert->Bind(1, std::string_view(table)).Bind(2, PkText(key)).Bind(3, envelope_id_hex);
+    GK_RETURN_IF_ERROR(insert->Run());
   }
   if (rc != SQLITE_DONE) return ChangesetError(rc, "next");
   return Status::Ok();
+}
+
+Status RecordProvenance(sqlite3* db, ByteView changeset, std::string_view envelope_id_hex) {
+  StatementCache once(db);
+  return RecordProvenance(once, changeset, envelope_id_hex);
 }
 
 Result<std::optional<std::string>> ProvenanceOf(sqlite3* db, std::string_view table,

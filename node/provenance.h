@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "node/statement_cache.h"
 #include "protocol/bytes.h"
 #include "protocol/status.h"
 
@@ -29,7 +30,10 @@ std::string PkText(const std::vector<std::string>& values);
 
 // Records, for every INSERT in `changeset`, (table, PkText, envelope_id_hex) unless the row
 // already has a provenance. Runs on the caller's connection inside the caller's transaction.
-// Errors: provenance.changeset when the changeset cannot be read, sql.* otherwise.
+// Errors: provenance.changeset when the changeset cannot be read, sql.* otherwise. The
+// StatementCache form keeps its statement prepared there.
+Status RecordProvenance(StatementCache& statements, ByteView changeset,
+                        std::string_view envelope_id_hex);
 Status RecordProvenance(sqlite3* db, ByteView changeset, std::string_view envelope_id_hex);
 
 // The id (hex) of the envelope that brought the row, or nullopt when none is recorded.

@@ -103,21 +103,20 @@ Result<Replica> Replica::Open(const std::filesystem::path& path, const ReplicaOp
 }
 
 Result<std::optional<Bytes>> Replica::GetSetting(std::string_view key) const {
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db(), "SELECT value FROM settings WHERE key=?"));
-  stmt.Bind(1, key);
-  GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt,
+                      statements_.Get("SELECT value FROM settings WHERE key=?"));
+  stmt->Bind(1, key);
+  GK_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<Bytes>();
-  return std::optional<Bytes>(stmt.ColumnBlob(0));
+  return std::optional<Bytes>(stmt->ColumnBlob(0));
 }
 
 Status Replica::PutSetting(std::string_view key, ByteView value) {
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db(),
-                                         "INSERT INTO settings(key, value) VALUES(?, ?) "
-                                         "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
-  stmt.Bind(1, key).Bind(2, value);
-  return stmt.Run();
+  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt,
+                      statements_.Get("INSERT INTO settings(key, value) VALUES(?, ?) "
+                                      "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+  stmt->Bind(1, key).Bind(2, value);
+  return stmt->Run();
 }
 
 Result<uint64_t> Replica::LastHlc() const {

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "node/statement_cache.h"
 #include "protocol/bytes.h"
 #include "protocol/keys.h"
 #include "protocol/region.h"
@@ -87,6 +88,10 @@ class Replica {
 
   // The connection, for node/ code that reads or writes tables. Valid while *this lives.
   sqlite3* db() const { return db_.get(); }
+  // Statements kept prepared for the life of the connection, for paths that run the same
+  // SQL again and again (receiving envelopes, settings). Valid while *this lives; what a Use
+  // leaves behind is reset, so holding them keeps no read snapshot open.
+  StatementCache& statements() const { return statements_; }
   const std::filesystem::path& path() const { return path_; }
   // The injected wall clock (options.wall_clock_ms).
   int64_t NowMs() const { return wall_clock_ms_(); }
@@ -117,11 +122,17 @@ class Replica {
 
  private:
   Replica(SqliteDb db, std::filesystem::path path, std::function<int64_t()> clock)
-      : db_(std::move(db)), path_(std::move(path)), wall_clock_ms_(std::move(clock)) {}
+      : db_(std::move(db)),
+        path_(std::move(path)),
+        wall_clock_ms_(std::move(clock)),
+        statements_(db_.get()) {}
 
   SqliteDb db_;
   std::filesystem::path path_;
   std::function<int64_t()> wall_clock_ms_;
+  // After db_, so that its statements are finalized before the connection closes. A cache,
+  // not state: const readers (Identity, GetSetting) use it too.
+  mutable StatementCache statements_;
 };
 
 }  // namespace gongkai

@@ -13,25 +13,29 @@ std::vector<bool> TableInfo::IsPkFlags() const {
   return flags;
 }
 
-Result<TableInfo> ReadTableInfo(sqlite3* db, std::string_view table) {
-  GK_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(db, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid"));
-  stmt.Bind(1, table);
+Result<TableInfo> ReadTableInfo(StatementCache& statements, std::string_view table) {
+  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt,
+                      statements.Get("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid"));
+  stmt->Bind(1, table);
   TableInfo info;
   info.name = std::string(table);
   std::vector<std::pair<int64_t, int>> pk_order;  // (position in key, column)
   while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    GK_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
     int column = static_cast<int>(info.columns.size());
-    info.columns.push_back(stmt.ColumnText(0));
-    int64_t pk = stmt.ColumnInt(1);
+    info.columns.push_back(stmt->ColumnText(0));
+    int64_t pk = stmt->ColumnInt(1);
     if (pk > 0) pk_order.emplace_back(pk, column);
   }
   std::sort(pk_order.begin(), pk_order.end());
   for (const auto& [position, column] : pk_order) info.pk_columns.push_back(column);
   return info;
+}
+
+Result<TableInfo> ReadTableInfo(sqlite3* db, std::string_view table) {
+  StatementCache once(db);
+  return ReadTableInfo(once, table);
 }
 
 std::string QuoteIdentifier(std::string_view name) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "node/statement_cache.h"
 #include "protocol/status.h"
 
 namespace gongkai {
@@ -23,6 +24,8 @@ struct TableInfo {
 };
 
 // Reads PRAGMA table_info. A table that does not exist has no columns (not an error).
+// The StatementCache form keeps its statement prepared there.
+Result<TableInfo> ReadTableInfo(StatementCache& statements, std::string_view table);
 Result<TableInfo> ReadTableInfo(sqlite3* db, std::string_view table);
 
 // Double-quotes an identifier for SQL text.

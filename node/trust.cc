@@ -104,23 +104,24 @@ Status CheckRevocationRow(const RowView& row, const PublicKey& root) {
   return Status::Ok();
 }
 
-Result<std::optional<Bytes>> BodyFrom(sqlite3* db, std::string_view sql, const NodeId& signer) {
-  GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, sql));
-  stmt.Bind(1, NodeIdHex(signer));
-  GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
+Result<std::optional<Bytes>> BodyFrom(StatementCache& statements, std::string_view sql,
+                                      const NodeId& signer) {
+  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt, statements.Get(sql));
+  stmt->Bind(1, NodeIdHex(signer));
+  GK_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<Bytes>();
-  return std::optional<Bytes>(stmt.ColumnBlob(0));
+  return std::optional<Bytes>(stmt->ColumnBlob(0));
 }
 
 }  // namespace
 
-Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer,
+Result<Certificate> FindSignerCertificate(StatementCache& statements, const NodeId& signer,
                                           const PublicKey& root) {
   constexpr std::string_view kSources[] = {"SELECT body FROM certificate WHERE node_id=?",
                                            "SELECT body FROM known_certificate WHERE node_id=?"};
   Status last = Unknown(signer, "本地没有该节点的证书");
   for (std::string_view sql : kSources) {
-    GK_ASSIGN_OR_RETURN(std::optional<Bytes> body, BodyFrom(db, sql, signer));
+    GK_ASSIGN_OR_RETURN(std::optional<Bytes> body, BodyFrom(statements, sql, signer));
     if (!body) continue;
     auto cert = OpenCertificateRemembered(*body, root);
     if (!cert.ok()) {
@@ -136,11 +137,22 @@ Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer,
   return last;
 }
 
+Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer,
+                                          const PublicKey& root) {
+  StatementCache once(db);
+  return FindSignerCertificate(once, signer, root);
+}
+
+Result<bool> IsRevoked(StatementCache& statements, const NodeId& signer) {
+  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt,
+                      statements.Get("SELECT 1 FROM revocation WHERE node_id=?"));
+  stmt->Bind(1, NodeIdHex(signer));
+  return stmt->Step();
+}
+
 Result<bool> IsRevoked(sqlite3* db, const NodeId& signer) {
-  GK_ASSIGN_OR_RETURN(
-      std::optional<int64_t> n,
-      QueryInt(db, "SELECT count(*) FROM revocation WHERE node_id=?", NodeIdHex(signer)));
-  return n.value_or(0) > 0;
+  StatementCache once(db);
+  return IsRevoked(once, signer);
 }
 
 Status AddKnownCertificate(sqlite3* db, ByteView body, const PublicKey& root, int64_t now_ms) {

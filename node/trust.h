@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "node/statement_cache.h"
 #include "protocol/bytes.h"
 #include "protocol/certificate.h"
 #include "protocol/keys.h"
@@ -16,10 +17,14 @@ namespace gongkai {
 // known_certificate table, opened (verified) under `root`. The last 16 (root, bytes) that
 // verified are remembered per thread, so the same signer's certificate is not verified again
 // for every envelope (the result depends only on those bytes). apply.unknown_signer (kDenied)
-// when neither holds one that opens and names `signer`.
+// when neither holds one that opens and names `signer`. The StatementCache forms (here and
+// in IsRevoked) keep their statements prepared there; the sqlite3* forms prepare them anew.
+Result<Certificate> FindSignerCertificate(StatementCache& statements, const NodeId& signer,
+                                          const PublicKey& root);
 Result<Certificate> FindSignerCertificate(sqlite3* db, const NodeId& signer, const PublicKey& root);
 
 // True when a revocation row names `signer`.
+Result<bool> IsRevoked(StatementCache& statements, const NodeId& signer);
 Result<bool> IsRevoked(sqlite3* db, const NodeId& signer);
 
 // Stores `body` in known_certificate after opening it under `root` (cert.* on failure).

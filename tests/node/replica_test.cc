@@ -138,5 +138,31 @@ TEST_CASE("drafts: the category is checked") {
                   .ok());
 }
 
+TEST_CASE("a moved replica keeps its prepared statements; one moved over is given up") {
+  TempDir dir;
+  auto opened = Replica::Open(dir.path() / "a.db");
+  REQUIRE(opened.ok());
+  REQUIRE(opened->PutSetting("k", AsBytes("1")).ok());
+  Replica moved(std::move(*opened));
+  auto value = moved.GetSetting("k");
+  REQUIRE(value.ok());
+  REQUIRE(value->has_value());
+  CHECK(AsChars(**value) == "1");
+  CHECK(sqlite3_next_stmt(moved.db(), nullptr) != nullptr);  // kept prepared
+
+  auto other = Replica::Open(dir.path() / "b.db");
+  REQUIRE(other.ok());
+  REQUIRE(other->PutSetting("k", AsBytes("2")).ok());
+  moved = std::move(*other);  // a.db's statements and connection are given up
+  value = moved.GetSetting("k");
+  REQUIRE(value.ok());
+  REQUIRE(value->has_value());
+  CHECK(AsChars(**value) == "2");
+  // a.db is left whole: it opens and takes a write without waiting.
+  auto again = Replica::Open(dir.path() / "a.db", ReplicaOptions{false, 0, {}});
+  REQUIRE(again.ok());
+  CHECK(again->PutSetting("k", AsBytes("3")).ok());
+}
+
 }  // namespace
 }  // namespace gongkai

@@ -1,12 +1,19 @@
-// Prepared statements kept for the life of a connection, so that the log's hot paths (an
-// append, a proof: a handful of indexed reads and writes each) do not compile SQL every time.
+// Prepared statements kept for the life of a connection, so that hot paths made of a handful
+// of indexed reads and writes each (receiving an envelope, the hub log's append and proofs)
+// do not compile SQL every time. A Replica owns one for its connection (Replica::statements).
 //
 // Get() hands out a statement wrapped in a Use, which resets it (and clears its bindings)
 // when it goes out of scope, so that no half-stepped statement keeps a read snapshot open.
 //
+// What it saves: SQLite recompiles (re-prepares) every statement of a connection after a
+// schema change and after any flag PRAGMA, and sqlite3changeset_apply_v2 (SQLite 3.40) sets
+// `PRAGMA defer_foreign_keys` on every call. On the receiving path each kept statement
+// is therefore compiled once per envelope rather than once per use (settings reads, chain
+// lookups, table shapes), not once for the connection's life.
+//
 // Thread-safety: belongs to one connection, which must outlive it; one thread at a time.
-#ifndef GONGKAI_HUB_STATEMENT_CACHE_H_
-#define GONGKAI_HUB_STATEMENT_CACHE_H_
+#ifndef GONGKAI_NODE_STATEMENT_CACHE_H_
+#define GONGKAI_NODE_STATEMENT_CACHE_H_
 
 #include <sqlite3.h>
 
@@ -56,4 +63,4 @@ class StatementCache {
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_STATEMENT_CACHE_H_
+#endif  // GONGKAI_NODE_STATEMENT_CACHE_H_

@@ -1,4 +1,4 @@
-#include "hub/statement_cache.h"
+#include "node/statement_cache.h"
 
 #include <utility>
 
