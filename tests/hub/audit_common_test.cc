@@ -21,7 +21,7 @@ TEST_CASE("Beijing times and dates of milliseconds") {
 
 TEST_CASE("the directory names nodes and regions and keeps the strongest revocation") {
   testing::AuditCounty c;
-  testing::Office& village = c.Enrol(testing::kAuditVillageA, "石庙村", Role::kVillage);
+  testing::AuditOffice& village = c.Enrol(testing::kAuditVillageA, "石庙村", Role::kVillage);
   c.Enrol(testing::kAuditTownship, "龙蟠镇", Role::kTownship);
   REQUIRE(Revoke(c.county, testing::kPassphrase, village.id(), RevocationReason::kRetired).ok());
   REQUIRE(

@@ -46,7 +46,7 @@ inline int64_t BeijingMs(int year, int month, int day, int hour = 0, int minute 
          (int64_t{hour} * 60 + minute) * 60'000;
 }
 
-struct Office {
+struct AuditOffice {
   std::string name;
   std::string region;
   Role role = Role::kVillage;
@@ -82,7 +82,7 @@ struct AuditCounty {
   int64_t hub_now = BeijingMs(2026, 10, 1, 9);
   std::filesystem::path home = dir.path() / "hub";
   County county = MakeCountyAt(home, &hub_now);
-  std::map<std::string, std::unique_ptr<Office>> offices;  // by region
+  std::map<std::string, std::unique_ptr<AuditOffice>> offices;  // by region
   std::unique_ptr<HubService> service;
 
   static County MakeCountyAt(const std::filesystem::path& home, const int64_t* now) {
@@ -95,9 +95,9 @@ struct AuditCounty {
     return std::move(*county);
   }
 
-  Office& Enrol(const std::string& region, const std::string& name, Role role,
+  AuditOffice& Enrol(const std::string& region, const std::string& name, Role role,
                 int64_t clock_offset_ms = 0) {
-    auto office = std::make_unique<Office>();
+    auto office = std::make_unique<AuditOffice>();
     office->name = name;
     office->region = region;
     office->role = role;
@@ -114,13 +114,13 @@ struct AuditCounty {
     Result<SecretKey> key = LoadNodeKey(office->home / kNodeKeyFileName);
     REQUIRE(key.ok());
     office->key = std::make_unique<SecretKey>(std::move(*key));
-    const Office* self = office.get();
+    const AuditOffice* self = office.get();
     Result<Replica> replica =
         Replica::Open(office->home / kReplicaFileName,
                       ReplicaOptions{false, kDefaultBusyTimeoutMs, [self] { return self->Now(); }});
     REQUIRE(replica.ok());
     office->replica = std::make_unique<Replica>(std::move(*replica));
-    Office& ref = *office;
+    AuditOffice& ref = *office;
     offices[region] = std::move(office);
     return ref;
   }
@@ -133,7 +133,7 @@ struct AuditCounty {
     service = std::move(*opened);
   }
 
-  HubAnswer Send(Office& office, const std::string& path, const Bytes& body) {
+  HubAnswer Send(AuditOffice& office, const std::string& path, const Bytes& body) {
     HubRequest request;
     request.method = "POST";
     request.path = path;
@@ -145,7 +145,7 @@ struct AuditCounty {
   }
 
   // Pushes every envelope the office holds that did not come from the hub.
-  void Push(Office& office, bool expect_refused = false) {
+  void Push(AuditOffice& office, bool expect_refused = false) {
     std::vector<Bytes> envelopes = office.Journal("source <> 'hub'");
     for (size_t at = 0; at < envelopes.size(); at += kMaxPushEnvelopes) {
       std::vector<Bytes> part(
@@ -161,7 +161,7 @@ struct AuditCounty {
   }
 
   // Pulls everything the office lacks within its scope.
-  void Pull(Office& office) {
+  void Pull(AuditOffice& office) {
     for (int round = 0; round < 100; ++round) {
       auto have = HaveOf(*office.replica);
       REQUIRE(have.ok());
@@ -183,7 +183,7 @@ struct AuditCounty {
   }
 
   // Carries every envelope `from` holds to `to`, as a USB bundle would.
-  void Carry(Office& from, Office& to) {
+  void Carry(AuditOffice& from, AuditOffice& to) {
     for (const Bytes& envelope : from.Journal()) {
       auto applied = ApplyEnvelope(*to.replica, envelope, "bundle:" + from.id());
       INFO(applied.status().ToString());
@@ -226,7 +226,7 @@ struct AuditScenario {
   int64_t audit_at = BeijingMs(2026, 10, 20, 12);
 };
 
-inline std::string SubmitNew(AuditCounty& c, Office& office, DraftInput input,
+inline std::string SubmitNew(AuditCounty& c, AuditOffice& office, DraftInput input,
                              const std::string& person) {
   auto draft = CreateDraft(*office.replica, input, office.Now());
   INFO(draft.status().ToString());
@@ -238,7 +238,7 @@ inline std::string SubmitNew(AuditCounty& c, Office& office, DraftInput input,
   return draft->id;
 }
 
-inline void Decide(Office& office, const std::string& id, Decision decision,
+inline void Decide(AuditOffice& office, const std::string& id, Decision decision,
                    const std::string& comment = "") {
   auto reviewed = Review(*office.replica, office.ActorFor("镇经管站 赵敏"), id, decision, comment);
   INFO(reviewed.status().ToString());
@@ -264,11 +264,11 @@ inline void Decide(Office& office, const std::string& id, Decision decision,
 //   10-20 12:00  the audit.
 inline AuditScenario RunAuditScenario(AuditCounty& c) {
   AuditScenario s;
-  Office& township = c.Enrol(kAuditTownship, "龙蟠镇", Role::kTownship);
-  Office& a = c.Enrol(kAuditVillageA, "石庙村", Role::kVillage);
-  Office& b = c.Enrol(kAuditVillageB, "金凤村", Role::kVillage, -2 * kMsPerDay);
+  AuditOffice& township = c.Enrol(kAuditTownship, "龙蟠镇", Role::kTownship);
+  AuditOffice& a = c.Enrol(kAuditVillageA, "石庙村", Role::kVillage);
+  AuditOffice& b = c.Enrol(kAuditVillageB, "金凤村", Role::kVillage, -2 * kMsPerDay);
   c.Enrol(kAuditVillageC, "白鹤村", Role::kVillage);
-  Office& d = c.Enrol("511304100204", "青龙村", Role::kVillage);
+  AuditOffice& d = c.Enrol("511304100204", "青龙村", Role::kVillage);
   s.village_d = d.id();
   c.Serve();
   c.Pull(township);

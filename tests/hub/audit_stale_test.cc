@@ -52,7 +52,7 @@ TEST_CASE(
 TEST_CASE("a push the hub refused still counts as contact") {
   AuditCounty c;
   testing::AuditScenario s = testing::RunAuditScenario(c);
-  testing::Office& township = *c.offices[testing::kAuditTownship];
+  testing::AuditOffice& township = *c.offices[testing::kAuditTownship];
   // The township's last accepted envelope arrived on 10-17 11:00; on 11-20 it pushes only
   // the revoked village's envelope again, which is refused.
   c.hub_now = BeijingMs(2026, 11, 20, 9);
