@@ -31,10 +31,6 @@ Result<std::optional<CheckpointRecord>> ReadCheckpoint(sqlite3* db, std::string_
 
 }  // namespace
 
-std::string CountyLogOrigin(std::string_view county_code) {
-  return "gongkai/county/" + std::string(county_code);
-}
-
 Result<HubLog> HubLog::Open(Replica& replica, const SecretKey& hub_key, std::string origin) {
   GK_ASSIGN_OR_RETURN(NodeIdentity identity, replica.Identity());
   if (identity.role != Role::kCounty) {

@@ -36,6 +36,7 @@
 #include "hub/refused.h"
 #include "node/replica.h"
 #include "protocol/bytes.h"
+#include "protocol/checkpoint.h"
 #include "protocol/keys.h"
 #include "protocol/sha256.h"
 #include "protocol/signed_note.h"
@@ -49,9 +50,6 @@ inline constexpr char kErrLogNotCounty[] = "log.not_county";      // replica is 
 // A stored checkpoint of some size has another root than the stored tree now gives: the
 // database was altered (kIoError).
 inline constexpr char kErrLogCheckpointMismatch[] = "log.checkpoint_mismatch";
-
-// "gongkai/county/<county code>".
-std::string CountyLogOrigin(std::string_view county_code);
 
 // A checkpoint the hub signed, as stored in log_checkpoint.
 struct CheckpointRecord {

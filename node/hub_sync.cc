@@ -16,31 +16,37 @@
 
 namespace gongkai {
 
+Result<std::vector<PublicKey>> CountyHubKeys(sqlite3* db, const NodeIdentity& self) {
+  const std::string county = self.region.substr(0, 6);
+  GK_ASSIGN_OR_RETURN(Statement stmt,
+                      Statement::Prepare(db,
+                                         "SELECT body FROM known_certificate UNION ALL"
+                                         " SELECT body FROM certificate WHERE role = 'county'"));
+  std::vector<PublicKey> keys;
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    Result<Certificate> cert = OpenCertificate(stmt.ColumnBlob(0), self.root_public_key);
+    if (cert.ok() && cert->role == Role::kCounty && cert->region == county) {
+      keys.push_back(cert->subject_key);
+    }
+  }
+  return keys;
+}
+
 namespace {
 
 // The batch, results and checkpoint header names of hub/service.h (node/ does not link hub/).
 constexpr char kMoreHeader[] = "X-Gongkai-More";
 constexpr char kCheckpointHeader[] = "X-Gongkai-Checkpoint";
 
-std::string LogOrigin(std::string_view region) {
-  return "gongkai/county/" + std::string(region.substr(0, 6));
-}
-
 Result<PublicKey> HubKey(sqlite3* db, const NodeIdentity& self) {
-  const std::string county = self.region.substr(0, 6);
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db,
-                                         "SELECT body FROM known_certificate UNION ALL"
-                                         " SELECT body FROM certificate WHERE role='county'"));
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    Result<Certificate> certificate = OpenCertificate(stmt.ColumnBlob(0), self.root_public_key);
-    if (certificate.ok() && certificate->role == Role::kCounty && certificate->region == county) {
-      return certificate->subject_key;
-    }
+  GK_ASSIGN_OR_RETURN(std::vector<PublicKey> keys, CountyHubKeys(db, self));
+  if (keys.empty()) {
+    return Status::NotFound(kErrSyncHubUnknown,
+                            "本节点没有县汇聚节点 " + self.region.substr(0, 6) + " 的证书");
   }
-  return Status::NotFound(kErrSyncHubUnknown, "本节点没有县汇聚节点 " + county + " 的证书");
+  return keys.front();
 }
 
 Status Malformed(const std::string& what) {
@@ -213,7 +219,7 @@ Result<std::vector<Hash256>> ParseProof(const JsonValue& answer) {
 
 Status CheckCheckpoint(Replica& replica, HubClient& client, const NodeIdentity& self,
                        const PublicKey& hub_key, const std::string& note, SyncReport& report) {
-  const std::string origin = LogOrigin(self.region);
+  const std::string origin = CountyLogOrigin(self.region);
   GK_ASSIGN_OR_RETURN(Checkpoint latest, OpenCheckpoint(note, origin, origin, hub_key));
   report.checkpoint_size = latest.size;
   GK_ASSIGN_OR_RETURN(std::optional<Bytes> stored, replica.GetSetting(kSettingHubCheckpoint));

@@ -79,6 +79,12 @@ struct SyncReport {
 // Creates hub_receipt when missing. Errors: sql.*.
 Status EnsureHubReceiptTable(sqlite3* db);
 
+// The keys of every county hub certificate of this node's county that the node holds (its
+// known certificates and the certificate table) and that opens under its root; empty when
+// none. Sync checks receipts and checkpoints under the first; a proof file may name any.
+// Errors: sql.*.
+Result<std::vector<PublicKey>> CountyHubKeys(sqlite3* db, const NodeIdentity& self);
+
 // See the file comment. `client` talks to the hub; `now_ms` stamps stored receipts.
 // Errors: sync.*, receipt.*, checkpoint.*, note.*, merkle.*, the hub's answers' codes,
 // replica.*, sql.*. What was applied or receipted before an error stays.

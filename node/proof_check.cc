@@ -6,41 +6,18 @@
 
 #include "node/hub_sync.h"
 #include "node/sql.h"
-#include "protocol/certificate.h"
+#include "protocol/checkpoint.h"
 #include "protocol/region.h"
 
 namespace gongkai {
-
-namespace {
-
-// Every county certificate of `county` this node holds that opens under its root.
-Result<std::vector<PublicKey>> HubKeys(sqlite3* db, const NodeIdentity& self,
-                                       const std::string& county) {
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db,
-                                         "SELECT body FROM known_certificate UNION ALL"
-                                         " SELECT body FROM certificate WHERE role = 'county'"));
-  std::vector<PublicKey> keys;
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    Result<Certificate> cert = OpenCertificate(stmt.ColumnBlob(0), self.root_public_key);
-    if (cert.ok() && cert->role == Role::kCounty && cert->region == county) {
-      keys.push_back(cert->subject_key);
-    }
-  }
-  return keys;
-}
-
-}  // namespace
 
 Result<ProofCheck> CheckProofFile(const Replica& replica, std::string_view text) {
   ProofCheck check;
   GK_ASSIGN_OR_RETURN(check.proof, ParseProofFile(text));
   GK_ASSIGN_OR_RETURN(NodeIdentity self, replica.Identity());
   const std::string county = self.region.substr(0, 6);
-  check.origin = "gongkai/county/" + county;
-  GK_ASSIGN_OR_RETURN(std::vector<PublicKey> keys, HubKeys(replica.db(), self, county));
+  check.origin = CountyLogOrigin(county);
+  GK_ASSIGN_OR_RETURN(std::vector<PublicKey> keys, CountyHubKeys(replica.db(), self));
   if (keys.empty()) {
     return Status::NotFound(kErrProofCheckNoHub,
                             "本节点没有县汇聚节点 " + county + " 的证书，无法核对");

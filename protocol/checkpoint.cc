@@ -122,4 +122,8 @@ Result<Checkpoint> OpenCheckpoint(std::string_view note, std::string_view expect
   return OpenCheckpoint(note, expected_origin, verifier);
 }
 
+std::string CountyLogOrigin(std::string_view county_code) {
+  return "gongkai/county/" + std::string(county_code.substr(0, 6));
+}
+
 }  // namespace gongkai

@@ -47,6 +47,10 @@ inline constexpr char kErrCheckpointEmptyExtension[] = "checkpoint.empty_extensi
 inline constexpr char kErrCheckpointLineBreak[] = "checkpoint.line_break";  // when signing
 inline constexpr char kErrCheckpointOriginMismatch[] = "checkpoint.origin_mismatch";
 
+// The origin of a county hub's audit log: "gongkai/county/<county code>" (the first six
+// digits of any region in that county name it too).
+std::string CountyLogOrigin(std::string_view county_code);
+
 struct Checkpoint {
   std::string origin;
   uint64_t size = 0;

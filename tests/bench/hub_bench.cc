@@ -32,35 +32,19 @@
 #include "protocol/hlc.h"
 #include "protocol/merkle.h"
 #include "protocol/receipt.h"
+#include "tests/bench/bench_support.h"
 
 namespace gongkai {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::Must;
+using bench::Since;
+
 
 constexpr char kCounty[] = "511304";
 constexpr char kVillage[] = "511304100201";
 constexpr int64_t kWallMs = 1'790'000'000'000;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-template <typename T>
-T Must(Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, result.status().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
-
-void Must(const Status& status, const char* what) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, status.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 // kB of a /proc/self/status field (VmRSS, VmHWM).
 long ProcStatusKb(const char* field) {

@@ -42,18 +42,14 @@
 #include "protocol/envelope_batch.h"
 #include "protocol/request_auth.h"
 #include "protocol/schema.h"
+#include "tests/bench/bench_support.h"
 
 namespace gongkai::bench {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 constexpr int kZstdStrongLevel = 19;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 struct Options {
   bool quick = false;

@@ -34,6 +34,7 @@
 #include "node/sql.h"
 #include "node/workflow.h"
 #include "protocol/key_file.h"
+#include "tests/bench/bench_support.h"
 
 namespace gongkai::bench {
 
@@ -42,22 +43,6 @@ inline constexpr char kCountyName[] = "南充市嘉陵区";
 inline constexpr char kTownshipRegion[] = "511304100";
 inline constexpr char kPassphrase[] = "bench county passphrase";
 inline constexpr char kDataYear[] = "2025";
-
-template <typename T>
-T Must(Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, result.status().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
-
-inline void Must(const Status& status, const char* what) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, status.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 struct DataShape {
   int villages = 30;
