@@ -12,7 +12,7 @@
 #include "hub/commands.h"
 #include "hub/county.h"
 #include "node/disclosure_view.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/table_output.h"
 #include "node/workflow.h"
 #include "protocol/keys.h"

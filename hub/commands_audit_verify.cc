@@ -6,7 +6,7 @@
 #include "hub/audit_proof.h"
 #include "hub/audit_verify.h"
 #include "hub/commands.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "protocol/file_io.h"
 
 namespace gongkai {

@@ -5,7 +5,7 @@
 #include "hub/audit_settings.h"
 #include "hub/commands.h"
 #include "hub/county.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 

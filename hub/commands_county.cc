@@ -6,7 +6,7 @@
 #include "hub/log.h"
 #include "node/bundle_commands.h"
 #include "node/commands.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "protocol/certificate.h"
 #include "protocol/certificate_file.h"
 #include "protocol/file_io.h"

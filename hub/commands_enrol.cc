@@ -7,7 +7,7 @@
 #include "hub/enrol_token.h"
 #include "hub/tls_certificate.h"
 #include "node/commands.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/sheet_dates.h"
 #include "node/tls_pin.h"

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "printing/qr_code.h"
 
 namespace gongkai {

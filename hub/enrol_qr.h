@@ -1,6 +1,6 @@
 // The enrolment token as a QR code PNG, for the clerk's phone or a printed slip.
 //
-// Payload (UTF-8 JSON text, keys sorted, via node/json_text.h):
+// Payload (UTF-8 JSON text, keys sorted, via node/json/json_text.h):
 //   {"fp":"<64 hex, only with TLS>","hub":"<URL>","name":"...","region":"...",
 //    "role":"...","token":"ABCD-..."}
 // encoded by printing/qr_code.h (8-bit mode, level M, ECI UTF-8 when the name is Chinese) and

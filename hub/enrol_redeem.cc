@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "hub/enrol_token.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/sql.h"
 #include "protocol/enrolment_request.h"
 #include "protocol/region.h"

@@ -8,7 +8,7 @@
 #include "hub/revocation_position.h"
 #include "node/apply.h"
 #include "node/envelope_selection.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/sql.h"
 #include "node/trust.h"
 #include "protocol/envelope_batch.h"

@@ -2,7 +2,7 @@
 // (hub/enrol_token.h).
 #include "hub/enrol_token.h"
 #include "hub/service.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "node/commands.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/peer_state.h"
 #include "node/sql.h"

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 

@@ -3,7 +3,7 @@
 
 #include "node/commands.h"
 #include "node/enrolment.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/online_enrolment.h"
 #include "protocol/certificate_file.h"

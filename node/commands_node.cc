@@ -7,7 +7,7 @@
 #include "node/digest.h"
 #include "node/disclosure_view.h"
 #include "node/hub_refusal.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/sql.h"
 #include "protocol/region.h"

@@ -7,7 +7,7 @@
 #include "node/commands.h"
 #include "node/disclosure_sheet.h"
 #include "node/disclosure_view.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/sheet_log_index.h"
 #include "node/sheet_verify.h"

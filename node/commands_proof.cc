@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "node/commands.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/proof_check.h"
 #include "protocol/file_io.h"

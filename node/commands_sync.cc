@@ -5,7 +5,7 @@
 #include "node/commands.h"
 #include "node/hub_client.h"
 #include "node/hub_sync.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/sql.h"
 

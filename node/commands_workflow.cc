@@ -5,8 +5,8 @@
 
 #include "node/commands.h"
 #include "node/disclosure_view.h"
-#include "node/json_text.h"
-#include "node/json_value.h"
+#include "node/json/json_text.h"
+#include "node/json/json_value.h"
 #include "node/node_session.h"
 #include "node/sql.h"
 #include "node/workflow.h"

@@ -7,7 +7,7 @@
 #include "node/decimal.h"
 #include "node/import_cells.h"
 #include "node/import_source.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 namespace {

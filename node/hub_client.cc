@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "protocol/request_auth.h"
 
 namespace gongkai {

@@ -6,7 +6,7 @@
 #include "node/apply.h"
 #include "node/exchange.h"
 #include "node/hub_refusal.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/sql.h"
 #include "protocol/certificate.h"
 #include "protocol/checkpoint.h"

@@ -4,8 +4,8 @@
 #include "node/home.h"
 #include "node/hub_client.h"
 #include "node/hub_sync.h"
-#include "node/json_text.h"
-#include "node/json_value.h"
+#include "node/json/json_text.h"
+#include "node/json/json_value.h"
 #include "node/node_key.h"
 #include "node/tls_pin.h"
 

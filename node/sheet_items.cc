@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "node/decimal.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/sheet_dates.h"
 
 namespace gongkai {

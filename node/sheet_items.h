@@ -21,7 +21,7 @@
 //
 // Money: every amount is 0..kMaxDecimalUnits cents, and so is every running total.
 // Errors, each with the place ("第 3 行: ", "正文: ") before the message: json.* from
-// node/json_value.h (not JSON, too large or deep, a number that is not an int64, bad UTF-8,
+// node/json/json_value.h (not JSON, too large or deep, a number that is not an int64, bad UTF-8,
 // a key twice, or json.type: not an object, or a member of another kind, e.g. an array
 // holding a number); kErrSheetItemKey (a member missing, or one the format does not have);
 // kErrSheetItemValue (a value out of its range or form).

@@ -8,7 +8,7 @@
 #include "node/id_number.h"
 #include "node/import_cells.h"
 #include "node/import_source.h"
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <cassert>
 
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 

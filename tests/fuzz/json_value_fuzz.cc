@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "protocol/utf8.h"
 
 namespace {

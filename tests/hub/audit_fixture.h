@@ -19,7 +19,7 @@
 #include "county_fixture.h"
 #include "hub/county.h"
 #include "node/enrolment.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/sql.h"
 #include "protocol/sqlite_handles.h"
 

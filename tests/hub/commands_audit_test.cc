@@ -4,7 +4,7 @@
 // only those that do not depend on today's date.
 #include <doctest/doctest.h>
 
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "tests/hub/audit_query_fixture.h"
 #include "tests/hub/program_runner.h"
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "node/digest.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/replica.h"
 #include "node/sql.h"
 #include "protocol/sha256.h"

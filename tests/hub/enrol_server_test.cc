@@ -13,7 +13,7 @@
 #include "county_fixture.h"
 #include "hub/enrol_token.h"
 #include "hub/service.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/tls_pin.h"
 
 namespace gongkai::testing {

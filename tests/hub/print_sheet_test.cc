@@ -23,7 +23,7 @@
 #include "county_fixture.h"
 #include "hub/county.h"
 #include "node/enrolment.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "tests/hub/program_runner.h"
 
 namespace gongkai::testing {

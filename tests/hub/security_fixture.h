@@ -14,7 +14,7 @@
 #include "hub/county.h"
 #include "hub/service.h"
 #include "node/digest.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/sql.h"
 #include "protocol/envelope.h"
 #include "protocol/envelope_batch.h"

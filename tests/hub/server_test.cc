@@ -19,7 +19,7 @@
 #include "node/digest.h"
 #include "node/enrolment.h"
 #include "node/hub_sync.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/node_key.h"
 #include "node/node_session.h"
 #include "node/sql.h"

@@ -4,7 +4,7 @@
 
 #include "node/decimal.h"
 #include "node/finance_import.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/sheet_dates.h"
 #include "node/subsidy_import.h"
 

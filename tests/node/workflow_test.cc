@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "node/disclosure_view.h"
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 #include "node/sql.h"
 #include "tests/node/replica_fixture.h"
 

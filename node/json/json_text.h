@@ -3,8 +3,8 @@
 // bytes: keys sorted by their UTF-8 bytes, no white space, UTF-8 kept as is (only '"', '\\'
 // and control characters are escaped: \b \f \n \r \t, others as \u00XX), integers in
 // decimal. Thread-safety: a value; not safe to modify from two threads.
-#ifndef GONGKAI_NODE_JSON_TEXT_H_
-#define GONGKAI_NODE_JSON_TEXT_H_
+#ifndef GONGKAI_NODE_JSON_JSON_TEXT_H_
+#define GONGKAI_NODE_JSON_JSON_TEXT_H_
 
 #include <cstdint>
 #include <map>
@@ -41,4 +41,4 @@ class JsonObject {
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_JSON_TEXT_H_
+#endif  // GONGKAI_NODE_JSON_JSON_TEXT_H_

@@ -1,10 +1,10 @@
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 namespace {

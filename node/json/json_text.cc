@@ -1,4 +1,4 @@
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 

@@ -1,8 +1,8 @@
-#include "node/json_value.h"
+#include "node/json/json_value.h"
 
 #include <limits>
 
-#include "node/json_text.h"
+#include "node/json/json_text.h"
 #include "protocol/utf8.h"
 
 namespace gongkai {

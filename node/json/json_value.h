@@ -8,8 +8,8 @@
 // decoded (surrogate pairs joined; a lone surrogate is refused). Duplicate object keys are
 // refused. Nothing but white space may follow the value.
 // Thread-safety: values are plain data.
-#ifndef GONGKAI_NODE_JSON_VALUE_H_
-#define GONGKAI_NODE_JSON_VALUE_H_
+#ifndef GONGKAI_NODE_JSON_JSON_VALUE_H_
+#define GONGKAI_NODE_JSON_JSON_VALUE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -82,4 +82,4 @@ Result<JsonValue> ParseJsonObject(std::string_view text);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_JSON_VALUE_H_
+#endif  // GONGKAI_NODE_JSON_JSON_VALUE_H_
