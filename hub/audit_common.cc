@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "hub/log_schema.h"
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 #include "node/sql.h"
 
 namespace gongkai {

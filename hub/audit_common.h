@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/calendar.h"
+#include "node/intake/calendar.h"
 #include "protocol/status.h"
 
 namespace gongkai {

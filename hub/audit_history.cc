@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 #include "node/sql.h"
 #include "node/workflow.h"
 

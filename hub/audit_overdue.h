@@ -35,7 +35,7 @@
 
 #include "hub/audit_common.h"
 #include "hub/audit_settings.h"
-#include "node/calendar.h"
+#include "node/intake/calendar.h"
 #include "protocol/status.h"
 
 namespace gongkai {

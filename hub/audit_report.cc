@@ -4,7 +4,7 @@
 #include <map>
 
 #include "hub/audit_overdue.h"
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 #include "node/sql.h"
 
 namespace gongkai {

@@ -9,7 +9,7 @@
 #include "node/commands.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 #include "node/tls_pin.h"
 
 namespace gongkai {

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/import_error.h"
+#include "node/intake/import_error.h"
 #include "protocol/status.h"
 
 namespace gongkai {

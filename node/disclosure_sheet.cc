@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 #include "node/sheet_items.h"
 #include "node/sql.h"
 #include "protocol/utf8.h"

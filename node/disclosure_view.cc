@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "node/calendar.h"
-#include "node/sheet_dates.h"
+#include "node/intake/calendar.h"
+#include "node/intake/sheet_dates.h"
 #include "node/sql.h"
 #include "protocol/hlc.h"
 #include "protocol/region.h"

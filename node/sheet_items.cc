@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "node/decimal.h"
+#include "node/intake/decimal.h"
 #include "node/json/json_value.h"
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 
 namespace gongkai {
 

@@ -1,6 +1,6 @@
 #include "node/sheet_verify.h"
 
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 #include "node/sheet_log_index.h"
 #include "node/workflow.h"
 

@@ -2,15 +2,15 @@
 
 #include <sodium.h>
 
-#include "node/calendar.h"
-#include "node/sheet_dates.h"
+#include "node/intake/calendar.h"
+#include "node/intake/sheet_dates.h"
 #include "node/disclosure_view.h"
-#include "node/finance_import.h"
-#include "node/import_source.h"
+#include "node/intake/finance_import.h"
+#include "node/intake/import_source.h"
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"
 #include "node/sql.h"
-#include "node/subsidy_import.h"
+#include "node/intake/subsidy_import.h"
 #include "protocol/bytes.h"
 #include "protocol/region.h"
 #include "protocol/sha256.h"

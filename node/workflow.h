@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "node/capture.h"
-#include "node/import_error.h"
+#include "node/intake/import_error.h"
 #include "node/replica.h"
 #include "protocol/hlc.h"
 #include "protocol/keys.h"

@@ -29,7 +29,7 @@
 #include "hub/county.h"
 #include "node/apply.h"
 #include "node/enrolment.h"
-#include "node/id_number.h"
+#include "node/intake/id_number.h"
 #include "node/node_session.h"
 #include "node/sql.h"
 #include "node/workflow.h"

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
-#include "node/csv_reader.h"
-#include "node/finance_import.h"
-#include "node/subsidy_import.h"
-#include "node/text_encoding.h"
+#include "node/intake/csv_reader.h"
+#include "node/intake/finance_import.h"
+#include "node/intake/subsidy_import.h"
+#include "node/intake/text_encoding.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

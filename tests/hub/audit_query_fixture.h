@@ -25,7 +25,7 @@
 #include "node/home.h"
 #include "node/node_key.h"
 #include "node/replica.h"
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 #include "node/sql.h"
 #include "node/workflow.h"
 #include "protocol/envelope_batch.h"

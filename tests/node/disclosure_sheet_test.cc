@@ -2,10 +2,10 @@
 
 #include <doctest/doctest.h>
 
-#include "node/finance_import.h"
-#include "node/sheet_dates.h"
+#include "node/intake/finance_import.h"
+#include "node/intake/sheet_dates.h"
 #include "node/sheet_items.h"
-#include "node/subsidy_import.h"
+#include "node/intake/subsidy_import.h"
 #include "printing/chinese_amount.h"
 #include "printing/pdf_render.h"
 #include "tests/node/disclosure_rows.h"

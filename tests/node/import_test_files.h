@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "node/id_number.h"
+#include "node/intake/id_number.h"
 
 namespace gongkai::testing {
 

@@ -2,11 +2,11 @@
 
 #include <doctest/doctest.h>
 
-#include "node/decimal.h"
-#include "node/finance_import.h"
+#include "node/intake/decimal.h"
+#include "node/intake/finance_import.h"
 #include "node/json/json_value.h"
-#include "node/sheet_dates.h"
-#include "node/subsidy_import.h"
+#include "node/intake/sheet_dates.h"
+#include "node/intake/subsidy_import.h"
 
 namespace gongkai {
 namespace {

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "node/disclosure_sheet.h"
-#include "node/sheet_dates.h"
+#include "node/intake/sheet_dates.h"
 #include "tests/node/disclosure_rows.h"
 #include "tests/node/replica_fixture.h"
 
