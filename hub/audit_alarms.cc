@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 

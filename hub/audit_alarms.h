@@ -1,6 +1,6 @@
 // `gongkai-hub audit alarms`: what the county office must look at.
 //
-//   equivocations   the hub replica's `alarm` table (node/alarm.h): two envelopes of one
+//   equivocations   the hub replica's `alarm` table (node/replica/alarm.h): two envelopes of one
 //                   node with the same sequence number, or a broken chain link; both
 //                   envelopes are kept as evidence
 //   refused         refused envelopes (refused_envelope) grouped by code: rows, attempts
@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "hub/audit_common.h"
-#include "node/alarm.h"
+#include "node/replica/alarm.h"
 #include "protocol/status.h"
 
 namespace gongkai {

@@ -4,7 +4,7 @@
 
 #include "hub/log_schema.h"
 #include "node/intake/sheet_dates.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <system_error>
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/certificate.h"
 #include "protocol/region.h"
 

@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/keys.h"
 #include "protocol/sqlite_handles.h"
 #include "protocol/status.h"

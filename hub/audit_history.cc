@@ -4,7 +4,7 @@
 #include <map>
 
 #include "node/intake/sheet_dates.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "node/workflow.h"
 
 namespace gongkai {

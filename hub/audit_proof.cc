@@ -7,7 +7,7 @@
 #include "hub/audit_database.h"
 #include "hub/log.h"
 #include "hub/log_store.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 

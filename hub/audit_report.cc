@@ -5,7 +5,7 @@
 
 #include "hub/audit_overdue.h"
 #include "node/intake/sheet_dates.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/status.h"
 
 namespace gongkai {

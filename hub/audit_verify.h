@@ -123,7 +123,7 @@ struct AuditReport {
   uint64_t receipts = 0;               // log_receipt rows
   uint64_t replica_rows = 0;           // synced rows compared
   Hash256 root{};                      // the recomputed root at log_size
-  Hash256 replica_digest{};            // node/digest.h TablesDigest of the county, as stored
+  Hash256 replica_digest{};            // node/replica/digest.h TablesDigest of the county, as stored
   Hash256 rebuilt_digest{};            // the same of the scratch replica
   std::vector<AuditFinding> problems;  // the first kMaxAuditFindingsKept, in order found
   uint64_t problem_count = 0;          // all of them

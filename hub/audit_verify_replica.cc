@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "node/provenance.h"
-#include "node/sql.h"
+#include "node/replica/provenance.h"
+#include "node/replica/sql.h"
 #include "protocol/certificate.h"
 #include "protocol/region.h"
 #include "protocol/schema.h"

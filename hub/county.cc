@@ -11,9 +11,9 @@
 #include <utility>
 
 #include "hub/county_rows.h"
-#include "node/capture.h"
-#include "node/home.h"
-#include "node/node_key.h"
+#include "node/replica/capture.h"
+#include "node/replica/home.h"
+#include "node/replica/node_key.h"
 #include "protocol/file_io.h"
 
 namespace gongkai {

@@ -4,7 +4,7 @@
 // A hub home DIR holds:
 //   DIR/root.key    the county root key, encrypted under a passphrase (protocol/key_file.h);
 //                   it signs certificates and revocations and is opened only for that
-//   DIR/hub.key     the hub's own node key (node/node_key.h), which signs its envelopes
+//   DIR/hub.key     the hub's own node key (node/replica/node_key.h), which signs its envelopes
 //   DIR/replica.db  the county replica: a Replica whose identity is role county, region =
 //                   the county code, with a certificate signed by the root
 // Every certificate and revocation the county issues is also written, by Capture, as a row
@@ -30,7 +30,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/bytes.h"
 #include "protocol/certificate.h"
 #include "protocol/hlc.h"

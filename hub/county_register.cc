@@ -7,9 +7,9 @@
 
 #include "hub/county.h"
 #include "hub/county_rows.h"
-#include "node/capture.h"
-#include "node/sql.h"
-#include "node/trust.h"
+#include "node/replica/capture.h"
+#include "node/replica/sql.h"
+#include "node/replica/trust.h"
 #include "protocol/certificate_file.h"
 #include "protocol/enrolment_request.h"
 #include "protocol/file_io.h"

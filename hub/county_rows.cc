@@ -1,6 +1,6 @@
 #include "hub/county_rows.h"
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/sha256.h"
 
 namespace gongkai {

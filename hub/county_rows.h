@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/capture.h"
+#include "node/replica/capture.h"
 #include "protocol/bytes.h"
 #include "protocol/certificate.h"
 #include "protocol/status.h"

@@ -5,7 +5,7 @@
 
 #include "hub/enrol_token.h"
 #include "node/json/json_value.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/enrolment_request.h"
 #include "protocol/region.h"
 #include "protocol/sha256.h"

@@ -3,7 +3,7 @@
 
 #include <cctype>
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/sha256.h"
 
 namespace gongkai {

@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "hub/log_schema.h"
-#include "node/sql.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/checkpoint.h"
 #include "protocol/receipt.h"
 #include "protocol/region.h"

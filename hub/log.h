@@ -34,7 +34,7 @@
 
 #include "hub/log_store.h"
 #include "hub/refused.h"
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/bytes.h"
 #include "protocol/checkpoint.h"
 #include "protocol/keys.h"

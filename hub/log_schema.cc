@@ -3,8 +3,8 @@
 #include <string>
 #include <string_view>
 
-#include "node/sql.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "hub/log_tree.h"
-#include "node/sql.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/merkle.h"
 #include "protocol/receipt.h"
 

@@ -20,7 +20,7 @@
 // Storage is about two hashes per entry plus the id: roughly 200 bytes per entry with
 // SQLite's overhead (measured in tests/bench/hub_bench.cc), small beside the envelopes.
 //
-// Writes go through Transaction (node/sql.h): inside a caller's open transaction they
+// Writes go through Transaction (node/replica/sql.h): inside a caller's open transaction they
 // commit with it; on their own they run in one BEGIN IMMEDIATE transaction.
 //
 // Thread-safety: a LogStore belongs to one connection and one thread at a time; other
@@ -34,7 +34,7 @@
 #include <optional>
 #include <vector>
 
-#include "node/statement_cache.h"
+#include "node/replica/statement_cache.h"
 #include "protocol/sha256.h"
 #include "protocol/status.h"
 

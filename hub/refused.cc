@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "node/sql.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/envelope.h"
 #include "protocol/keys.h"
 

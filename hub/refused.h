@@ -67,7 +67,7 @@ struct RefusedRecord {
 // Records that `bytes` from `source` were refused with `refusal` at `received_at` (hub wall
 // clock, ms). Source and message longer than their caps are cut at a UTF-8 character
 // boundary. Returns the row id (an existing row's, when the same bytes, code and source were
-// refused before). Works inside the caller's open transaction or alone (node/sql.h Transaction); the
+// refused before). Works inside the caller's open transaction or alone (node/replica/sql.h Transaction); the
 // hub records a refusal after ApplyEnvelope rolled its own transaction back.
 // REQUIRES: CreateLogTables (log_schema.h). Errors: refused.ok_status (kInternal) when
 // `refusal` is OK; sql.*.

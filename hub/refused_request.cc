@@ -1,6 +1,6 @@
 #include "hub/refused_request.h"
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 

@@ -17,7 +17,7 @@
 // the hub logs every journal envelope before it accepts a push (HubLog::AppendMissing), so it
 // is logged before anything the push brings.
 //
-// Node replicas cannot see log positions and keep their stricter rule (node/apply.h step 6).
+// Node replicas cannot see log positions and keep their stricter rule (node/replica/apply.h step 6).
 //
 // Thread-safety: uses the caller's connection; one thread at a time.
 #ifndef GONGKAI_HUB_REVOCATION_POSITION_H_
@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "node/statement_cache.h"
+#include "node/replica/statement_cache.h"
 #include "protocol/certificate.h"
 #include "protocol/keys.h"
 #include "protocol/status.h"

@@ -4,11 +4,11 @@
 // Endpoints (every one but /v1/health needs a signed request, protocol/request_auth.h):
 //   POST /v1/push      body: an envelope batch (protocol/envelope_batch.h) of at most
 //                      kMaxPushEnvelopes. Each envelope is applied to the county replica
-//                      (node/apply.h) with source "node:<sender id>", all under one outer
+//                      (node/replica/apply.h) with source "node:<sender id>", all under one outer
 //                      transaction; an applied one is appended to the audit log, an applied
 //                      or duplicate one gets its receipt, a refused one is recorded
 //                      (hub/refused.h) with its code. Revocation is judged by the hub's
-//                      log position (hub/revocation_position.h), not by node/apply.h's rule. Then a checkpoint is signed. Answer
+//                      log position (hub/revocation_position.h), not by node/replica/apply.h's rule. Then a checkpoint is signed. Answer
 //                      (JSON): {"checkpoint":"<note>","results":[{"id":"<64 hex>",
 //                      "outcome":"applied|duplicate|out_of_scope|refused","code":"...",
 //                      "message":"...","receipt":"<base64 of receipt.h bytes>"}]}; code and

@@ -6,7 +6,7 @@
 #include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/peer_state.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/region.h"
 
 namespace gongkai {

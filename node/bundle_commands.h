@@ -7,7 +7,7 @@
 
 #include "node/cli.h"
 #include "node/exchange.h"
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/keys.h"
 
 namespace gongkai {

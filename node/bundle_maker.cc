@@ -3,9 +3,9 @@
 #include <optional>
 #include <string>
 
-#include "node/apply.h"
+#include "node/replica/apply.h"
 #include "node/exchange.h"
-#include "node/trust.h"
+#include "node/replica/trust.h"
 #include "protocol/envelope.h"
 #include "protocol/inspect.h"
 #include "protocol/schema.h"

@@ -5,7 +5,7 @@
 // a certificate for the maker's key that opens under the county root key, and no
 // revocation of it held here.
 //
-// The certificate is looked for in this replica (node/trust.h FindSignerCertificate) and,
+// The certificate is looked for in this replica (node/replica/trust.h FindSignerCertificate) and,
 // failing that, in the bundle itself: a certificate row for the maker carried by an
 // envelope that this replica can already verify (a county signer it knows, not revoked, a
 // valid signature, a changeset that passes InspectChangeset), whose body opens under the
@@ -18,7 +18,7 @@
 #define GONGKAI_NODE_BUNDLE_MAKER_H_
 
 #include "node/bundle_spool.h"
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/certificate.h"
 #include "protocol/status.h"
 

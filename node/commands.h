@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "node/cli.h"
-#include "node/replica.h"
+#include "node/replica/replica.h"
 
 namespace gongkai {
 

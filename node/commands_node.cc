@@ -2,14 +2,14 @@
 #include <iostream>
 #include <map>
 
-#include "node/alarm.h"
+#include "node/replica/alarm.h"
 #include "node/commands.h"
-#include "node/digest.h"
+#include "node/replica/digest.h"
 #include "node/disclosure_view.h"
 #include "node/hub_refusal.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/region.h"
 
 namespace gongkai {

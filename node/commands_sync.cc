@@ -7,7 +7,7 @@
 #include "node/hub_sync.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 

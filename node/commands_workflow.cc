@@ -8,7 +8,7 @@
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"
 #include "node/node_session.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "node/workflow.h"
 #include "protocol/file_io.h"
 

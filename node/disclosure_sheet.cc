@@ -4,7 +4,7 @@
 
 #include "node/intake/sheet_dates.h"
 #include "node/sheet_items.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/utf8.h"
 
 namespace gongkai {

@@ -35,7 +35,7 @@
 #include <string_view>
 #include <variant>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "node/sheet_facts.h"
 #include "node/sheet_payload.h"
 #include "node/sheet_places.h"

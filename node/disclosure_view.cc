@@ -6,7 +6,7 @@
 
 #include "node/intake/calendar.h"
 #include "node/intake/sheet_dates.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/hlc.h"
 #include "protocol/region.h"
 

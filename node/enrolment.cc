@@ -5,8 +5,8 @@
 #include <system_error>
 #include <utility>
 
-#include "node/home.h"
-#include "node/node_key.h"
+#include "node/replica/home.h"
+#include "node/replica/node_key.h"
 #include "protocol/certificate_file.h"
 #include "protocol/enrolment_request.h"
 #include "protocol/file_io.h"

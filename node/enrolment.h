@@ -14,7 +14,7 @@
 // Both steps are safe to repeat: the same arguments give the same result, and a step
 // interrupted part-way is finished by running it again.
 //
-// Files: see node/home.h. Thread-safety: none; one enrolment per home at a time.
+// Files: see node/replica/home.h. Thread-safety: none; one enrolment per home at a time.
 #ifndef GONGKAI_NODE_ENROLMENT_H_
 #define GONGKAI_NODE_ENROLMENT_H_
 
@@ -22,7 +22,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/bytes.h"
 #include "protocol/certificate.h"
 #include "protocol/keys.h"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/bytes.h"
 #include "protocol/have.h"
 #include "protocol/status.h"

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/bundle.h"
 #include "protocol/have.h"
 #include "protocol/hlc.h"

@@ -8,7 +8,7 @@
 #include "node/envelope_selection.h"
 #include "node/exchange.h"
 #include "node/exchange_order.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/region.h"
 
 namespace gongkai {

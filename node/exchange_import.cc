@@ -3,12 +3,12 @@
 #include <string>
 #include <vector>
 
-#include "node/apply.h"
+#include "node/replica/apply.h"
 #include "node/bundle_maker.h"
 #include "node/bundle_spool.h"
 #include "node/exchange.h"
 #include "node/peer_state.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/envelope.h"
 
 namespace gongkai {

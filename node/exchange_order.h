@@ -12,7 +12,7 @@
 //      writers' clocks are not synchronised, so HLC order alone does not promise it;
 //   2. when it carries the revocation of a node, for every envelope of that node in the
 //      bundle: a node refuses any envelope of a revoked key that it does not already hold
-//      (node/apply.h step 6), so the revocation goes last and the receiver ends up holding
+//      (node/replica/apply.h step 6), so the revocation goes last and the receiver ends up holding
 //      what the sender held.
 // When every remaining head waits (a cycle, which honest data does not make), the smallest
 // head goes anyway; the importer's retry of unknown signers covers what that leaves out

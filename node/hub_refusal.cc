@@ -1,8 +1,8 @@
 #include "node/hub_refusal.h"
 
-#include "node/apply.h"
-#include "node/changeset_rows.h"
-#include "node/sql.h"
+#include "node/replica/apply.h"
+#include "node/replica/changeset_rows.h"
+#include "node/replica/sql.h"
 #include "protocol/inspect.h"
 #include "protocol/schema.h"
 

@@ -3,11 +3,11 @@
 
 #include <map>
 
-#include "node/apply.h"
+#include "node/replica/apply.h"
 #include "node/exchange.h"
 #include "node/hub_refusal.h"
 #include "node/json/json_value.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/certificate.h"
 #include "protocol/checkpoint.h"
 #include "protocol/envelope_batch.h"

@@ -13,7 +13,7 @@
 //      for a permanent reason is not offered again; one refused for a reason that can change
 //      (the hub lacks the maker's certificate, ...) is offered again on the next sync;
 //   2. pull: this node's have summary (HaveOf) is sent; the envelopes answered are applied
-//      (node/apply.h, source "hub") under one commit per answer; again while the hub says
+//      (node/replica/apply.h, source "hub") under one commit per answer; again while the hub says
 //      more remain and the last answer brought something new;
 //   3. the hub's latest checkpoint (from the last answer) must open under the hub's key, its
 //      origin "gongkai/county/<county code>" (sync.checkpoint and note.*/checkpoint.* codes),
@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "node/hub_client.h"
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/keys.h"
 #include "protocol/status.h"
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "node/node_key.h"
+#include "node/replica/node_key.h"
 #include "protocol/certificate.h"
 
 namespace gongkai {

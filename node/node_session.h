@@ -8,8 +8,8 @@
 #include <string>
 
 #include "node/cli.h"
-#include "node/home.h"
-#include "node/replica.h"
+#include "node/replica/home.h"
+#include "node/replica/replica.h"
 #include "node/workflow.h"
 #include "protocol/hlc.h"
 #include "protocol/keys.h"

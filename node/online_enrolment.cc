@@ -1,12 +1,12 @@
 // Online enrolment (node/online_enrolment.h).
 #include "node/online_enrolment.h"
 
-#include "node/home.h"
+#include "node/replica/home.h"
 #include "node/hub_client.h"
 #include "node/hub_sync.h"
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"
-#include "node/node_key.h"
+#include "node/replica/node_key.h"
 #include "node/tls_pin.h"
 
 namespace gongkai {

@@ -21,7 +21,7 @@
 #include <string>
 
 #include "node/enrolment.h"
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/status.h"
 
 namespace gongkai {

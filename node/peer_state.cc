@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/bytes.h"
 
 namespace gongkai {

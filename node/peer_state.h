@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/have.h"
 #include "protocol/hlc.h"
 #include "protocol/keys.h"

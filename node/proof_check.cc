@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "node/hub_sync.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/checkpoint.h"
 #include "protocol/region.h"
 

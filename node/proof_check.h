@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/checkpoint.h"
 #include "protocol/proof_file.h"
 #include "protocol/status.h"

@@ -1,6 +1,6 @@
 #include "node/sheet_facts.h"
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "node/workflow.h"
 #include "protocol/hlc.h"
 

@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "node/provenance.h"
+#include "node/replica/provenance.h"
 #include "node/sheet_facts.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 

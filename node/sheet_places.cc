@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/region.h"
 
 namespace gongkai {

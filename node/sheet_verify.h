@@ -30,7 +30,7 @@
 #include <string>
 #include <string_view>
 
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "node/sheet_facts.h"
 #include "node/sheet_payload.h"
 #include "node/sheet_places.h"

@@ -9,7 +9,7 @@
 #include "node/intake/import_source.h"
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "node/intake/subsidy_import.h"
 #include "protocol/bytes.h"
 #include "protocol/region.h"

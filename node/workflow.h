@@ -22,7 +22,7 @@
 // A return needs a comment. A version can be reviewed once per stage; a superseded or
 // withdrawn one not at all.
 //
-// Thread-safety: one call at a time per Replica (node/capture.h).
+// Thread-safety: one call at a time per Replica (node/replica/capture.h).
 #ifndef GONGKAI_NODE_WORKFLOW_H_
 #define GONGKAI_NODE_WORKFLOW_H_
 
@@ -32,9 +32,9 @@
 #include <string_view>
 #include <vector>
 
-#include "node/capture.h"
+#include "node/replica/capture.h"
 #include "node/intake/import_error.h"
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "protocol/hlc.h"
 #include "protocol/keys.h"
 #include "protocol/status.h"

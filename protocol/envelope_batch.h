@@ -8,7 +8,7 @@
 //   9       ...   N times: u32 length L (1 <= L <= kMaxEnvelopeSize), then L envelope bytes
 //
 // Nothing may follow the last envelope. A whole batch is at most kMaxBatchSize bytes. The
-// envelopes are opaque here: each is checked on its own when applied (node/apply.h).
+// envelopes are opaque here: each is checked on its own when applied (node/replica/apply.h).
 //
 // Thread-safety: pure functions.
 #ifndef GONGKAI_PROTOCOL_ENVELOPE_BATCH_H_

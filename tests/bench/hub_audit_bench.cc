@@ -1,5 +1,5 @@
 // Benchmark of `gongkai-hub audit verify` (hub/audit_verify.h) on a county log of real
-// envelopes: a village writes one disclosure version per envelope (node/capture.h, real
+// envelopes: a village writes one disclosure version per envelope (node/replica/capture.h, real
 // changesets and signatures), the hub applies them in batches of 256 as a push would, logs
 // them, issues a receipt for each and signs a checkpoint after each batch. The audit then
 // recomputes everything from the stored envelopes.
@@ -22,12 +22,12 @@
 #include "hub/audit_verify.h"
 #include "hub/county.h"
 #include "hub/log.h"
-#include "node/apply.h"
-#include "node/capture.h"
+#include "node/replica/apply.h"
+#include "node/replica/capture.h"
 #include "node/enrolment.h"
-#include "node/node_key.h"
-#include "node/replica.h"
-#include "node/sql.h"
+#include "node/replica/node_key.h"
+#include "node/replica/replica.h"
+#include "node/replica/sql.h"
 #include "protocol/hlc.h"
 #include "protocol/key_file.h"
 #include "tests/bench/bench_support.h"

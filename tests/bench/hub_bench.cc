@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "hub/log.h"
-#include "node/journal.h"
-#include "node/local_schema.h"
-#include "node/replica.h"
-#include "node/sql.h"
+#include "node/replica/journal.h"
+#include "node/replica/local_schema.h"
+#include "node/replica/replica.h"
+#include "node/replica/sql.h"
 #include "protocol/certificate.h"
 #include "protocol/checkpoint.h"
 #include "protocol/envelope.h"

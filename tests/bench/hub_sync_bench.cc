@@ -36,7 +36,7 @@
 #include "hub_sync_data.h"
 #include "node/hub_client.h"
 #include "node/hub_sync.h"
-#include "node/node_key.h"
+#include "node/replica/node_key.h"
 #include "protocol/compress.h"
 #include "protocol/envelope.h"
 #include "protocol/envelope_batch.h"

@@ -27,11 +27,11 @@
 #include <vector>
 
 #include "hub/county.h"
-#include "node/apply.h"
+#include "node/replica/apply.h"
 #include "node/enrolment.h"
 #include "node/intake/id_number.h"
 #include "node/node_session.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "node/workflow.h"
 #include "protocol/key_file.h"
 #include "tests/bench/bench_support.h"

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "node/apply.h"
+#include "node/replica/apply.h"
 #include "node/exchange.h"
-#include "node/replica.h"
+#include "node/replica/replica.h"
 #include "node/workflow.h"
 #include "protocol/certificate.h"
 #include "protocol/hlc.h"

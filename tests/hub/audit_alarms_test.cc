@@ -4,7 +4,7 @@
 
 #include "hub/refused.h"
 #include "hub/revocation_position.h"
-#include "node/apply.h"
+#include "node/replica/apply.h"
 #include "tests/hub/audit_query_fixture.h"
 
 namespace gongkai {

@@ -20,7 +20,7 @@
 #include "hub/county.h"
 #include "node/enrolment.h"
 #include "node/json/json_value.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/sqlite_handles.h"
 
 namespace gongkai::testing {

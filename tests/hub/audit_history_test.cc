@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "tests/hub/audit_query_fixture.h"
 
 namespace gongkai {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "hub/county.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/certificate_file.h"
 #include "protocol/enrolment_request.h"
 #include "protocol/key_file.h"

@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
-#include "node/digest.h"
+#include "node/replica/digest.h"
 #include "node/json/json_value.h"
-#include "node/replica.h"
-#include "node/sql.h"
+#include "node/replica/replica.h"
+#include "node/replica/sql.h"
 #include "protocol/sha256.h"
 #include "tests/hub/child_process.h"
 #include "tests/hub/program_runner.h"

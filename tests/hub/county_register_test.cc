@@ -8,7 +8,7 @@
 
 #include "hub/county.h"
 #include "hub/county_fixture.h"
-#include "node/home.h"
+#include "node/replica/home.h"
 
 namespace gongkai {
 namespace {

@@ -7,11 +7,11 @@
 #include <string>
 
 #include "hub/county_fixture.h"
-#include "node/apply.h"
-#include "node/capture.h"
+#include "node/replica/apply.h"
+#include "node/replica/capture.h"
 #include "node/enrolment.h"
-#include "node/home.h"
-#include "node/node_key.h"
+#include "node/replica/home.h"
+#include "node/replica/node_key.h"
 #include "node/replica_fixture.h"
 
 namespace gongkai {

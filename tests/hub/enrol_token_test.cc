@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "county_fixture.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/certificate_file.h"
 
 namespace gongkai::testing {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "node/node_session.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "node/workflow.h"
 #include "protocol/temp_dir.h"
 #include "tests/hub/county_office.h"

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "hub/log.h"
-#include "node/journal.h"
-#include "node/local_schema.h"
-#include "node/replica.h"
+#include "node/replica/journal.h"
+#include "node/replica/local_schema.h"
+#include "node/replica/replica.h"
 #include "protocol/certificate.h"
 #include "protocol/envelope.h"
 #include "protocol/hlc.h"

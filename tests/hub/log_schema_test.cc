@@ -2,8 +2,8 @@
 
 #include <doctest/doctest.h>
 
-#include "node/replica.h"
-#include "node/sql.h"
+#include "node/replica/replica.h"
+#include "node/replica/sql.h"
 #include "tests/protocol/temp_dir.h"
 
 namespace gongkai {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "node/journal.h"
-#include "node/sql.h"
+#include "node/replica/journal.h"
+#include "node/replica/sql.h"
 #include "protocol/merkle.h"
 #include "protocol/receipt.h"
 #include "tests/hub/log_fixture.h"

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "hub/log_schema.h"
-#include "node/apply.h"
-#include "node/capture.h"
-#include "node/journal.h"
-#include "node/sql.h"
+#include "node/replica/apply.h"
+#include "node/replica/capture.h"
+#include "node/replica/journal.h"
+#include "node/replica/sql.h"
 #include "protocol/certificate.h"
 #include "protocol/checkpoint.h"
 #include "protocol/merkle.h"

@@ -7,13 +7,13 @@
 #include <thread>
 
 #include "hub/server.h"
-#include "node/apply.h"
-#include "node/capture.h"
+#include "node/replica/apply.h"
+#include "node/replica/capture.h"
 #include "node/enrolment.h"
 #include "node/hub_client.h"
 #include "node/hub_refusal.h"
 #include "node/hub_sync.h"
-#include "node/node_key.h"
+#include "node/replica/node_key.h"
 #include "program_runner.h"
 #include "protocol/chain.h"
 #include "security_fixture.h"

@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/sqlite_handles.h"
 
 namespace gongkai {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "protocol/envelope.h"
 #include "tests/hub/log_fixture.h"
 

@@ -5,9 +5,9 @@
 
 #include "hub/refused_request.h"
 #include "hub/revocation_position.h"
-#include "node/alarm.h"
-#include "node/apply.h"
-#include "node/local_schema.h"
+#include "node/replica/alarm.h"
+#include "node/replica/apply.h"
+#include "node/replica/local_schema.h"
 #include "protocol/chain.h"
 #include "protocol/have.h"
 #include "protocol/inspect.h"

@@ -10,9 +10,9 @@
 #include <fstream>
 #include <random>
 
-#include "node/journal.h"
-#include "node/provenance.h"
-#include "node/sql.h"
+#include "node/replica/journal.h"
+#include "node/replica/provenance.h"
+#include "node/replica/sql.h"
 #include "node/workflow.h"
 #include "protocol/envelope.h"
 #include "tests/node/large_lists.h"

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "node/capture.h"
-#include "node/sql.h"
+#include "node/replica/capture.h"
+#include "node/replica/sql.h"
 #include "node/workflow.h"
 #include "protocol/certificate.h"
 #include "protocol/sha256.h"

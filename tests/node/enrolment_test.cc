@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <string>
 
-#include "node/home.h"
-#include "node/node_key.h"
+#include "node/replica/home.h"
+#include "node/replica/node_key.h"
 #include "node/replica_fixture.h"
 #include "protocol/certificate_file.h"
 #include "protocol/enrolment_request.h"

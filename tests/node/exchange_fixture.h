@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "node/exchange.h"
-#include "node/journal.h"
+#include "node/replica/journal.h"
 #include "node/replica_fixture.h"
 #include "protocol/bundle.h"
 #include "protocol/certificate.h"

@@ -8,7 +8,7 @@
 #include <random>
 
 #include "node/exchange_fixture.h"
-#include "node/journal.h"
+#include "node/replica/journal.h"
 #include "node/peer_state.h"
 #include "protocol/inspect.h"
 

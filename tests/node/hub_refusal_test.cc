@@ -2,9 +2,9 @@
 
 #include <doctest/doctest.h>
 
-#include "node/apply.h"
-#include "node/changeset_rows.h"
-#include "node/sql.h"
+#include "node/replica/apply.h"
+#include "node/replica/changeset_rows.h"
+#include "node/replica/sql.h"
 #include "protocol/chain.h"
 #include "protocol/envelope.h"
 #include "protocol/inspect.h"

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "node/apply.h"
-#include "node/capture.h"
-#include "node/digest.h"
-#include "node/replica.h"
-#include "node/sql.h"
+#include "node/replica/apply.h"
+#include "node/replica/capture.h"
+#include "node/replica/digest.h"
+#include "node/replica/replica.h"
+#include "node/replica/sql.h"
 #include "protocol/certificate.h"
 #include "protocol/hlc.h"
 #include "protocol/temp_dir.h"

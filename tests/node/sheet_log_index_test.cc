@@ -4,9 +4,9 @@
 
 #include "node/disclosure_sheet.h"
 #include "node/hub_sync.h"
-#include "node/provenance.h"
+#include "node/replica/provenance.h"
 #include "node/sheet_verify.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "tests/node/disclosure_rows.h"
 #include "tests/node/replica_fixture.h"
 

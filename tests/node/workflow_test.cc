@@ -6,7 +6,7 @@
 
 #include "node/disclosure_view.h"
 #include "node/json/json_value.h"
-#include "node/sql.h"
+#include "node/replica/sql.h"
 #include "tests/node/replica_fixture.h"
 
 namespace gongkai {

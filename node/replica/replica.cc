@@ -1,0 +1,140 @@
+#include "node/replica/replica.h"
+
+#include <chrono>
+#include <string>
+#include <system_error>
+
+#include "node/replica/local_schema.h"
+#include "node/replica/sql.h"
+#include "protocol/schema.h"
+
+namespace gongkai {
+
+namespace {
+
+int64_t SystemClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status VersionRefused(const std::filesystem::path& path, std::string_view what,
+                      std::string_view found, int expected) {
+  return Status::Invalid(kErrReplicaSchemaVersion,
+                         "副本文件 " + path.string() + " 的" + std::string(what) + "版本为 “" +
+                             std::string(found) + "”, 本程序只认识版本 " +
+                             std::to_string(expected) + "; 请使用相应版本的程序, 文件未被改动");
+}
+
+Result<std::optional<std::string>> MetaValue(sqlite3* db, std::string_view key) {
+  GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT value FROM meta WHERE key=?"));
+  stmt.Bind(1, key);
+  GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt.ColumnText(0));
+}
+
+// Refuses a file made by another build, before anything is written to it.
+Status CheckVersions(sqlite3* db, const std::filesystem::path& path) {
+  GK_ASSIGN_OR_RETURN(std::optional<std::string> local, MetaValue(db, kMetaLocalVersion));
+  GK_ASSIGN_OR_RETURN(std::optional<std::string> synced, MetaValue(db, kMetaSyncedVersion));
+  std::string want_local = std::to_string(kLocalSchemaVersion);
+  std::string want_synced = std::to_string(kSchemaVersion);
+  if (local.value_or("") != want_local) {
+    return VersionRefused(path, "本地表", local.value_or("缺失"), kLocalSchemaVersion);
+  }
+  if (synced.value_or("") != want_synced) {
+    return VersionRefused(path, "同步表", synced.value_or("缺失"), kSchemaVersion);
+  }
+  return Status::Ok();
+}
+
+Status CreateTables(sqlite3* db) {
+  GK_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+  GK_RETURN_IF_ERROR(ExecSql(db, SyncedSchemaSql()));
+  GK_RETURN_IF_ERROR(ExecSql(db, LocalSchemaSql()));
+  GK_ASSIGN_OR_RETURN(Statement put,
+                      Statement::Prepare(db, "INSERT INTO meta(key, value) VALUES(?, ?)"));
+  put.Bind(1, kMetaLocalVersion).Bind(2, std::to_string(kLocalSchemaVersion));
+  GK_RETURN_IF_ERROR(put.Run());
+  put.Reset();
+  put.Bind(1, kMetaSyncedVersion).Bind(2, std::to_string(kSchemaVersion));
+  GK_RETURN_IF_ERROR(put.Run());
+  return tx.Commit();
+}
+
+}  // namespace
+
+Result<Replica> Replica::Open(const std::filesystem::path& path, const ReplicaOptions& options) {
+  std::error_code ec;
+  bool exists = std::filesystem::exists(path, ec);
+  if (!exists && !options.create_if_missing) {
+    return Status::NotFound(kErrReplicaOpen, "副本文件不存在: " + path.string());
+  }
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  SqliteDb db(raw);
+  if (rc != SQLITE_OK) {
+    return Status::IoError(kErrReplicaOpen,
+                           "无法打开副本文件 " + path.string() + ": " + sqlite3_errstr(rc));
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
+  GK_RETURN_IF_ERROR(ExecSql(db.get(),
+                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                             " PRAGMA foreign_keys=ON;"));
+
+  GK_ASSIGN_OR_RETURN(std::optional<int64_t> tables,
+                      QueryInt(db.get(), "SELECT count(*) FROM sqlite_schema"));
+  GK_ASSIGN_OR_RETURN(
+      std::optional<int64_t> has_meta,
+      QueryInt(db.get(), "SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'"));
+  if (tables.value_or(0) == 0) {
+    GK_RETURN_IF_ERROR(CreateTables(db.get()));
+  } else if (has_meta.value_or(0) == 0) {
+    return VersionRefused(path, "本地表", "缺失", kLocalSchemaVersion);
+  }
+  GK_RETURN_IF_ERROR(CheckVersions(db.get(), path));
+
+  auto clock =
+      options.wall_clock_ms ? options.wall_clock_ms : std::function<int64_t()>(SystemClockMs);
+  return Replica(std::move(db), path, std::move(clock));
+}
+
+Result<std::optional<Bytes>> Replica::GetSetting(std::string_view key) const {
+  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt,
+                      statements_.Get("SELECT value FROM settings WHERE key=?"));
+  stmt->Bind(1, key);
+  GK_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::optional<Bytes>();
+  return std::optional<Bytes>(stmt->ColumnBlob(0));
+}
+
+Status Replica::PutSetting(std::string_view key, ByteView value) {
+  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt,
+                      statements_.Get("INSERT INTO settings(key, value) VALUES(?, ?) "
+                                      "ON CONFLICT(key) DO UPDATE SET value=excluded.value"));
+  stmt->Bind(1, key).Bind(2, value);
+  return stmt->Run();
+}
+
+Result<uint64_t> Replica::LastHlc() const {
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> text, GetSetting(kSettingHlc));
+  if (!text) return uint64_t{0};
+  uint64_t value = 0;
+  for (uint8_t c : *text) {
+    if (c < '0' || c > '9' || value > (UINT64_MAX - 9) / 10) {
+      return Status::Invalid(kErrReplicaIdentity, "设置中的 hlc_last 不是十进制整数");
+    }
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+Result<int64_t> Replica::JournalCount() const {
+  GK_ASSIGN_OR_RETURN(std::optional<int64_t> n, QueryInt(db(), "SELECT count(*) FROM journal"));
+  return n.value_or(0);
+}
+
+}  // namespace gongkai
