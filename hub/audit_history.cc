@@ -5,7 +5,7 @@
 
 #include "node/intake/sheet_dates.h"
 #include "node/replica/sql.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 
 namespace gongkai {
 

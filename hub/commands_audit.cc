@@ -11,10 +11,10 @@
 #include "hub/audit_stale.h"
 #include "hub/commands.h"
 #include "hub/county.h"
-#include "node/disclosure_view.h"
+#include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
 #include "node/table_output.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/keys.h"
 
 namespace gongkai {

@@ -5,7 +5,7 @@
 #include "node/replica/alarm.h"
 #include "node/commands.h"
 #include "node/replica/digest.h"
-#include "node/disclosure_view.h"
+#include "node/workflow/disclosure_view.h"
 #include "node/hub_refusal.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"

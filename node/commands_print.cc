@@ -6,12 +6,12 @@
 
 #include "node/commands.h"
 #include "node/disclosure_sheet.h"
-#include "node/disclosure_view.h"
+#include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/sheet_log_index.h"
 #include "node/sheet_verify.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "printing/pdf_render.h"
 
 namespace gongkai {

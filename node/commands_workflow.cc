@@ -4,12 +4,12 @@
 #include <sstream>
 
 #include "node/commands.h"
-#include "node/disclosure_view.h"
+#include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"
 #include "node/node_session.h"
 #include "node/replica/sql.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/file_io.h"
 
 namespace gongkai {

@@ -7,7 +7,7 @@
 //                   MakeSubsidySheet / MakeFinanceSheet / MakeAffairsSheet; the text of a
 //                   finance or subsidy body prints as paragraphs above the table
 //   公开时间, 公示期  publicity_from / publicity_to
-//   审核状态         the version's status (node/disclosure_view.h StatusLabel)
+//   审核状态         the version's status (node/workflow/disclosure_view.h StatusLabel)
 //   review chain    every supervision and township review of the version, oldest first:
 //                   stage, reviewer (and the certificate name of the node that signed it),
 //                   decision with comment, Beijing time of its HLC; on a finance sheet the

@@ -10,7 +10,7 @@
 #include "node/cli.h"
 #include "node/replica/home.h"
 #include "node/replica/replica.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/hlc.h"
 #include "protocol/keys.h"
 

@@ -1,7 +1,7 @@
 #include "node/sheet_facts.h"
 
 #include "node/replica/sql.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/hlc.h"
 
 namespace gongkai {

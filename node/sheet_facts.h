@@ -1,5 +1,5 @@
 // What a replica holds about one disclosure version, as a printed sheet and its
-// verification need it: the version with its reviews and status (node/disclosure_view.h,
+// verification need it: the version with its reviews and status (node/workflow/disclosure_view.h,
 // whose rules decide it: superseded, withdrawn, approved / returned by the latest township
 // review, submitted; facts outside the version's region do not count), the versions that
 // replaced it, the withdrawal of its disclosure, whether the disclosure is in conflict, and
@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/disclosure_view.h"
+#include "node/workflow/disclosure_view.h"
 #include "printing/sheet.h"
 #include "protocol/status.h"
 
@@ -58,7 +58,7 @@ Result<SheetVersionFacts> ReadSheetVersionFacts(sqlite3* db, std::string_view ve
 // gap or lines past item_count; sql.*.
 Result<std::vector<std::string>> ReadVersionItems(sqlite3* db, const VersionFact& version);
 
-// OK when the version's content_hash is the ContentHash (node/workflow.h) of its fields and
+// OK when the version's content_hash is the ContentHash (node/workflow/workflow.h) of its fields and
 // `items`: what a sheet prints is what its QR code names. kErrSheetContentHash otherwise.
 Status CheckVersionContent(const SheetVersionFacts& facts, const std::vector<std::string>& items);
 

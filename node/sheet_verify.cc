@@ -2,7 +2,7 @@
 
 #include "node/intake/sheet_dates.h"
 #include "node/sheet_log_index.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 
 namespace gongkai {
 

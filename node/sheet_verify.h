@@ -15,7 +15,7 @@
 //      equal (kErrSheetVerifyLogIndex).
 // A payload changed in any field therefore fails 2, 3 or 4 (or 6): it is refused, never
 // matched to another version.
-// When all hold, the result gives the version's status (node/disclosure_view.h) with its
+// When all hold, the result gives the version's status (node/workflow/disclosure_view.h) with its
 // stable code (kSheetVerify*): approved (the sheet may be posted, and by whom and when it
 // was approved), or returned, submitted, superseded (by which versions) or withdrawn (when,
 // why): the sheet must come down.

@@ -1,5 +1,5 @@
 // Benchmark of the county hub's sync path on a generated county (hub_sync_data.h: a township
-// and its villages, a year of disclosures each, written through node/workflow.h):
+// and its villages, a year of disclosures each, written through node/workflow/workflow.h):
 //   1. ingest: envelopes per second the hub accepts (verify, apply to the county replica,
 //      append to the log, receipt, checkpoint), through HubService::Handle in this process
 //      and through HubServer over HTTP on 127.0.0.1, as a ratio to the raw Ed25519 verify

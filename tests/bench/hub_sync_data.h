@@ -1,7 +1,7 @@
 // Benchmark support for hub_sync_bench: a county with one township and its villages, each
 // enrolled through the library (InitCounty, StartEnrolment, EnrollFromRequest,
 // CompleteEnrolment) in homes under one folder, and a year of synthetic disclosures written
-// through node/workflow.h as clerks would.
+// through node/workflow/workflow.h as clerks would.
 //
 // Per village and year (DataShape's defaults):
 //   - 4 quarterly 财务收支明细 (finance), `finance_rows` transactions each, imported from CSV;
@@ -32,7 +32,7 @@
 #include "node/intake/id_number.h"
 #include "node/node_session.h"
 #include "node/replica/sql.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/key_file.h"
 #include "tests/bench/bench_support.h"
 

@@ -18,7 +18,7 @@
 #include "node/replica/apply.h"
 #include "node/exchange.h"
 #include "node/replica/replica.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/certificate.h"
 #include "protocol/hlc.h"
 #include "tests/node/large_lists.h"

@@ -13,7 +13,7 @@
 
 #include "node/node_session.h"
 #include "node/replica/sql.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/temp_dir.h"
 #include "tests/hub/county_office.h"
 

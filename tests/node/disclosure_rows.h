@@ -12,7 +12,7 @@
 
 #include "node/replica/capture.h"
 #include "node/replica/sql.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/certificate.h"
 #include "protocol/sha256.h"
 #include "tests/node/replica_fixture.h"

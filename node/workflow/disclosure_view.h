@@ -17,8 +17,8 @@
 // resolves it by editing (the new version's parent is the current one).
 // A disclosure with no version but a local draft has status draft.
 // Thread-safety: reads through the caller's connection.
-#ifndef GONGKAI_NODE_DISCLOSURE_VIEW_H_
-#define GONGKAI_NODE_DISCLOSURE_VIEW_H_
+#ifndef GONGKAI_NODE_WORKFLOW_DISCLOSURE_VIEW_H_
+#define GONGKAI_NODE_WORKFLOW_DISCLOSURE_VIEW_H_
 
 #include <sqlite3.h>
 
@@ -28,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/status.h"
 
 namespace gongkai {
@@ -139,4 +139,4 @@ std::string HlcBeijingTime(uint64_t hlc);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_DISCLOSURE_VIEW_H_
+#endif  // GONGKAI_NODE_WORKFLOW_DISCLOSURE_VIEW_H_

@@ -1,10 +1,10 @@
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 
 #include <sodium.h>
 
 #include "node/intake/calendar.h"
 #include "node/intake/sheet_dates.h"
-#include "node/disclosure_view.h"
+#include "node/workflow/disclosure_view.h"
 #include "node/intake/finance_import.h"
 #include "node/intake/import_source.h"
 #include "node/json/json_text.h"

@@ -23,8 +23,8 @@
 // withdrawn one not at all.
 //
 // Thread-safety: one call at a time per Replica (node/replica/capture.h).
-#ifndef GONGKAI_NODE_WORKFLOW_H_
-#define GONGKAI_NODE_WORKFLOW_H_
+#ifndef GONGKAI_NODE_WORKFLOW_WORKFLOW_H_
+#define GONGKAI_NODE_WORKFLOW_WORKFLOW_H_
 
 #include <cstdint>
 #include <optional>
@@ -167,4 +167,4 @@ Result<WriteResult> RecordPosting(Replica& replica, const Actor& actor,
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_WORKFLOW_H_
+#endif  // GONGKAI_NODE_WORKFLOW_WORKFLOW_H_

@@ -1,4 +1,4 @@
-#include "node/disclosure_view.h"
+#include "node/workflow/disclosure_view.h"
 
 #include <algorithm>
 #include <map>

@@ -1,10 +1,10 @@
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 
-#include "node/disclosure_view.h"
+#include "node/workflow/disclosure_view.h"
 #include "node/json/json_value.h"
 #include "node/replica/sql.h"
 #include "tests/node/replica_fixture.h"

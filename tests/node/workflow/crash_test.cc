@@ -13,7 +13,7 @@
 #include "node/replica/journal.h"
 #include "node/replica/provenance.h"
 #include "node/replica/sql.h"
-#include "node/workflow.h"
+#include "node/workflow/workflow.h"
 #include "protocol/envelope.h"
 #include "tests/node/large_lists.h"
 #include "tests/node/replica_fixture.h"
