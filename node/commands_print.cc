@@ -5,12 +5,12 @@
 #include <iostream>
 
 #include "node/commands.h"
-#include "node/disclosure_sheet.h"
+#include "node/sheets/disclosure_sheet.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
-#include "node/sheet_log_index.h"
-#include "node/sheet_verify.h"
+#include "node/sheets/sheet_log_index.h"
+#include "node/sheets/sheet_verify.h"
 #include "node/workflow/workflow.h"
 #include "printing/pdf_render.h"
 

@@ -1,11 +1,11 @@
-#include "node/sheet_log_index.h"
+#include "node/sheets/sheet_log_index.h"
 
 #include <doctest/doctest.h>
 
-#include "node/disclosure_sheet.h"
+#include "node/sheets/disclosure_sheet.h"
 #include "node/hub_sync.h"
 #include "node/replica/provenance.h"
-#include "node/sheet_verify.h"
+#include "node/sheets/sheet_verify.h"
 #include "node/replica/sql.h"
 #include "tests/node/disclosure_rows.h"
 #include "tests/node/replica_fixture.h"

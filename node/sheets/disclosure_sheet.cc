@@ -1,9 +1,9 @@
-#include "node/disclosure_sheet.h"
+#include "node/sheets/disclosure_sheet.h"
 
 #include <vector>
 
 #include "node/intake/sheet_dates.h"
-#include "node/sheet_items.h"
+#include "node/sheets/sheet_items.h"
 #include "node/replica/sql.h"
 #include "protocol/utf8.h"
 

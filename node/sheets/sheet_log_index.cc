@@ -1,9 +1,9 @@
-#include "node/sheet_log_index.h"
+#include "node/sheets/sheet_log_index.h"
 
 #include <string>
 
 #include "node/replica/provenance.h"
-#include "node/sheet_facts.h"
+#include "node/sheets/sheet_facts.h"
 #include "node/replica/sql.h"
 
 namespace gongkai {

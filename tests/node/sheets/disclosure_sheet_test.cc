@@ -1,10 +1,10 @@
-#include "node/disclosure_sheet.h"
+#include "node/sheets/disclosure_sheet.h"
 
 #include <doctest/doctest.h>
 
 #include "node/intake/finance_import.h"
 #include "node/intake/sheet_dates.h"
-#include "node/sheet_items.h"
+#include "node/sheets/sheet_items.h"
 #include "node/intake/subsidy_import.h"
 #include "printing/chinese_amount.h"
 #include "printing/pdf_render.h"

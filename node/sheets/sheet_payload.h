@@ -22,8 +22,8 @@
 //          9f86d081884c7d65/1234   (one line, no break)
 //
 // Thread-safety: pure functions.
-#ifndef GONGKAI_NODE_SHEET_PAYLOAD_H_
-#define GONGKAI_NODE_SHEET_PAYLOAD_H_
+#ifndef GONGKAI_NODE_SHEETS_SHEET_PAYLOAD_H_
+#define GONGKAI_NODE_SHEETS_SHEET_PAYLOAD_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -82,4 +82,4 @@ Result<SheetPayload> ParseSheetPayload(std::string_view text);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_SHEET_PAYLOAD_H_
+#endif  // GONGKAI_NODE_SHEETS_SHEET_PAYLOAD_H_

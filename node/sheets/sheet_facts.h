@@ -5,8 +5,8 @@
 // replaced it, the withdrawal of its disclosure, whether the disclosure is in conflict, and
 // the certificate names of the nodes that signed its reviews.
 // Thread-safety: uses the caller's connection; one thread at a time.
-#ifndef GONGKAI_NODE_SHEET_FACTS_H_
-#define GONGKAI_NODE_SHEET_FACTS_H_
+#ifndef GONGKAI_NODE_SHEETS_SHEET_FACTS_H_
+#define GONGKAI_NODE_SHEETS_SHEET_FACTS_H_
 
 #include <sqlite3.h>
 
@@ -64,4 +64,4 @@ Status CheckVersionContent(const SheetVersionFacts& facts, const std::vector<std
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_SHEET_FACTS_H_
+#endif  // GONGKAI_NODE_SHEETS_SHEET_FACTS_H_

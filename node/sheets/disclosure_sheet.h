@@ -2,8 +2,8 @@
 // model, ready for RenderSheetPdf (printing/pdf_render.h).
 //
 // What the sheet shows, and where it comes from:
-//   place names     certificate rows (node/sheet_places.h), or options.places
-//   title, table    the version's body and items (node/sheet_items.h), laid out by
+//   place names     certificate rows (node/sheets/sheet_places.h), or options.places
+//   title, table    the version's body and items (node/sheets/sheet_items.h), laid out by
 //                   MakeSubsidySheet / MakeFinanceSheet / MakeAffairsSheet; the text of a
 //                   finance or subsidy body prints as paragraphs above the table
 //   公开时间, 公示期  publicity_from / publicity_to
@@ -14,7 +14,7 @@
 //                   last review of each stage is also the printed opinion
 //   监督电话          this node's settings kSettingPhone*; one not set prints as a blank line
 //                   to fill by hand (kBlankToFill)
-//   QR code         node/sheet_payload.h, with options.hub_log_index when given
+//   QR code         node/sheets/sheet_payload.h, with options.hub_log_index when given
 //   watermark       unless the status is approved: a sheet that is submitted, returned,
 //                   superseded or withdrawn prints kUnapprovedWatermark on every page
 // A disclosure of a township or the county (no village) names that unit in its titles and
@@ -25,8 +25,8 @@
 // printed), every body and item member (sheet_items.h), a finance statement's closing
 // balance equal to opening + income − expense, and ValidateSheet (printing/sheet.h).
 // Thread-safety: reads through the replica's connection; one thread at a time.
-#ifndef GONGKAI_NODE_DISCLOSURE_SHEET_H_
-#define GONGKAI_NODE_DISCLOSURE_SHEET_H_
+#ifndef GONGKAI_NODE_SHEETS_DISCLOSURE_SHEET_H_
+#define GONGKAI_NODE_SHEETS_DISCLOSURE_SHEET_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -36,9 +36,9 @@
 #include <variant>
 
 #include "node/replica/replica.h"
-#include "node/sheet_facts.h"
-#include "node/sheet_payload.h"
-#include "node/sheet_places.h"
+#include "node/sheets/sheet_facts.h"
+#include "node/sheets/sheet_payload.h"
+#include "node/sheets/sheet_places.h"
 #include "printing/layouts.h"
 #include "printing/sheet.h"
 #include "protocol/status.h"
@@ -96,4 +96,4 @@ ReviewStep SheetReviewStep(const ReviewFact& review, std::string_view signer_nam
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_DISCLOSURE_SHEET_H_
+#endif  // GONGKAI_NODE_SHEETS_DISCLOSURE_SHEET_H_

@@ -1,4 +1,4 @@
-#include "node/sheet_payload.h"
+#include "node/sheets/sheet_payload.h"
 
 #include <doctest/doctest.h>
 

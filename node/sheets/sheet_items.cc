@@ -1,4 +1,4 @@
-#include "node/sheet_items.h"
+#include "node/sheets/sheet_items.h"
 
 #include <algorithm>
 

@@ -26,8 +26,8 @@
 // holding a number); kErrSheetItemKey (a member missing, or one the format does not have);
 // kErrSheetItemValue (a value out of its range or form).
 // Thread-safety: pure functions.
-#ifndef GONGKAI_NODE_SHEET_ITEMS_H_
-#define GONGKAI_NODE_SHEET_ITEMS_H_
+#ifndef GONGKAI_NODE_SHEETS_SHEET_ITEMS_H_
+#define GONGKAI_NODE_SHEETS_SHEET_ITEMS_H_
 
 #include <cstdint>
 #include <string>
@@ -81,4 +81,4 @@ std::vector<std::string> SplitParagraphs(std::string_view text);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_SHEET_ITEMS_H_
+#endif  // GONGKAI_NODE_SHEETS_SHEET_ITEMS_H_

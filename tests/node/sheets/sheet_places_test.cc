@@ -1,4 +1,4 @@
-#include "node/sheet_places.h"
+#include "node/sheets/sheet_places.h"
 
 #include <doctest/doctest.h>
 

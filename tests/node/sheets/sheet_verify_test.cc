@@ -1,8 +1,8 @@
-#include "node/sheet_verify.h"
+#include "node/sheets/sheet_verify.h"
 
 #include <doctest/doctest.h>
 
-#include "node/disclosure_sheet.h"
+#include "node/sheets/disclosure_sheet.h"
 #include "node/intake/sheet_dates.h"
 #include "tests/node/disclosure_rows.h"
 #include "tests/node/replica_fixture.h"

@@ -1,5 +1,5 @@
 // VerifySheetPayload: what `gongkai verify-sheet` tells a person holding a printed sheet,
-// from the QR payload on it (node/sheet_payload.h) and this node's replica.
+// from the QR payload on it (node/sheets/sheet_payload.h) and this node's replica.
 //
 // Checks, in order; the first that fails is the answer:
 //   1. the payload parses (sheet_payload.* codes);
@@ -11,7 +11,7 @@
 //   5. the version's content as held (fields and items) hashes to its content_hash
 //      (kErrSheetItemCount when items are still missing, kErrSheetContentHash);
 //   6. when the payload carries a hub log index and this node holds the hub's receipt for
-//      the envelope that carried the version (node/sheet_log_index.h), the two indexes are
+//      the envelope that carried the version (node/sheets/sheet_log_index.h), the two indexes are
 //      equal (kErrSheetVerifyLogIndex).
 // A payload changed in any field therefore fails 2, 3 or 4 (or 6): it is refused, never
 // matched to another version.
@@ -22,8 +22,8 @@
 // A payload's log index that this node cannot check (no receipt here: the version came
 // from another node, or was not synced) is reported as unchecked.
 // Thread-safety: reads through the replica's connection; one thread at a time.
-#ifndef GONGKAI_NODE_SHEET_VERIFY_H_
-#define GONGKAI_NODE_SHEET_VERIFY_H_
+#ifndef GONGKAI_NODE_SHEETS_SHEET_VERIFY_H_
+#define GONGKAI_NODE_SHEETS_SHEET_VERIFY_H_
 
 #include <cstdint>
 #include <optional>
@@ -31,9 +31,9 @@
 #include <string_view>
 
 #include "node/replica/replica.h"
-#include "node/sheet_facts.h"
-#include "node/sheet_payload.h"
-#include "node/sheet_places.h"
+#include "node/sheets/sheet_facts.h"
+#include "node/sheets/sheet_payload.h"
+#include "node/sheets/sheet_places.h"
 #include "protocol/status.h"
 
 namespace gongkai {
@@ -82,4 +82,4 @@ Result<SheetVerification> VerifySheetPayload(const Replica& replica, std::string
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_SHEET_VERIFY_H_
+#endif  // GONGKAI_NODE_SHEETS_SHEET_VERIFY_H_

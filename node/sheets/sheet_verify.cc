@@ -1,7 +1,7 @@
-#include "node/sheet_verify.h"
+#include "node/sheets/sheet_verify.h"
 
 #include "node/intake/sheet_dates.h"
-#include "node/sheet_log_index.h"
+#include "node/sheets/sheet_log_index.h"
 #include "node/workflow/workflow.h"
 
 namespace gongkai {

@@ -1,5 +1,5 @@
 // The county hub's audit log index of the envelope that carried a disclosure version, as
-// far as this node knows it: printed in the sheet's QR payload (node/sheet_payload.h) and
+// far as this node knows it: printed in the sheet's QR payload (node/sheets/sheet_payload.h) and
 // checked by `gongkai verify-sheet`.
 //
 // The envelope is the one that brought the version's disclosure_version row into this
@@ -8,8 +8,8 @@
 // envelope and the hub logged it. A version this node received from elsewhere (pulled, or
 // from a bundle), or one not yet synced, has no index here.
 // Thread-safety: reads through `db`; one thread at a time per connection.
-#ifndef GONGKAI_NODE_SHEET_LOG_INDEX_H_
-#define GONGKAI_NODE_SHEET_LOG_INDEX_H_
+#ifndef GONGKAI_NODE_SHEETS_SHEET_LOG_INDEX_H_
+#define GONGKAI_NODE_SHEETS_SHEET_LOG_INDEX_H_
 
 #include <sqlite3.h>
 
@@ -29,4 +29,4 @@ Result<std::optional<uint64_t>> VersionLogIndex(sqlite3* db, std::string_view ve
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_SHEET_LOG_INDEX_H_
+#endif  // GONGKAI_NODE_SHEETS_SHEET_LOG_INDEX_H_

@@ -10,8 +10,8 @@
 // start: with the county named "嘉陵区" and the township "龙蟠镇", "嘉陵区龙蟠镇石庙村 村委会"
 // and "龙蟠镇石庙村" both give "石庙村". A name is never stripped to nothing.
 // Thread-safety: uses the caller's connection; one thread at a time.
-#ifndef GONGKAI_NODE_SHEET_PLACES_H_
-#define GONGKAI_NODE_SHEET_PLACES_H_
+#ifndef GONGKAI_NODE_SHEETS_SHEET_PLACES_H_
+#define GONGKAI_NODE_SHEETS_SHEET_PLACES_H_
 
 #include <sqlite3.h>
 
@@ -46,4 +46,4 @@ std::string PlaceNameFromCertificate(std::string_view certificate_name,
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_SHEET_PLACES_H_
+#endif  // GONGKAI_NODE_SHEETS_SHEET_PLACES_H_

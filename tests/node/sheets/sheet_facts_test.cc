@@ -1,4 +1,4 @@
-#include "node/sheet_facts.h"
+#include "node/sheets/sheet_facts.h"
 
 #include <doctest/doctest.h>
 
