@@ -10,7 +10,7 @@
 #include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/intake/sheet_dates.h"
-#include "node/tls_pin.h"
+#include "node/exchange/tls_pin.h"
 
 namespace gongkai {
 

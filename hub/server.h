@@ -15,7 +15,7 @@
 // Requests are served by httplib's pool of worker threads, one connection each.
 //
 // With TLS files the server speaks HTTPS only (httplib's SSLServer over OpenSSL); nodes pin
-// the certificate's SHA-256 fingerprint (node/tls_pin.h) instead of trusting a CA.
+// the certificate's SHA-256 fingerprint (node/exchange/tls_pin.h) instead of trusting a CA.
 //
 // Thread-safety: Start, Run and the destructor from one thread; Stop from any thread.
 #ifndef GONGKAI_HUB_SERVER_H_

@@ -7,7 +7,7 @@
 #include "hub/refused_request.h"
 #include "hub/revocation_position.h"
 #include "node/replica/apply.h"
-#include "node/envelope_selection.h"
+#include "node/exchange/envelope_selection.h"
 #include "node/json/json_text.h"
 #include "node/replica/sql.h"
 #include "node/replica/trust.h"

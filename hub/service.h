@@ -17,7 +17,7 @@
 //                      nothing.
 //   POST /v1/pull      body: the node's HaveSummary encoding (protocol/have.h). Answer: an
 //                      envelope batch of what the node lacks within its read scope (its
-//                      certificate's region), in export order (node/exchange_order.h), at most
+//                      certificate's region), in export order (node/exchange/exchange_order.h), at most
 //                      kMaxPullEnvelopes and kMaxPullBytes; header X-Gongkai-More: 1 when more
 //                      remain (the node pulls again), 0 otherwise; header X-Gongkai-Checkpoint:
 //                      base64 of the latest checkpoint note.

@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "node/tls_pin.h"
+#include "node/exchange/tls_pin.h"
 #include "protocol/file_io.h"
 
 namespace gongkai {

@@ -7,7 +7,7 @@
 //                "gongkai hub <county code>", serial 16 random bytes, valid from one day
 //                before now for kTlsCertificateValidDays days, signed with SHA-256
 // Nodes do not check its issuer, names or dates: they pin its SHA-256 fingerprint
-// (node/tls_pin.h), which the enrolment token carries. A new certificate therefore needs
+// (node/exchange/tls_pin.h), which the enrolment token carries. A new certificate therefore needs
 // every node to be told the new fingerprint; keep these two files with the hub's backup.
 //
 // Thread-safety: none needed (no shared state).
@@ -34,7 +34,7 @@ inline constexpr char kErrTlsWrite[] = "tls.write";    // kIoError
 struct MadeTlsCertificate {
   std::filesystem::path certificate;
   std::filesystem::path private_key;
-  std::string fingerprint;  // 64 hex digits, node/tls_pin.h
+  std::string fingerprint;  // 64 hex digits, node/exchange/tls_pin.h
 };
 
 // Writes DIR/tls.key and DIR/tls.crt for county `county_code` into `dir`. Refuses when

@@ -5,7 +5,7 @@
 #include "node/commands.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
-#include "node/peer_state.h"
+#include "node/exchange/peer_state.h"
 #include "node/replica/sql.h"
 #include "protocol/region.h"
 

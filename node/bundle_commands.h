@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "node/cli.h"
-#include "node/exchange.h"
+#include "node/exchange/exchange.h"
 #include "node/replica/replica.h"
 #include "protocol/keys.h"
 

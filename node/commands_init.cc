@@ -2,10 +2,10 @@
 #include <iostream>
 
 #include "node/commands.h"
-#include "node/enrolment.h"
+#include "node/exchange/enrolment.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
-#include "node/online_enrolment.h"
+#include "node/exchange/online_enrolment.h"
 #include "protocol/certificate_file.h"
 #include "protocol/file_io.h"
 

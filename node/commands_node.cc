@@ -6,7 +6,7 @@
 #include "node/commands.h"
 #include "node/replica/digest.h"
 #include "node/workflow/disclosure_view.h"
-#include "node/hub_refusal.h"
+#include "node/exchange/hub_refusal.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/replica/sql.h"

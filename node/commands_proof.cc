@@ -4,7 +4,7 @@
 #include "node/commands.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
-#include "node/proof_check.h"
+#include "node/exchange/proof_check.h"
 #include "protocol/file_io.h"
 
 namespace gongkai {

@@ -1,10 +1,10 @@
-// gongkai sync: push to and pull from the county hub (node/hub_sync.h).
+// gongkai sync: push to and pull from the county hub (node/exchange/hub_sync.h).
 #include <iostream>
 #include <string>
 
 #include "node/commands.h"
-#include "node/hub_client.h"
-#include "node/hub_sync.h"
+#include "node/exchange/hub_client.h"
+#include "node/exchange/hub_sync.h"
 #include "node/json/json_text.h"
 #include "node/node_session.h"
 #include "node/replica/sql.h"

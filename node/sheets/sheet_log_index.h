@@ -4,7 +4,7 @@
 //
 // The envelope is the one that brought the version's disclosure_version row into this
 // replica (node/replica/provenance.h). Its index is known when this node holds the hub's receipt
-// for it: the receipt node/hub_sync.h stores (table hub_receipt) when this node pushed the
+// for it: the receipt node/exchange/hub_sync.h stores (table hub_receipt) when this node pushed the
 // envelope and the hub logged it. A version this node received from elsewhere (pulled, or
 // from a bundle), or one not yet synced, has no index here.
 // Thread-safety: reads through `db`; one thread at a time per connection.

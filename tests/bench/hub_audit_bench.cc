@@ -24,7 +24,7 @@
 #include "hub/log.h"
 #include "node/replica/apply.h"
 #include "node/replica/capture.h"
-#include "node/enrolment.h"
+#include "node/exchange/enrolment.h"
 #include "node/replica/node_key.h"
 #include "node/replica/replica.h"
 #include "node/replica/sql.h"

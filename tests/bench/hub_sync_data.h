@@ -28,7 +28,7 @@
 
 #include "hub/county.h"
 #include "node/replica/apply.h"
-#include "node/enrolment.h"
+#include "node/exchange/enrolment.h"
 #include "node/intake/id_number.h"
 #include "node/node_session.h"
 #include "node/replica/sql.h"

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "node/replica/apply.h"
-#include "node/exchange.h"
+#include "node/exchange/exchange.h"
 #include "node/replica/replica.h"
 #include "node/workflow/workflow.h"
 #include "protocol/certificate.h"

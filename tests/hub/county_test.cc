@@ -9,7 +9,7 @@
 #include "hub/county_fixture.h"
 #include "node/replica/apply.h"
 #include "node/replica/capture.h"
-#include "node/enrolment.h"
+#include "node/exchange/enrolment.h"
 #include "node/replica/home.h"
 #include "node/replica/node_key.h"
 #include "node/replica_fixture.h"

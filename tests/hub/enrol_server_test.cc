@@ -14,7 +14,7 @@
 #include "hub/enrol_token.h"
 #include "hub/service.h"
 #include "node/json/json_value.h"
-#include "node/tls_pin.h"
+#include "node/exchange/tls_pin.h"
 
 namespace gongkai::testing {
 namespace {

@@ -22,7 +22,7 @@
 #include "child_process.h"
 #include "county_fixture.h"
 #include "hub/county.h"
-#include "node/enrolment.h"
+#include "node/exchange/enrolment.h"
 #include "node/json/json_value.h"
 #include "tests/hub/program_runner.h"
 

@@ -1,4 +1,4 @@
-// A node remembers what the hub refused of its pushes (node/hub_refusal.h): a permanent
+// A node remembers what the hub refused of its pushes (node/exchange/hub_refusal.h): a permanent
 // refusal is not offered again, one that can change is, and an acceptance forgets it. The
 // hub runs in-process behind its real HTTP server on 127.0.0.1; the node syncs with
 // SyncWithHub as `gongkai sync` does.
@@ -9,10 +9,10 @@
 #include "hub/server.h"
 #include "node/replica/apply.h"
 #include "node/replica/capture.h"
-#include "node/enrolment.h"
-#include "node/hub_client.h"
-#include "node/hub_refusal.h"
-#include "node/hub_sync.h"
+#include "node/exchange/enrolment.h"
+#include "node/exchange/hub_client.h"
+#include "node/exchange/hub_refusal.h"
+#include "node/exchange/hub_sync.h"
 #include "node/replica/node_key.h"
 #include "program_runner.h"
 #include "protocol/chain.h"

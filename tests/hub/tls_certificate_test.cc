@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
-#include "node/tls_pin.h"
+#include "node/exchange/tls_pin.h"
 #include "protocol/temp_dir.h"
 
 namespace gongkai::testing {

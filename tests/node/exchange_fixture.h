@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "node/exchange.h"
+#include "node/exchange/exchange.h"
 #include "node/replica/journal.h"
 #include "node/replica_fixture.h"
 #include "protocol/bundle.h"

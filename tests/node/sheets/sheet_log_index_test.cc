@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "node/sheets/disclosure_sheet.h"
-#include "node/hub_sync.h"
+#include "node/exchange/hub_sync.h"
 #include "node/replica/provenance.h"
 #include "node/sheets/sheet_verify.h"
 #include "node/replica/sql.h"

@@ -1,0 +1,224 @@
+// HaveOf and ExportBundle: what goes into a bundle, in which order, within which limits.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "node/exchange/exchange.h"
+#include "node/exchange_fixture.h"
+
+namespace gongkai {
+namespace {
+
+using testing::ExportFrom;
+using testing::ImportTo;
+using testing::kCounty;
+using testing::kTownship;
+using testing::kVillage;
+using testing::TestCounty;
+using testing::WriteVersion;
+
+// Index of the envelope `bytes` in the bundle at `path`.
+size_t PositionIn(const std::filesystem::path& path, ByteView bytes) {
+  auto contents = ReadBundleFile(path);
+  REQUIRE(contents.ok());
+  const Hash256 id = Sha256(bytes);
+  for (size_t i = 0; i < contents->envelopes.size(); ++i) {
+    if (contents->envelopes[i].id() == id) return i;
+  }
+  FAIL("envelope not in the bundle");
+  return 0;
+}
+
+TEST_CASE("HaveOf: per origin, the ranges of sequence numbers held") {
+  TestCounty c;
+  const Bytes v1 = WriteVersion(*c.village, "v1");
+  WriteVersion(*c.village, "v2");
+  const Bytes v3 = WriteVersion(*c.village, "v3");
+  const Bytes v4 = WriteVersion(*c.village, "v4");
+  for (const Bytes* e : {&v1, &v3, &v4}) REQUIRE(c.township->Receive(*e).ok());
+  auto have = HaveOf(*c.township->replica);
+  REQUIRE(have.ok());
+  CHECK(have->origins().size() == 2);
+  CHECK(have->Ranges(c.county->key.node_id()) == HaveSummary::RangeList{{1, 1}});
+  CHECK(have->Ranges(c.village->key.node_id()) == HaveSummary::RangeList{{1, 1}, {3, 4}});
+  auto own = HaveOf(*c.village->replica);
+  REQUIRE(own.ok());
+  CHECK(own->Ranges(c.village->key.node_id()) == HaveSummary::RangeList{{1, 4}});
+}
+
+TEST_CASE("the bundle holds the maker, its region, its have summary and nothing more") {
+  TestCounty c;
+  WriteVersion(*c.village, "v1");
+  auto path = c.dir.path() / "b";
+  ExportOptions options = testing::For(kTownship);
+  options.created_hlc = 77;
+  ExportReport report = ExportFrom(*c.village, path, options);
+  CHECK(report.path == path);
+  CHECK(report.envelopes == 2);
+  CHECK(report.left_out == 0);
+  CHECK(report.bytes == std::filesystem::file_size(path));
+  CHECK_FALSE(std::filesystem::exists(path.string() + ".partial"));
+  auto contents = ReadBundleFile(path);
+  REQUIRE(contents.ok());
+  CHECK(contents->header.maker() == c.village->key.node_id());
+  CHECK(contents->header.for_region == kTownship);
+  CHECK(contents->header.created_hlc == 77);
+  auto have = HaveOf(*c.village->replica);
+  REQUIRE(have.ok());
+  CHECK(contents->have == *have);
+}
+
+TEST_CASE("created_hlc defaults to the replica's last HLC") {
+  TestCounty c;
+  WriteVersion(*c.village, "v1");
+  auto path = c.dir.path() / "b";
+  ExportFrom(*c.village, path);
+  auto contents = ReadBundleFile(path);
+  REQUIRE(contents.ok());
+  auto last = c.village->replica->LastHlc();
+  REQUIRE(last.ok());
+  CHECK(contents->header.created_hlc == *last);
+}
+
+TEST_CASE("a bundle with nothing the peer lacks still carries the have summary") {
+  TestCounty c;
+  auto have = HaveOf(*c.township->replica);
+  REQUIRE(have.ok());
+  auto path = c.dir.path() / "empty";
+  ExportReport report = ExportFrom(*c.county, path, testing::For("", *have));
+  CHECK(report.envelopes == 0);
+  auto contents = ReadBundleFile(path);
+  REQUIRE(contents.ok());
+  CHECK(contents->envelopes.empty());
+  CHECK_FALSE(contents->have.empty());
+}
+
+TEST_CASE("export refusals") {
+  TestCounty c;
+  auto path = c.dir.path() / "b";
+  SUBCASE("another node's key") {
+    auto refused = ExportBundle(*c.village->replica, c.sibling->key, path);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == kErrExchangeKeyMismatch);
+  }
+  SUBCASE("a for_region that is not a region code") {
+    auto refused = ExportBundle(*c.village->replica, c.village->key, path, testing::For("5113"));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == kErrRegionLength);
+  }
+  SUBCASE("a folder that does not exist") {
+    auto refused = ExportBundle(*c.village->replica, c.village->key, c.dir.path() / "no" / "b");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == kErrBundleIo);
+  }
+  SUBCASE("a byte limit too small for the header and the have summary") {
+    ExportOptions options;
+    options.max_bytes = 100;
+    auto refused = ExportBundle(*c.village->replica, c.village->key, path, options);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == kErrBundleTooLarge);
+  }
+  CHECK_FALSE(std::filesystem::exists(path));
+  CHECK_FALSE(std::filesystem::exists(path.string() + ".partial"));
+}
+
+ExportOptions Limits(size_t max_envelopes, uint64_t max_bytes) {
+  ExportOptions options;
+  options.max_envelopes = max_envelopes;
+  options.max_bytes = max_bytes;
+  return options;
+}
+
+TEST_CASE("limits: at the limit everything goes, one below it the last is left out") {
+  TestCounty c;
+  for (int n = 0; n < 3; ++n) WriteVersion(*c.village, "v" + std::to_string(n));
+  auto path = c.dir.path() / "b";
+  const ExportReport all = ExportFrom(*c.village, path);
+  REQUIRE(all.envelopes == 4);
+  SUBCASE("envelope count") {
+    ExportReport at = ExportFrom(*c.village, path, Limits(4, kMaxBundleSize));
+    CHECK(at.envelopes == 4);
+    CHECK(at.left_out == 0);
+    ExportReport past = ExportFrom(*c.village, path, Limits(3, kMaxBundleSize));
+    CHECK(past.envelopes == 3);
+    CHECK(past.left_out == 1);
+  }
+  SUBCASE("bytes") {
+    ExportReport at = ExportFrom(*c.village, path, Limits(kMaxBundleEnvelopes, all.bytes));
+    CHECK(at.envelopes == 4);
+    CHECK(at.bytes == all.bytes);
+    ExportReport past = ExportFrom(*c.village, path, Limits(kMaxBundleEnvelopes, all.bytes - 1));
+    CHECK(past.envelopes == 3);
+    CHECK(past.left_out == 1);
+    CHECK(past.bytes < all.bytes);
+  }
+  // What was left out is the end of the order: the front part applies on its own.
+  ImportReport imported = ImportTo(*c.township, path);
+  CHECK(imported.all_accepted());
+  CHECK(imported.applied == 2);
+}
+
+TEST_CASE("order: a signer's certificate goes before its envelopes whatever the HLCs say") {
+  TestCounty c;
+  auto newcomer = testing::MakeNode(c.dir, "newcomer", c.root, Role::kVillage, "511304100203");
+  REQUIRE(newcomer->replica->AddKnownCertificate(c.county->certificate).ok());
+  // The county's clock runs ahead, so its certificate row has the later HLC.
+  for (int n = 0; n < 50; ++n) c.county->clock->Now();
+  const Bytes certificate = testing::WriteCertificateRow(c, *newcomer);
+  const Bytes n1 = WriteVersion(*newcomer, "n1");
+  REQUIRE(DecodeEnvelope(n1)->hlc() < DecodeEnvelope(certificate)->hlc());
+  REQUIRE(c.county->Receive(n1).ok());
+  auto path = c.dir.path() / "b";
+  ExportFrom(*c.county, path, testing::For(kTownship));
+  CHECK(PositionIn(path, certificate) < PositionIn(path, n1));
+  ImportReport report = ImportTo(*c.township, path);
+  CHECK(report.applied == 2);
+  CHECK(report.all_accepted());
+}
+
+TEST_CASE("order: a revocation goes after every envelope of the node it revokes") {
+  TestCounty c;
+  // The sibling's clock runs ahead, so its envelopes have later HLCs than the revocation.
+  for (int n = 0; n < 50; ++n) c.sibling->clock->Now();
+  const Bytes s1 = WriteVersion(*c.sibling, "s1");
+  const Bytes s2 = WriteVersion(*c.sibling, "s2");
+  for (const Bytes* e : {&s1, &s2}) REQUIRE(c.county->Receive(*e).ok());
+  const Bytes revocation = testing::WriteRevocation(c, *c.sibling);
+  const Bytes c1 = WriteVersion(*c.county, "c1");
+  REQUIRE(DecodeEnvelope(revocation)->hlc() < DecodeEnvelope(s1)->hlc());
+  auto path = c.dir.path() / "b";
+  ExportFrom(*c.county, path, testing::For(kTownship));
+  CHECK(PositionIn(path, s2) < PositionIn(path, revocation));
+  // The county's own chain stays in seq order.
+  CHECK(PositionIn(path, revocation) < PositionIn(path, c1));
+  SUBCASE("the receiver ends up holding what the county holds") {
+    ImportReport report = ImportTo(*c.township, path);
+    CHECK(report.all_accepted());
+    CHECK(report.applied == 4);
+    CHECK(c.township->Digest(kCounty) == c.county->Digest(kCounty));
+  }
+  SUBCASE("in HLC order the revoked node's envelopes would be refused") {
+    auto hlc_order = c.dir.path() / "hlc-order";
+    testing::WriteBundle(hlc_order, c.county->key, {revocation, s1, s2, c1});
+    ImportReport report = ImportTo(*c.township, hlc_order);
+    CHECK(report.refused_count == 2);
+    CHECK(report.refused[0].status.code() == kErrApplyRevoked);
+  }
+}
+
+TEST_CASE("progress is reported for every envelope written") {
+  TestCounty c;
+  WriteVersion(*c.village, "v1");
+  std::vector<ExchangeProgress> seen;
+  ExportOptions options;
+  options.progress = [&](const ExchangeProgress& p) { seen.push_back(p); };
+  ExportFrom(*c.village, c.dir.path() / "b", options);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen.back().step == ExchangeStep::kWriting);
+  CHECK(seen.back().done == 2);
+  CHECK(seen.back().total == 2);
+}
+
+}  // namespace
+}  // namespace gongkai
