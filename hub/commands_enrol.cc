@@ -8,7 +8,7 @@
 #include "hub/tls_certificate.h"
 #include "node/commands.h"
 #include "node/json/json_text.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/intake/sheet_dates.h"
 #include "node/exchange/tls_pin.h"
 

@@ -4,7 +4,7 @@
 
 #include "node/commands.h"
 #include "node/json/json_text.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/exchange/peer_state.h"
 #include "node/replica/sql.h"
 #include "protocol/region.h"

@@ -4,7 +4,7 @@
 #include "node/commands.h"
 #include "node/exchange/enrolment.h"
 #include "node/json/json_text.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/exchange/online_enrolment.h"
 #include "protocol/certificate_file.h"
 #include "protocol/file_io.h"

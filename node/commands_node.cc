@@ -8,7 +8,7 @@
 #include "node/workflow/disclosure_view.h"
 #include "node/exchange/hub_refusal.h"
 #include "node/json/json_text.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/replica/sql.h"
 #include "protocol/region.h"
 

@@ -8,7 +8,7 @@
 #include "node/sheets/disclosure_sheet.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/sheets/sheet_log_index.h"
 #include "node/sheets/sheet_verify.h"
 #include "node/workflow/workflow.h"

@@ -3,7 +3,7 @@
 
 #include "node/commands.h"
 #include "node/json/json_text.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/exchange/proof_check.h"
 #include "protocol/file_io.h"
 

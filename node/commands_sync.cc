@@ -6,7 +6,7 @@
 #include "node/exchange/hub_client.h"
 #include "node/exchange/hub_sync.h"
 #include "node/json/json_text.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/replica/sql.h"
 
 namespace gongkai {

@@ -7,7 +7,7 @@
 #include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/replica/sql.h"
 #include "node/workflow/workflow.h"
 #include "protocol/file_io.h"

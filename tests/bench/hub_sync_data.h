@@ -30,7 +30,7 @@
 #include "node/replica/apply.h"
 #include "node/exchange/enrolment.h"
 #include "node/intake/id_number.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/replica/sql.h"
 #include "node/workflow/workflow.h"
 #include "protocol/key_file.h"

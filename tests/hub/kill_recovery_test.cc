@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/replica/sql.h"
 #include "node/workflow/workflow.h"
 #include "protocol/temp_dir.h"

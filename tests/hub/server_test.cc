@@ -21,7 +21,7 @@
 #include "node/exchange/hub_sync.h"
 #include "node/json/json_value.h"
 #include "node/replica/node_key.h"
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 #include "node/replica/sql.h"
 #include "protocol/checkpoint.h"
 #include "protocol/envelope_batch.h"

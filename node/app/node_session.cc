@@ -1,4 +1,4 @@
-#include "node/node_session.h"
+#include "node/app/node_session.h"
 
 #include <chrono>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // What a `gongkai` command opens: the node's home (replica.db and node.key), its identity
 // and clock, for one command run.
-#ifndef GONGKAI_NODE_NODE_SESSION_H_
-#define GONGKAI_NODE_NODE_SESSION_H_
+#ifndef GONGKAI_NODE_APP_NODE_SESSION_H_
+#define GONGKAI_NODE_APP_NODE_SESSION_H_
 
 #include <memory>
 #include <optional>
@@ -43,4 +43,4 @@ int64_t WallClockMs();
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_NODE_SESSION_H_
+#endif  // GONGKAI_NODE_APP_NODE_SESSION_H_
