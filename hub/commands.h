@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "node/cli.h"
+#include "node/cli/cli.h"
 
 namespace gongkai {
 

@@ -13,7 +13,7 @@
 #include "hub/county.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
-#include "node/table_output.h"
+#include "node/cli/table_output.h"
 #include "node/workflow/workflow.h"
 #include "protocol/keys.h"
 

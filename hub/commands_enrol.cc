@@ -6,7 +6,7 @@
 #include "hub/enrol_qr.h"
 #include "hub/enrol_token.h"
 #include "hub/tls_certificate.h"
-#include "node/commands.h"
+#include "node/cli/commands.h"
 #include "node/json/json_text.h"
 #include "node/app/node_session.h"
 #include "node/intake/sheet_dates.h"

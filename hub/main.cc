@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "hub/commands.h"
-#include "node/cli.h"
+#include "node/cli/cli.h"
 
 int main(int argc, char** argv) {
   using gongkai::CommandSpec;

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "node/cli.h"
+#include "node/cli/cli.h"
 #include "node/replica/home.h"
 #include "node/replica/replica.h"
 #include "node/workflow/workflow.h"

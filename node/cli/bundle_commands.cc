@@ -1,8 +1,8 @@
-#include "node/bundle_commands.h"
+#include "node/cli/bundle_commands.h"
 
 #include <iostream>
 
-#include "node/commands.h"
+#include "node/cli/commands.h"
 #include "node/json/json_text.h"
 #include "node/app/node_session.h"
 #include "node/exchange/peer_state.h"

@@ -12,8 +12,8 @@
 // JSON: an array with one object per row, keyed by the columns' keys; number cells are JSON
 // integers, empty optional cells are null.
 // Thread-safety: values; pure functions.
-#ifndef GONGKAI_NODE_TABLE_OUTPUT_H_
-#define GONGKAI_NODE_TABLE_OUTPUT_H_
+#ifndef GONGKAI_NODE_CLI_TABLE_OUTPUT_H_
+#define GONGKAI_NODE_CLI_TABLE_OUTPUT_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -81,4 +81,4 @@ std::string CsvField(std::string_view text, bool number = false);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_TABLE_OUTPUT_H_
+#endif  // GONGKAI_NODE_CLI_TABLE_OUTPUT_H_

@@ -9,8 +9,8 @@
 //
 // Exit codes: 0 success, 1 the command failed, 2 usage error.
 // Thread-safety: single-threaded command code.
-#ifndef GONGKAI_NODE_CLI_H_
-#define GONGKAI_NODE_CLI_H_
+#ifndef GONGKAI_NODE_CLI_CLI_H_
+#define GONGKAI_NODE_CLI_CLI_H_
 
 #include <cstdint>
 #include <functional>
@@ -106,4 +106,4 @@ void Progress(std::string_view what, uint64_t done, uint64_t total);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_CLI_H_
+#endif  // GONGKAI_NODE_CLI_CLI_H_

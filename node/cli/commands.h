@@ -1,11 +1,11 @@
 // The subcommands of `gongkai`, grouped by file. Each returns its CommandSpecs (with their
-// run functions); node/main.cc lists them all.
-#ifndef GONGKAI_NODE_COMMANDS_H_
-#define GONGKAI_NODE_COMMANDS_H_
+// run functions); node/cli/main.cc lists them all.
+#ifndef GONGKAI_NODE_CLI_COMMANDS_H_
+#define GONGKAI_NODE_CLI_COMMANDS_H_
 
 #include <vector>
 
-#include "node/cli.h"
+#include "node/cli/cli.h"
 #include "node/replica/replica.h"
 
 namespace gongkai {
@@ -32,4 +32,4 @@ std::vector<CommandSpec> ProofCommands();
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_COMMANDS_H_
+#endif  // GONGKAI_NODE_CLI_COMMANDS_H_

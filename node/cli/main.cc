@@ -1,8 +1,8 @@
 // gongkai: the node command of a village, township or county office.
 #include <vector>
 
-#include "node/cli.h"
-#include "node/commands.h"
+#include "node/cli/cli.h"
+#include "node/cli/commands.h"
 
 int main(int argc, char** argv) {
   using gongkai::CommandSpec;

@@ -1,7 +1,7 @@
 // gongkai verify-proof
 #include <iostream>
 
-#include "node/commands.h"
+#include "node/cli/commands.h"
 #include "node/json/json_text.h"
 #include "node/app/node_session.h"
 #include "node/exchange/proof_check.h"

@@ -1,11 +1,11 @@
 // `bundle export` and `bundle import` for any replica: the node's (gongkai) and the
 // county's (gongkai-hub) run the same code on their own replica and key.
-#ifndef GONGKAI_NODE_BUNDLE_COMMANDS_H_
-#define GONGKAI_NODE_BUNDLE_COMMANDS_H_
+#ifndef GONGKAI_NODE_CLI_BUNDLE_COMMANDS_H_
+#define GONGKAI_NODE_CLI_BUNDLE_COMMANDS_H_
 
 #include <functional>
 
-#include "node/cli.h"
+#include "node/cli/cli.h"
 #include "node/exchange/exchange.h"
 #include "node/replica/replica.h"
 #include "protocol/keys.h"
@@ -30,4 +30,4 @@ std::vector<OptionSpec> BundleExportOptions();
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_NODE_BUNDLE_COMMANDS_H_
+#endif  // GONGKAI_NODE_CLI_BUNDLE_COMMANDS_H_

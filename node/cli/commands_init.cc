@@ -1,7 +1,7 @@
 // gongkai init: offline enrolment of a node (request file out, certificate file in).
 #include <iostream>
 
-#include "node/commands.h"
+#include "node/cli/commands.h"
 #include "node/exchange/enrolment.h"
 #include "node/json/json_text.h"
 #include "node/app/node_session.h"

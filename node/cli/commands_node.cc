@@ -3,7 +3,7 @@
 #include <map>
 
 #include "node/replica/alarm.h"
-#include "node/commands.h"
+#include "node/cli/commands.h"
 #include "node/replica/digest.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/exchange/hub_refusal.h"

@@ -1,4 +1,4 @@
-#include "node/cli.h"
+#include "node/cli/cli.h"
 
 #include <termios.h>
 #include <unistd.h>

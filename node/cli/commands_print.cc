@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "node/commands.h"
+#include "node/cli/commands.h"
 #include "node/sheets/disclosure_sheet.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"

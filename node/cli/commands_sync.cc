@@ -2,7 +2,7 @@
 #include <iostream>
 #include <string>
 
-#include "node/commands.h"
+#include "node/cli/commands.h"
 #include "node/exchange/hub_client.h"
 #include "node/exchange/hub_sync.h"
 #include "node/json/json_text.h"

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "node/commands.h"
+#include "node/cli/commands.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"

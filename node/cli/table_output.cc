@@ -1,4 +1,4 @@
-#include "node/table_output.h"
+#include "node/cli/table_output.h"
 
 #include <cassert>
 
