@@ -10,7 +10,7 @@
 #include "hub/audit_settings.h"
 #include "hub/audit_stale.h"
 #include "hub/commands.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
 #include "node/cli/table_output.h"

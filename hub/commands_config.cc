@@ -4,7 +4,7 @@
 
 #include "hub/audit_settings.h"
 #include "hub/commands.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "node/json/json_text.h"
 
 namespace gongkai {

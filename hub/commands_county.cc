@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "hub/commands.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "hub/log.h"
 #include "node/cli/bundle_commands.h"
 #include "node/cli/commands.h"

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "hub/commands.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "hub/enrol_qr.h"
 #include "hub/enrol_token.h"
 #include "hub/tls_certificate.h"

@@ -32,7 +32,7 @@
 #include <string>
 #include <string_view>
 
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "protocol/bytes.h"
 #include "protocol/certificate.h"
 #include "protocol/keys.h"

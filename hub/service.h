@@ -52,7 +52,7 @@
 #include <optional>
 #include <string>
 
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "hub/log.h"
 #include "protocol/request_auth.h"
 #include "protocol/status.h"

@@ -4,7 +4,7 @@
 //   1. StartEnrolment(home, region, name, now) makes the node key (DIR/node.key, which
 //      never leaves the machine), writes DIR/enrolment.request and returns its bytes; the
 //      clerk carries a copy to the county office.
-//   2. The county signs a certificate (hub/county.h EnrollFromRequest) and writes a
+//   2. The county signs a certificate (hub/county/county.h EnrollFromRequest) and writes a
 //      certificate file (protocol/certificate_file.h): the node's certificate, the county
 //      root public key and the county hub's certificate.
 //   3. CompleteEnrolment(home, file) checks the file against the key and the pending

@@ -3,7 +3,7 @@
 //   DIR/node.key           this node's secret key (node_key.h), mode 0600
 //   DIR/enrolment.request  the enrolment request (protocol/enrolment_request.h) while an
 //                          offline enrolment is pending; removed when it completes
-// A hub home (hub/county.h) has DIR/replica.db too, with DIR/hub.key and DIR/root.key.
+// A hub home (hub/county/county.h) has DIR/replica.db too, with DIR/hub.key and DIR/root.key.
 #ifndef GONGKAI_NODE_REPLICA_HOME_H_
 #define GONGKAI_NODE_REPLICA_HOME_H_
 

@@ -20,7 +20,7 @@
 #include <string>
 
 #include "hub/audit_verify.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "hub/log.h"
 #include "node/replica/apply.h"
 #include "node/replica/capture.h"

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "node/replica/apply.h"
 #include "node/exchange/enrolment.h"
 #include "node/intake/id_number.h"

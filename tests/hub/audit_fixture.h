@@ -17,7 +17,7 @@
 
 #include "child_process.h"
 #include "county_fixture.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "node/exchange/enrolment.h"
 #include "node/json/json_value.h"
 #include "node/replica/sql.h"

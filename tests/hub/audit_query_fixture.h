@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "hub/audit_common.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "hub/service.h"
 #include "node/replica/apply.h"
 #include "node/workflow/disclosure_view.h"

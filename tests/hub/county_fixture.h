@@ -1,4 +1,4 @@
-// Test support for hub/county.h: a county home in a private temporary folder with a fixed
+// Test support for hub/county/county.h: a county home in a private temporary folder with a fixed
 // wall clock and fast key derivation, and requests from new node keys.
 #ifndef GONGKAI_TESTS_HUB_COUNTY_FIXTURE_H_
 #define GONGKAI_TESTS_HUB_COUNTY_FIXTURE_H_
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "node/replica/sql.h"
 #include "protocol/certificate_file.h"
 #include "protocol/enrolment_request.h"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "county_fixture.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "hub/service.h"
 #include "node/replica/digest.h"
 #include "node/json/json_value.h"

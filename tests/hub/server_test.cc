@@ -13,7 +13,7 @@
 
 #include "child_process.h"
 #include "county_fixture.h"
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "hub/log.h"
 #include "hub/service.h"
 #include "node/replica/digest.h"

@@ -18,8 +18,8 @@
 //
 // Thread-safety: a County is used by one thread at a time; other processes may open the same
 // home (the replica's SQLite locking keeps captures apart).
-#ifndef GONGKAI_HUB_COUNTY_H_
-#define GONGKAI_HUB_COUNTY_H_
+#ifndef GONGKAI_HUB_COUNTY_COUNTY_H_
+#define GONGKAI_HUB_COUNTY_COUNTY_H_
 
 #include <cstdint>
 #include <filesystem>
@@ -190,4 +190,4 @@ Result<std::vector<EnrolledNode>> ListEnrolled(const County& county);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_COUNTY_H_
+#endif  // GONGKAI_HUB_COUNTY_COUNTY_H_

@@ -1,4 +1,4 @@
-#include "hub/county_rows.h"
+#include "hub/county/county_rows.h"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // InitCounty and OpenCounty: making and opening a hub home.
-#include "hub/county.h"
+#include "hub/county/county.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include <system_error>
 #include <utility>
 
-#include "hub/county_rows.h"
+#include "hub/county/county_rows.h"
 #include "node/replica/capture.h"
 #include "node/replica/home.h"
 #include "node/replica/node_key.h"

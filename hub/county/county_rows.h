@@ -1,7 +1,7 @@
 // Internal to hub/county*.cc: writing the county's certificate and revocation rows inside a
 // Capture, and reading them back.
-#ifndef GONGKAI_HUB_COUNTY_ROWS_H_
-#define GONGKAI_HUB_COUNTY_ROWS_H_
+#ifndef GONGKAI_HUB_COUNTY_COUNTY_ROWS_H_
+#define GONGKAI_HUB_COUNTY_COUNTY_ROWS_H_
 
 #include <sqlite3.h>
 
@@ -48,4 +48,4 @@ Result<std::vector<std::string>> RevocationReasons(sqlite3* db, std::string_view
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_COUNTY_ROWS_H_
+#endif  // GONGKAI_HUB_COUNTY_COUNTY_ROWS_H_

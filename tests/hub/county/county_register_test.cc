@@ -1,4 +1,4 @@
-// EnrollFromRequest, Revoke and ListEnrolled (hub/county_register.cc).
+// EnrollFromRequest, Revoke and ListEnrolled (hub/county/county_register.cc).
 #include <doctest/doctest.h>
 
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "hub/county.h"
+#include "hub/county/county.h"
 #include "hub/county_fixture.h"
 #include "node/replica/home.h"
 

@@ -1,4 +1,4 @@
-#include "hub/county_rows.h"
+#include "hub/county/county_rows.h"
 
 #include "node/replica/sql.h"
 #include "protocol/sha256.h"

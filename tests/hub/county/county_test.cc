@@ -1,4 +1,4 @@
-#include "hub/county.h"
+#include "hub/county/county.h"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "hub/county.h"
-#include "hub/county_rows.h"
+#include "hub/county/county.h"
+#include "hub/county/county_rows.h"
 #include "node/replica/capture.h"
 #include "node/replica/sql.h"
 #include "node/replica/trust.h"
