@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "hub/log_schema.h"
+#include "hub/log/log_schema.h"
 #include "node/intake/sheet_dates.h"
 #include "node/replica/sql.h"
 

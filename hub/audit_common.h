@@ -30,7 +30,7 @@ inline constexpr int64_t kMsPerDay = int64_t{24} * 3600 * 1000;
 // Error codes.
 inline constexpr char kErrAuditInput[] = "audit.input";  // a bad argument (kInvalid)
 
-// Creates the hub's log tables when missing (hub/log_schema.h CreateLogTables: empty tables,
+// Creates the hub's log tables when missing (hub/log/log_schema.h CreateLogTables: empty tables,
 // the layout version checked). Errors: log.schema_version, sql.*.
 Status PrepareAuditTables(sqlite3* db);
 

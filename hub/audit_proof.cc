@@ -5,8 +5,8 @@
 #include <string>
 
 #include "hub/audit_database.h"
-#include "hub/log.h"
-#include "hub/log_store.h"
+#include "hub/log/log.h"
+#include "hub/log/log_store.h"
 #include "node/replica/sql.h"
 
 namespace gongkai {

@@ -11,7 +11,7 @@
 
 #include "hub/audit_database.h"
 #include "hub/audit_verify_replica.h"
-#include "hub/log.h"
+#include "hub/log/log.h"
 #include "node/replica/apply.h"
 #include "node/replica/digest.h"
 #include "node/replica/node_key.h"

@@ -3,7 +3,7 @@
 
 #include "hub/commands.h"
 #include "hub/county/county.h"
-#include "hub/log.h"
+#include "hub/log/log.h"
 #include "node/cli/bundle_commands.h"
 #include "node/cli/commands.h"
 #include "node/json/json_text.h"

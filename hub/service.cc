@@ -4,8 +4,8 @@
 #include <chrono>
 
 #include "hub/enrol_token.h"
-#include "hub/refused_request.h"
-#include "hub/revocation_position.h"
+#include "hub/log/refused_request.h"
+#include "hub/log/revocation_position.h"
 #include "node/replica/apply.h"
 #include "node/exchange/envelope_selection.h"
 #include "node/json/json_text.h"

@@ -7,8 +7,8 @@
 //                      (node/replica/apply.h) with source "node:<sender id>", all under one outer
 //                      transaction; an applied one is appended to the audit log, an applied
 //                      or duplicate one gets its receipt, a refused one is recorded
-//                      (hub/refused.h) with its code. Revocation is judged by the hub's
-//                      log position (hub/revocation_position.h), not by node/replica/apply.h's rule. Then a checkpoint is signed. Answer
+//                      (hub/log/refused.h) with its code. Revocation is judged by the hub's
+//                      log position (hub/log/revocation_position.h), not by node/replica/apply.h's rule. Then a checkpoint is signed. Answer
 //                      (JSON): {"checkpoint":"<note>","results":[{"id":"<64 hex>",
 //                      "outcome":"applied|duplicate|out_of_scope|refused","code":"...",
 //                      "message":"...","receipt":"<base64 of receipt.h bytes>"}]}; code and
@@ -32,7 +32,7 @@
 //                      enrol.rate_limited.
 //   GET /metrics                        Prometheus text (signed like the others)
 // A request refused before its body is read (auth.*, serve.unknown_node, serve.revoked_node)
-// is recorded in refused_request (hub/refused_request.h) and counted in /metrics by code.
+// is recorded in refused_request (hub/log/refused_request.h) and counted in /metrics by code.
 // Errors are answered as {"code":"...","message":"..."} with 400 (kInvalid), 401 (auth.*
 // signature, clock, replay, missing, malformed), 403 (unknown or revoked node), 404
 // (kNotFound), 413 (kTooLarge), 409 (kConflict), 500 otherwise.
@@ -53,7 +53,7 @@
 #include <string>
 
 #include "hub/county/county.h"
-#include "hub/log.h"
+#include "hub/log/log.h"
 #include "protocol/request_auth.h"
 #include "protocol/status.h"
 

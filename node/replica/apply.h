@@ -82,7 +82,7 @@ struct ApplyResult {
 struct ApplyOptions {
   // When set, replaces step 6: called with the signer (known, certificate opened) of an
   // envelope not yet held; a non-OK status refuses the envelope with that status. The county
-  // hub judges revocation by its log position (hub/revocation_position.h).
+  // hub judges revocation by its log position (hub/log/revocation_position.h).
   std::function<Status(const NodeId& signer)> judge_revocation;
 };
 

@@ -21,7 +21,7 @@
 
 #include "hub/audit_verify.h"
 #include "hub/county/county.h"
-#include "hub/log.h"
+#include "hub/log/log.h"
 #include "node/replica/apply.h"
 #include "node/replica/capture.h"
 #include "node/exchange/enrolment.h"

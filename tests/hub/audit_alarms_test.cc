@@ -2,8 +2,8 @@
 
 #include <doctest/doctest.h>
 
-#include "hub/refused.h"
-#include "hub/revocation_position.h"
+#include "hub/log/refused.h"
+#include "hub/log/revocation_position.h"
 #include "node/replica/apply.h"
 #include "tests/hub/audit_query_fixture.h"
 
@@ -53,7 +53,7 @@ TEST_CASE("a revoked key still sending shows with its refusals") {
   REQUIRE(report.ok());
   REQUIRE(report->refused.size() == 1);
   CHECK(report->refused[0].what == "envelope");
-  // The hub judges revocation by its log position (hub/revocation_position.h).
+  // The hub judges revocation by its log position (hub/log/revocation_position.h).
   CHECK(report->refused[0].code == kErrHubRevokedRetired);
   CHECK(report->refused[0].rows == 1);
   CHECK(report->refused[0].attempts == 1);
@@ -99,7 +99,7 @@ TEST_CASE("equivocations recorded by the hub, and refused requests when that tab
   CHECK(report->equivocations[0].origin == alarm.origin);
   CHECK(report->equivocations[0].other_envelope_id == alarm.other_envelope_id);
 
-  // Requests refused before their body is read (hub/refused_request.h): the hub's service
+  // Requests refused before their body is read (hub/log/refused_request.h): the hub's service
   // creates that table when it opens.
   sqlite3* db = a.county.replica().db();
   auto before = AuditAlarms(db, a.nodes, 24);

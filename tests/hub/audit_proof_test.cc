@@ -9,7 +9,7 @@
 #include <string>
 
 #include "audit_fixture.h"
-#include "hub/log.h"
+#include "hub/log/log.h"
 #include "protocol/file_io.h"
 
 namespace gongkai::testing {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/log.h"
+#include "hub/log/log.h"
 #include "node/replica/journal.h"
 #include "node/replica/local_schema.h"
 #include "node/replica/replica.h"

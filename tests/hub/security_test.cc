@@ -3,8 +3,8 @@
 // applied: the county's digest and the log's size stay as they were.
 #include <doctest/doctest.h>
 
-#include "hub/refused_request.h"
-#include "hub/revocation_position.h"
+#include "hub/log/refused_request.h"
+#include "hub/log/revocation_position.h"
 #include "node/replica/alarm.h"
 #include "node/replica/apply.h"
 #include "node/replica/local_schema.h"

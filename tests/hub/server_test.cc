@@ -14,7 +14,7 @@
 #include "child_process.h"
 #include "county_fixture.h"
 #include "hub/county/county.h"
-#include "hub/log.h"
+#include "hub/log/log.h"
 #include "hub/service.h"
 #include "node/replica/digest.h"
 #include "node/exchange/enrolment.h"

@@ -18,8 +18,8 @@
 // by default) are kept, so a flood of bad requests costs at most that many rows.
 //
 // Thread-safety: uses the caller's connection; one thread at a time.
-#ifndef GONGKAI_HUB_REFUSED_REQUEST_H_
-#define GONGKAI_HUB_REFUSED_REQUEST_H_
+#ifndef GONGKAI_HUB_LOG_REFUSED_REQUEST_H_
+#define GONGKAI_HUB_LOG_REFUSED_REQUEST_H_
 
 #include <sqlite3.h>
 
@@ -64,4 +64,4 @@ Result<std::vector<RefusedRequest>> ListRefusedRequests(sqlite3* db, int64_t aft
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_REFUSED_REQUEST_H_
+#endif  // GONGKAI_HUB_LOG_REFUSED_REQUEST_H_

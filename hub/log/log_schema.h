@@ -16,8 +16,8 @@
 // The layout version is kept in the replica's meta table under kMetaHubLogVersion. A file
 // whose version is not kHubLogVersion is refused (log.schema_version) and left untouched,
 // so that no table of the same name and another shape is ever written to.
-#ifndef GONGKAI_HUB_LOG_SCHEMA_H_
-#define GONGKAI_HUB_LOG_SCHEMA_H_
+#ifndef GONGKAI_HUB_LOG_LOG_SCHEMA_H_
+#define GONGKAI_HUB_LOG_LOG_SCHEMA_H_
 
 #include <sqlite3.h>
 
@@ -37,4 +37,4 @@ Status CreateLogTables(sqlite3* db);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_LOG_SCHEMA_H_
+#endif  // GONGKAI_HUB_LOG_LOG_SCHEMA_H_

@@ -1,4 +1,4 @@
-#include "hub/log_store.h"
+#include "hub/log/log_store.h"
 
 #include <doctest/doctest.h>
 

@@ -16,7 +16,7 @@
 //             Level 0 is log_entry.leaf_hash.
 // The tree is never held in memory: an append writes its leaf and on average one subtree
 // row (at most log2 n) after as many indexed reads; a root or proof at any size up to the
-// current one takes O(log n) indexed reads (hub/log_tree.h). Nothing is loaded at start.
+// current one takes O(log n) indexed reads (hub/log/log_tree.h). Nothing is loaded at start.
 // Storage is about two hashes per entry plus the id: roughly 200 bytes per entry with
 // SQLite's overhead (measured in tests/bench/hub_bench.cc), small beside the envelopes.
 //
@@ -25,8 +25,8 @@
 //
 // Thread-safety: a LogStore belongs to one connection and one thread at a time; other
 // processes are kept out by SQLite's write lock.
-#ifndef GONGKAI_HUB_LOG_STORE_H_
-#define GONGKAI_HUB_LOG_STORE_H_
+#ifndef GONGKAI_HUB_LOG_LOG_STORE_H_
+#define GONGKAI_HUB_LOG_LOG_STORE_H_
 
 #include <sqlite3.h>
 
@@ -131,4 +131,4 @@ Result<LogAppend> AppendToLog(sqlite3* db, const Hash256& envelope_id, int64_t r
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_LOG_STORE_H_
+#endif  // GONGKAI_HUB_LOG_LOG_STORE_H_

@@ -1,4 +1,4 @@
-#include "hub/revocation_position.h"
+#include "hub/log/revocation_position.h"
 
 #include <algorithm>
 

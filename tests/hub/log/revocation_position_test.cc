@@ -1,5 +1,5 @@
-// Revocation by the hub's log position (hub/revocation_position.h).
-#include "hub/revocation_position.h"
+// Revocation by the hub's log position (hub/log/revocation_position.h).
+#include "hub/log/revocation_position.h"
 
 #include <doctest/doctest.h>
 

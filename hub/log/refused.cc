@@ -1,4 +1,4 @@
-#include "hub/refused.h"
+#include "hub/log/refused.h"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
-#include "hub/log.h"
+#include "hub/log/log.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "hub/log_schema.h"
+#include "hub/log/log_schema.h"
 #include "node/replica/sql.h"
 #include "node/replica/sql.h"
 #include "protocol/checkpoint.h"

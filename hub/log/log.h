@@ -23,8 +23,8 @@
 //
 // Thread-safety: one thread at a time, like the Replica it uses. The replica and the key must
 // outlive the HubLog.
-#ifndef GONGKAI_HUB_LOG_H_
-#define GONGKAI_HUB_LOG_H_
+#ifndef GONGKAI_HUB_LOG_LOG_H_
+#define GONGKAI_HUB_LOG_LOG_H_
 
 #include <cstdint>
 #include <optional>
@@ -32,8 +32,8 @@
 #include <string_view>
 #include <vector>
 
-#include "hub/log_store.h"
-#include "hub/refused.h"
+#include "hub/log/log_store.h"
+#include "hub/log/refused.h"
 #include "node/replica/replica.h"
 #include "protocol/bytes.h"
 #include "protocol/checkpoint.h"
@@ -142,4 +142,4 @@ class HubLog {
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_LOG_H_
+#endif  // GONGKAI_HUB_LOG_LOG_H_

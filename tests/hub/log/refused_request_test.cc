@@ -1,6 +1,6 @@
-// The table of refused requests (hub/refused_request.h); the hub's use of it is proven in
+// The table of refused requests (hub/log/refused_request.h); the hub's use of it is proven in
 // security_test.cc.
-#include "hub/refused_request.h"
+#include "hub/log/refused_request.h"
 
 #include <doctest/doctest.h>
 

@@ -20,8 +20,8 @@
 // The caps keep a flood of junk from filling the disk faster than the junk itself.
 //
 // Thread-safety: uses the caller's connection; one thread at a time.
-#ifndef GONGKAI_HUB_REFUSED_H_
-#define GONGKAI_HUB_REFUSED_H_
+#ifndef GONGKAI_HUB_LOG_REFUSED_H_
+#define GONGKAI_HUB_LOG_REFUSED_H_
 
 #include <sqlite3.h>
 
@@ -80,4 +80,4 @@ Result<std::vector<RefusedRecord>> ListRefused(sqlite3* db, int64_t after_id, in
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_REFUSED_H_
+#endif  // GONGKAI_HUB_LOG_REFUSED_H_

@@ -20,8 +20,8 @@
 // Node replicas cannot see log positions and keep their stricter rule (node/replica/apply.h step 6).
 //
 // Thread-safety: uses the caller's connection; one thread at a time.
-#ifndef GONGKAI_HUB_REVOCATION_POSITION_H_
-#define GONGKAI_HUB_REVOCATION_POSITION_H_
+#ifndef GONGKAI_HUB_LOG_REVOCATION_POSITION_H_
+#define GONGKAI_HUB_LOG_REVOCATION_POSITION_H_
 
 #include <sqlite3.h>
 
@@ -81,4 +81,4 @@ Result<RevocationReview> ReviewRevoked(sqlite3* db, const NodeId& node);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_REVOCATION_POSITION_H_
+#endif  // GONGKAI_HUB_LOG_REVOCATION_POSITION_H_

@@ -1,11 +1,11 @@
-#include "hub/log.h"
+#include "hub/log/log.h"
 
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "hub/log_schema.h"
+#include "hub/log/log_schema.h"
 #include "node/replica/apply.h"
 #include "node/replica/capture.h"
 #include "node/replica/journal.h"

@@ -1,10 +1,10 @@
-#include "hub/log_store.h"
+#include "hub/log/log_store.h"
 
 #include <algorithm>
 #include <string>
 #include <utility>
 
-#include "hub/log_tree.h"
+#include "hub/log/log_tree.h"
 #include "node/replica/sql.h"
 #include "node/replica/sql.h"
 #include "protocol/merkle.h"

@@ -1,4 +1,4 @@
-#include "hub/log_tree.h"
+#include "hub/log/log_tree.h"
 
 #include <bit>
 

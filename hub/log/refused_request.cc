@@ -1,4 +1,4 @@
-#include "hub/refused_request.h"
+#include "hub/log/refused_request.h"
 
 #include "node/replica/sql.h"
 

@@ -10,8 +10,8 @@
 // computed from them with at most O(log n) NodeHash calls and O(log n) reads.
 //
 // Thread-safety: pure functions; the reader is called from the calling thread only.
-#ifndef GONGKAI_HUB_LOG_TREE_H_
-#define GONGKAI_HUB_LOG_TREE_H_
+#ifndef GONGKAI_HUB_LOG_LOG_TREE_H_
+#define GONGKAI_HUB_LOG_LOG_TREE_H_
 
 #include <cstdint>
 #include <functional>
@@ -52,4 +52,4 @@ Result<std::vector<Hash256>> TreeConsistencyProof(const SubtreeReader& read, uin
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_LOG_TREE_H_
+#endif  // GONGKAI_HUB_LOG_LOG_TREE_H_

@@ -1,4 +1,4 @@
-#include "hub/log_schema.h"
+#include "hub/log/log_schema.h"
 
 #include <doctest/doctest.h>
 
