@@ -3,8 +3,8 @@
 
 #include "hub/commands.h"
 #include "hub/county/county.h"
-#include "hub/enrol_qr.h"
-#include "hub/enrol_token.h"
+#include "hub/enrolment/enrol_qr.h"
+#include "hub/enrolment/enrol_token.h"
 #include "hub/tls_certificate.h"
 #include "node/cli/commands.h"
 #include "node/json/json_text.h"

@@ -3,7 +3,7 @@
 
 #include <chrono>
 
-#include "hub/enrol_token.h"
+#include "hub/enrolment/enrol_token.h"
 #include "hub/log/refused_request.h"
 #include "hub/log/revocation_position.h"
 #include "node/replica/apply.h"

@@ -26,7 +26,7 @@
 //   GET /v1/proof/inclusion?id=HEX      {"index":I,"tree_size":S,"proof":[...]} for the latest
 //                                       checkpoint's size
 //   GET /v1/health                      {"status":"ok"} (unsigned)
-//   POST /v1/enrol     (unsigned) online enrolment with a one-time token (hub/enrol_token.h):
+//   POST /v1/enrol     (unsigned) online enrolment with a one-time token (hub/enrolment/enrol_token.h):
 //                      body {"token","request","role"}, answer {"certificate_file":"<base64>"}.
 //                      503 enrol.disabled unless EnableEnrolment was called; 429 when
 //                      enrol.rate_limited.

@@ -1,6 +1,6 @@
 // HubService::Enrol: POST /v1/enrol, online enrolment with a one-time token
-// (hub/enrol_token.h).
-#include "hub/enrol_token.h"
+// (hub/enrolment/enrol_token.h).
+#include "hub/enrolment/enrol_token.h"
 #include "hub/service.h"
 #include "node/json/json_text.h"
 

@@ -3,7 +3,7 @@
 //
 //   1. StartEnrolment makes the key and the request (or finds the pending ones, so a run
 //      stopped part-way is finished by running it again with the same arguments);
-//   2. POST /v1/enrol with {"token","request":"<base64>","role"} (hub/enrol_token.h); the hub
+//   2. POST /v1/enrol with {"token","request":"<base64>","role"} (hub/enrolment/enrol_token.h); the hub
 //      checks the one-time token and answers {"certificate_file":"<base64>"};
 //   3. CompleteEnrolment with that file, exactly as offline;
 //   4. the hub's URL (and, for https, the pinned fingerprint) are saved as the settings

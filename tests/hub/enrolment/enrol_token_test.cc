@@ -1,5 +1,5 @@
-// Enrolment tokens: the text form, the stored hash, issuing and redeeming (hub/enrol_token.h).
-#include "hub/enrol_token.h"
+// Enrolment tokens: the text form, the stored hash, issuing and redeeming (hub/enrolment/enrol_token.h).
+#include "hub/enrolment/enrol_token.h"
 
 #include <doctest/doctest.h>
 

@@ -5,13 +5,13 @@
 //    "role":"...","token":"ABCD-..."}
 // encoded by printing/qr_code.h (8-bit mode, level M, ECI UTF-8 when the name is Chinese) and
 // drawn kQrPngModulePixels pixels per module with the 4-module quiet zone, black on white.
-#ifndef GONGKAI_HUB_ENROL_QR_H_
-#define GONGKAI_HUB_ENROL_QR_H_
+#ifndef GONGKAI_HUB_ENROLMENT_ENROL_QR_H_
+#define GONGKAI_HUB_ENROLMENT_ENROL_QR_H_
 
 #include <string>
 #include <string_view>
 
-#include "hub/enrol_token.h"
+#include "hub/enrolment/enrol_token.h"
 #include "protocol/status.h"
 
 namespace gongkai {
@@ -30,4 +30,4 @@ Status WriteQrPng(const std::string& path, std::string_view payload);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_ENROL_QR_H_
+#endif  // GONGKAI_HUB_ENROLMENT_ENROL_QR_H_

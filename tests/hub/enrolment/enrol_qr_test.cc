@@ -1,5 +1,5 @@
-// The enrolment token's QR code (hub/enrol_qr.h): the payload and the PNG read back.
-#include "hub/enrol_qr.h"
+// The enrolment token's QR code (hub/enrolment/enrol_qr.h): the payload and the PNG read back.
+#include "hub/enrolment/enrol_qr.h"
 
 #include <doctest/doctest.h>
 

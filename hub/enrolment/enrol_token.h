@@ -22,8 +22,8 @@
 // ("ok" or the refusal's code).
 //
 // Thread-safety: functions on a County, which is used by one thread at a time.
-#ifndef GONGKAI_HUB_ENROL_TOKEN_H_
-#define GONGKAI_HUB_ENROL_TOKEN_H_
+#ifndef GONGKAI_HUB_ENROLMENT_ENROL_TOKEN_H_
+#define GONGKAI_HUB_ENROLMENT_ENROL_TOKEN_H_
 
 #include <sqlite3.h>
 
@@ -126,4 +126,4 @@ Result<Bytes> RedeemEnrolToken(County& county, const SecretKey& root,
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_ENROL_TOKEN_H_
+#endif  // GONGKAI_HUB_ENROLMENT_ENROL_TOKEN_H_

@@ -1,5 +1,5 @@
-// Enrolment tokens: their text form, hash and table (hub/enrol_token.h).
-#include "hub/enrol_token.h"
+// Enrolment tokens: their text form, hash and table (hub/enrolment/enrol_token.h).
+#include "hub/enrolment/enrol_token.h"
 
 #include <cctype>
 

@@ -1,9 +1,9 @@
-// Issuing and redeeming enrolment tokens (hub/enrol_token.h).
+// Issuing and redeeming enrolment tokens (hub/enrolment/enrol_token.h).
 #include <sodium.h>
 
 #include <optional>
 
-#include "hub/enrol_token.h"
+#include "hub/enrolment/enrol_token.h"
 #include "node/json/json_value.h"
 #include "node/replica/sql.h"
 #include "protocol/enrolment_request.h"

@@ -1,5 +1,5 @@
-// The enrolment token's QR code (hub/enrol_qr.h).
-#include "hub/enrol_qr.h"
+// The enrolment token's QR code (hub/enrolment/enrol_qr.h).
+#include "hub/enrolment/enrol_qr.h"
 
 #include <cairo.h>
 
