@@ -5,7 +5,7 @@
 #include "hub/county/county.h"
 #include "hub/enrolment/enrol_qr.h"
 #include "hub/enrolment/enrol_token.h"
-#include "hub/tls_certificate.h"
+#include "hub/server/tls_certificate.h"
 #include "node/cli/commands.h"
 #include "node/json/json_text.h"
 #include "node/app/node_session.h"

@@ -1,4 +1,4 @@
-// gongkai-hub serve: the county hub's HTTP server (hub/server.h) until SIGTERM or SIGINT.
+// gongkai-hub serve: the county hub's HTTP server (hub/server/server.h) until SIGTERM or SIGINT.
 #include <pthread.h>
 #include <signal.h>
 
@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "hub/commands.h"
-#include "hub/server.h"
-#include "hub/service.h"
+#include "hub/server/server.h"
+#include "hub/server/service.h"
 
 namespace gongkai {
 

@@ -1,7 +1,7 @@
 // Refused requests: the hub keeps a row for every request it refused before reading its
 // body, because the request was not signed, was signed wrongly, came from a node that is not
 // enrolled or is revoked, or was too old or a replay (protocol/request_auth.h,
-// hub/service.h). Refused envelopes inside accepted requests are kept apart (refused.h).
+// hub/server/service.h). Refused envelopes inside accepted requests are kept apart (refused.h).
 //
 // Table refused_request, in the hub's replica.db (created by EnsureRefusedRequestTable with
 // CREATE TABLE IF NOT EXISTS):

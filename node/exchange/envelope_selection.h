@@ -1,5 +1,5 @@
 // The journal envelopes a peer lacks, for an online exchange (the county hub's answer to a
-// pull, hub/service.h). The offline counterpart is ExportBundle (node/exchange/exchange.h), which
+// pull, hub/server/service.h). The offline counterpart is ExportBundle (node/exchange/exchange.h), which
 // chooses the same envelopes in the same order.
 //
 // Thread-safety: one call at a time per Replica.

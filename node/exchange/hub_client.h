@@ -1,4 +1,4 @@
-// HubClient: a node's signed HTTP requests to the county hub (hub/service.h lists the
+// HubClient: a node's signed HTTP requests to the county hub (hub/server/service.h lists the
 // endpoints; protocol/request_auth.h the signature headers).
 //
 // Connection failures (no answer at all) are tried again up to kHubAttempts times in all,

@@ -36,7 +36,7 @@ Result<std::vector<PublicKey>> CountyHubKeys(sqlite3* db, const NodeIdentity& se
 
 namespace {
 
-// The batch, results and checkpoint header names of hub/service.h (node/ does not link hub/).
+// The batch, results and checkpoint header names of hub/server/service.h (node/ does not link hub/).
 constexpr char kMoreHeader[] = "X-Gongkai-More";
 constexpr char kCheckpointHeader[] = "X-Gongkai-Checkpoint";
 

@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "byte_counting_proxy.h"
-#include "hub/server.h"
-#include "hub/service.h"
+#include "hub/server/server.h"
+#include "hub/server/service.h"
 #include "hub_sync_data.h"
 #include "node/exchange/hub_client.h"
 #include "node/exchange/hub_sync.h"

@@ -17,7 +17,7 @@
 
 #include "hub/audit_common.h"
 #include "hub/county/county.h"
-#include "hub/service.h"
+#include "hub/server/service.h"
 #include "node/replica/apply.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/exchange/enrolment.h"

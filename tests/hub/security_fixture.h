@@ -12,7 +12,7 @@
 
 #include "county_fixture.h"
 #include "hub/county/county.h"
-#include "hub/service.h"
+#include "hub/server/service.h"
 #include "node/replica/digest.h"
 #include "node/json/json_value.h"
 #include "node/replica/sql.h"

@@ -1,4 +1,4 @@
-// The county hub's HTTP server: HubService (hub/service.h) behind cpp-httplib.
+// The county hub's HTTP server: HubService (hub/server/service.h) behind cpp-httplib.
 //
 // One line per request is written to `log` (stderr for `gongkai-hub serve`):
 //   <method> <target> <status> <answer bytes> <node id or ->
@@ -18,8 +18,8 @@
 // the certificate's SHA-256 fingerprint (node/exchange/tls_pin.h) instead of trusting a CA.
 //
 // Thread-safety: Start, Run and the destructor from one thread; Stop from any thread.
-#ifndef GONGKAI_HUB_SERVER_H_
-#define GONGKAI_HUB_SERVER_H_
+#ifndef GONGKAI_HUB_SERVER_SERVER_H_
+#define GONGKAI_HUB_SERVER_SERVER_H_
 
 #include <condition_variable>
 #include <cstddef>
@@ -30,7 +30,7 @@
 #include <optional>
 #include <string>
 
-#include "hub/service.h"
+#include "hub/server/service.h"
 #include "protocol/envelope_batch.h"
 #include "protocol/status.h"
 
@@ -61,7 +61,7 @@ struct HubServerLimits {
 // The TLS certificate or key does not load, or they do not match (kInvalid).
 inline constexpr char kErrServerTls[] = "server.tls";
 
-// PEM files of the hub's TLS certificate and private key (hub/tls_certificate.h).
+// PEM files of the hub's TLS certificate and private key (hub/server/tls_certificate.h).
 struct HubTlsFiles {
   std::string certificate;
   std::string private_key;
@@ -104,4 +104,4 @@ class HubServer {
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_SERVER_H_
+#endif  // GONGKAI_HUB_SERVER_SERVER_H_

@@ -1,5 +1,5 @@
-// HubService (hub/service.h).
-#include "hub/service.h"
+// HubService (hub/server/service.h).
+#include "hub/server/service.h"
 
 #include <chrono>
 

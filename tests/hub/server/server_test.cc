@@ -1,7 +1,7 @@
 // The county hub's HTTP server, end to end: the real `gongkai-hub serve` binary on a free
 // port of 127.0.0.1, nodes enrolled through the library, and the real `gongkai` binary
 // writing, submitting and syncing.
-#include "hub/server.h"
+#include "hub/server/server.h"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -15,7 +15,7 @@
 #include "county_fixture.h"
 #include "hub/county/county.h"
 #include "hub/log/log.h"
-#include "hub/service.h"
+#include "hub/server/service.h"
 #include "node/replica/digest.h"
 #include "node/exchange/enrolment.h"
 #include "node/exchange/hub_sync.h"

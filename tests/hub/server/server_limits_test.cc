@@ -1,8 +1,8 @@
-// The hub server's limits (hub/server.h): an oversize, unmeasured or slow request is cut off,
+// The hub server's limits (hub/server/server.h): an oversize, unmeasured or slow request is cut off,
 // and the others are served meanwhile. The server runs in this process on a free port of
 // 127.0.0.1, with a short grace for slow bodies so that the test takes a second, not half a
 // minute; the clients are raw TCP connections written by hand.
-#include "hub/server.h"
+#include "hub/server/server.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>

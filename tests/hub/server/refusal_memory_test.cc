@@ -6,7 +6,7 @@
 
 #include <thread>
 
-#include "hub/server.h"
+#include "hub/server/server.h"
 #include "node/replica/apply.h"
 #include "node/replica/capture.h"
 #include "node/exchange/enrolment.h"

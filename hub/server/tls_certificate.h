@@ -11,8 +11,8 @@
 // every node to be told the new fingerprint; keep these two files with the hub's backup.
 //
 // Thread-safety: none needed (no shared state).
-#ifndef GONGKAI_HUB_TLS_CERTIFICATE_H_
-#define GONGKAI_HUB_TLS_CERTIFICATE_H_
+#ifndef GONGKAI_HUB_SERVER_TLS_CERTIFICATE_H_
+#define GONGKAI_HUB_SERVER_TLS_CERTIFICATE_H_
 
 #include <filesystem>
 #include <string>
@@ -44,4 +44,4 @@ Result<MadeTlsCertificate> MakeTlsCertificate(const std::filesystem::path& dir,
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_TLS_CERTIFICATE_H_
+#endif  // GONGKAI_HUB_SERVER_TLS_CERTIFICATE_H_

@@ -1,7 +1,7 @@
 // HubService::Enrol: POST /v1/enrol, online enrolment with a one-time token
 // (hub/enrolment/enrol_token.h).
 #include "hub/enrolment/enrol_token.h"
-#include "hub/service.h"
+#include "hub/server/service.h"
 #include "node/json/json_text.h"
 
 namespace gongkai {

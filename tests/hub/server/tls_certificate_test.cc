@@ -1,5 +1,5 @@
-// The hub's self-signed TLS certificate (hub/tls_certificate.h).
-#include "hub/tls_certificate.h"
+// The hub's self-signed TLS certificate (hub/server/tls_certificate.h).
+#include "hub/server/tls_certificate.h"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>

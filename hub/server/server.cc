@@ -1,5 +1,5 @@
-// HubServer (hub/server.h).
-#include "hub/server.h"
+// HubServer (hub/server/server.h).
+#include "hub/server/server.h"
 
 #include <httplib.h>
 

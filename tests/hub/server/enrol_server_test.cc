@@ -12,7 +12,7 @@
 #include "child_process.h"
 #include "county_fixture.h"
 #include "hub/enrolment/enrol_token.h"
-#include "hub/service.h"
+#include "hub/server/service.h"
 #include "node/json/json_value.h"
 #include "node/exchange/tls_pin.h"
 

@@ -1,5 +1,5 @@
-// The hub's self-signed TLS certificate (hub/tls_certificate.h), with OpenSSL 3.
-#include "hub/tls_certificate.h"
+// The hub's self-signed TLS certificate (hub/server/tls_certificate.h), with OpenSSL 3.
+#include "hub/server/tls_certificate.h"
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>

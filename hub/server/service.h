@@ -1,5 +1,5 @@
 // HubService: what the county hub answers over HTTP (issue 4), apart from the transport.
-// hub/server.h puts it behind cpp-httplib; tests may call Handle directly.
+// hub/server/server.h puts it behind cpp-httplib; tests may call Handle directly.
 //
 // Endpoints (every one but /v1/health needs a signed request, protocol/request_auth.h):
 //   POST /v1/push      body: an envelope batch (protocol/envelope_batch.h) of at most
@@ -39,8 +39,8 @@
 //
 // Thread-safety: Handle may be called from several threads; it serialises them (the County
 // and its replica are used by one thread at a time).
-#ifndef GONGKAI_HUB_SERVICE_H_
-#define GONGKAI_HUB_SERVICE_H_
+#ifndef GONGKAI_HUB_SERVER_SERVICE_H_
+#define GONGKAI_HUB_SERVER_SERVICE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -141,4 +141,4 @@ std::string ErrorJson(const Status& status);
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_SERVICE_H_
+#endif  // GONGKAI_HUB_SERVER_SERVICE_H_
