@@ -2,13 +2,13 @@
 #include <chrono>
 #include <iostream>
 
-#include "hub/audit_alarms.h"
-#include "hub/audit_common.h"
-#include "hub/audit_history.h"
-#include "hub/audit_overdue.h"
-#include "hub/audit_report.h"
-#include "hub/audit_settings.h"
-#include "hub/audit_stale.h"
+#include "hub/audit/audit_alarms.h"
+#include "hub/audit/audit_common.h"
+#include "hub/audit/audit_history.h"
+#include "hub/audit/audit_overdue.h"
+#include "hub/audit/audit_report.h"
+#include "hub/audit/audit_settings.h"
+#include "hub/audit/audit_stale.h"
 #include "hub/commands.h"
 #include "hub/county/county.h"
 #include "node/workflow/disclosure_view.h"

@@ -3,8 +3,8 @@
 
 #include <iostream>
 
-#include "hub/audit_proof.h"
-#include "hub/audit_verify.h"
+#include "hub/audit/audit_proof.h"
+#include "hub/audit/audit_verify.h"
 #include "hub/commands.h"
 #include "node/json/json_text.h"
 #include "protocol/file_io.h"

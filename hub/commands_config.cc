@@ -1,8 +1,8 @@
-// gongkai-hub config set | show: the county's audit settings (hub/audit_settings.h).
+// gongkai-hub config set | show: the county's audit settings (hub/audit/audit_settings.h).
 #include <iostream>
 #include <string>
 
-#include "hub/audit_settings.h"
+#include "hub/audit/audit_settings.h"
 #include "hub/commands.h"
 #include "hub/county/county.h"
 #include "node/json/json_text.h"

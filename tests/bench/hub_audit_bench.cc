@@ -1,4 +1,4 @@
-// Benchmark of `gongkai-hub audit verify` (hub/audit_verify.h) on a county log of real
+// Benchmark of `gongkai-hub audit verify` (hub/audit/audit_verify.h) on a county log of real
 // envelopes: a village writes one disclosure version per envelope (node/replica/capture.h, real
 // changesets and signatures), the hub applies them in batches of 256 as a push would, logs
 // them, issues a receipt for each and signs a checkpoint after each batch. The audit then
@@ -19,7 +19,7 @@
 #include <fstream>
 #include <string>
 
-#include "hub/audit_verify.h"
+#include "hub/audit/audit_verify.h"
 #include "hub/county/county.h"
 #include "hub/log/log.h"
 #include "node/replica/apply.h"

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "hub/audit_common.h"
+#include "hub/audit/audit_common.h"
 #include "hub/county/county.h"
 #include "hub/server/service.h"
 #include "node/replica/apply.h"
