@@ -1,7 +1,7 @@
 // gongkai-hub enroll --region (online: one-time tokens) and gongkai-hub tls init.
 #include <iostream>
 
-#include "hub/commands.h"
+#include "hub/cli/commands.h"
 #include "hub/county/county.h"
 #include "hub/enrolment/enrol_qr.h"
 #include "hub/enrolment/enrol_token.h"

@@ -1,7 +1,7 @@
 // gongkai-hub init | enroll | revoke | nodes
 #include <iostream>
 
-#include "hub/commands.h"
+#include "hub/cli/commands.h"
 #include "hub/county/county.h"
 #include "hub/log/log.h"
 #include "node/cli/bundle_commands.h"

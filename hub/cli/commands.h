@@ -1,6 +1,6 @@
-// The subcommands of `gongkai-hub`, grouped by file; hub/main.cc lists them all.
-#ifndef GONGKAI_HUB_COMMANDS_H_
-#define GONGKAI_HUB_COMMANDS_H_
+// The subcommands of `gongkai-hub`, grouped by file; hub/cli/main.cc lists them all.
+#ifndef GONGKAI_HUB_CLI_COMMANDS_H_
+#define GONGKAI_HUB_CLI_COMMANDS_H_
 
 #include <vector>
 
@@ -31,4 +31,4 @@ std::vector<CommandSpec> CountyConfigCommands();
 
 }  // namespace gongkai
 
-#endif  // GONGKAI_HUB_COMMANDS_H_
+#endif  // GONGKAI_HUB_CLI_COMMANDS_H_

@@ -9,7 +9,7 @@
 #include "hub/audit/audit_report.h"
 #include "hub/audit/audit_settings.h"
 #include "hub/audit/audit_stale.h"
-#include "hub/commands.h"
+#include "hub/cli/commands.h"
 #include "hub/county/county.h"
 #include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"

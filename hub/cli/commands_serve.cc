@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "hub/commands.h"
+#include "hub/cli/commands.h"
 #include "hub/server/server.h"
 #include "hub/server/service.h"
 

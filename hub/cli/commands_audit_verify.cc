@@ -5,7 +5,7 @@
 
 #include "hub/audit/audit_proof.h"
 #include "hub/audit/audit_verify.h"
-#include "hub/commands.h"
+#include "hub/cli/commands.h"
 #include "node/json/json_text.h"
 #include "protocol/file_io.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "hub/audit/audit_settings.h"
-#include "hub/commands.h"
+#include "hub/cli/commands.h"
 #include "hub/county/county.h"
 #include "node/json/json_text.h"
 

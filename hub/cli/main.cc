@@ -2,7 +2,7 @@
 // audit log.
 #include <vector>
 
-#include "hub/commands.h"
+#include "hub/cli/commands.h"
 #include "node/cli/cli.h"
 
 int main(int argc, char** argv) {
