@@ -14,12 +14,12 @@ int64_t WallClockMs() {
       .count();
 }
 
-Actor NodeSession::ActorFor(const Args& args) const {
+Actor NodeSession::ActorFor(const std::optional<std::string>& by) const {
   Actor actor;
   actor.key = key.get();
   actor.clock = clock.get();
   actor.now_ms = WallClockMs();
-  if (std::optional<std::string> by = args.Get("by"); by && !by->empty()) {
+  if (by && !by->empty()) {
     actor.person = *by;
   } else if (Result<std::optional<Bytes>> person = replica->GetSetting(kSettingPerson);
              person.ok() && person->has_value() && !(*person)->empty()) {
@@ -60,11 +60,6 @@ Result<NodeSession> OpenNodeSession(const std::string& home, bool need_key) {
   session.clock = std::make_unique<HlcClock>(
       [] { return static_cast<uint64_t>(WallClockMs()); }, last);
   return session;
-}
-
-Result<NodeSession> OpenCommandSession(const Args& args, bool need_key) {
-  GK_ASSIGN_OR_RETURN(std::string home, HomeDir(args, false));
-  return OpenNodeSession(home, need_key);
 }
 
 }  // namespace gongkai

@@ -7,7 +7,6 @@
 #include <optional>
 #include <string>
 
-#include "node/cli/cli.h"
 #include "node/replica/home.h"
 #include "node/replica/replica.h"
 #include "node/workflow/workflow.h"
@@ -27,16 +26,14 @@ struct NodeSession {
   std::unique_ptr<SecretKey> key;  // set when opened with need_key
   std::unique_ptr<HlcClock> clock;
 
-  // The actor of a write: --by, else the `person` setting, else the node's name.
-  Actor ActorFor(const Args& args) const;
+  // The actor of a write: `by` when given and not empty (a command's --by, a page's 经办人),
+  // else the `person` setting, else the node's name.
+  Actor ActorFor(const std::optional<std::string>& by) const;
 };
 
 // Opens an enrolled node's home. replica.open when the home has no replica,
 // replica.not_enrolled before enrolment, key file errors when need_key.
 Result<NodeSession> OpenNodeSession(const std::string& home, bool need_key);
-
-// For a command: the home of `args` (HomeDir) opened as OpenNodeSession does.
-Result<NodeSession> OpenCommandSession(const Args& args, bool need_key);
 
 // The system wall clock in milliseconds.
 int64_t WallClockMs();

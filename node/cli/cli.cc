@@ -319,4 +319,9 @@ void Progress(std::string_view what, uint64_t done, uint64_t total) {
   std::fflush(stderr);
 }
 
+Result<NodeSession> OpenCommandSession(const Args& args, bool need_key) {
+  GK_ASSIGN_OR_RETURN(std::string home, HomeDir(args, false));
+  return OpenNodeSession(home, need_key);
+}
+
 }  // namespace gongkai

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "node/app/node_session.h"
 #include "node/intake/import_error.h"
 #include "protocol/status.h"
 
@@ -95,6 +96,9 @@ std::string ChineseMessage(const Status& status);
 // The home directory: --home, else $GONGKAI_HOME (or $GONGKAI_HUB_HOME for the hub), else
 // ~/.gongkai (~/.gongkai-hub). cli.usage when none can be found.
 Result<std::string> HomeDir(const Args& args, bool hub);
+
+// The node home of `args` (HomeDir) opened as OpenNodeSession (node/app/node_session.h) does.
+Result<NodeSession> OpenCommandSession(const Args& args, bool need_key);
 
 // Reads a passphrase: from --passphrase-file when given (first line), else from the
 // terminal without echo (asked twice when `confirm`). cli.usage without a terminal.

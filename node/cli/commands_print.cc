@@ -97,7 +97,7 @@ int RunPrint(const Args& args) {
   std::optional<WriteResult> posting;
   if (posts) {
     Result<WriteResult> recorded =
-        RecordPosting(*session->replica, session->ActorFor(args), *id, version->version_id, n);
+        RecordPosting(*session->replica, session->ActorFor(args.Get("by")), *id, version->version_id, n);
     if (!recorded.ok()) return ReportFailure(recorded.status(), args.json());
     posting = std::move(*recorded);
   }

@@ -179,7 +179,7 @@ int RunSubmit(const Args& args) {
   if (!session.ok()) return ReportFailure(session.status(), args.json());
   Result<std::string> id = ResolveArg(*session, args);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
-  Result<WriteResult> result = Submit(*session->replica, session->ActorFor(args), *id);
+  Result<WriteResult> result = Submit(*session->replica, session->ActorFor(args.Get("by")), *id);
   if (!result.ok()) return ReportFailure(result.status(), args.json());
   return PrintWrite(args, *result, "已提交，等待审核", *id);
 }
@@ -194,7 +194,7 @@ int RunReview(const Args& args) {
   Result<std::string> id = ResolveArg(*session, args);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
   const Decision decision = args.Has("approve") ? Decision::kApprove : Decision::kReturn;
-  Result<WriteResult> result = Review(*session->replica, session->ActorFor(args), *id, decision,
+  Result<WriteResult> result = Review(*session->replica, session->ActorFor(args.Get("by")), *id, decision,
                                       args.Get("comment").value_or(""));
   if (!result.ok()) return ReportFailure(result.status(), args.json());
   return PrintWrite(args, *result, decision == Decision::kApprove ? "已审核通过" : "已退回", *id);
@@ -206,7 +206,7 @@ int RunWithdraw(const Args& args) {
   Result<std::string> id = ResolveArg(*session, args);
   if (!id.ok()) return ReportFailure(id.status(), args.json());
   Result<WriteResult> result =
-      Withdraw(*session->replica, session->ActorFor(args), *id, args.Get("reason").value_or(""));
+      Withdraw(*session->replica, session->ActorFor(args.Get("by")), *id, args.Get("reason").value_or(""));
   if (!result.ok()) return ReportFailure(result.status(), args.json());
   return PrintWrite(args, *result, "已撤回", *id);
 }

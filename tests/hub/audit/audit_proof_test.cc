@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "audit_fixture.h"
+#include "tests/hub/audit_fixture.h"
 #include "hub/log/log.h"
 #include "protocol/file_io.h"
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "audit_fixture.h"
+#include "tests/hub/audit_fixture.h"
 #include "hub/audit/audit_database.h"
 #include "protocol/certificate.h"
 

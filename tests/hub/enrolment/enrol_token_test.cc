@@ -3,7 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include "county_fixture.h"
+#include "tests/hub/county_fixture.h"
 #include "node/replica/sql.h"
 #include "protocol/certificate_file.h"
 

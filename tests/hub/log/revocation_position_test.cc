@@ -3,7 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include "security_fixture.h"
+#include "tests/hub/security_fixture.h"
 
 namespace gongkai::testing {
 namespace {

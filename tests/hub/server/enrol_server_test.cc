@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "child_process.h"
-#include "county_fixture.h"
+#include "tests/hub/child_process.h"
+#include "tests/hub/county_fixture.h"
 #include "hub/enrolment/enrol_token.h"
 #include "hub/server/service.h"
 #include "node/json/json_value.h"

@@ -14,9 +14,9 @@
 #include "node/exchange/hub_refusal.h"
 #include "node/exchange/hub_sync.h"
 #include "node/replica/node_key.h"
-#include "program_runner.h"
+#include "tests/hub/program_runner.h"
 #include "protocol/chain.h"
-#include "security_fixture.h"
+#include "tests/hub/security_fixture.h"
 
 namespace gongkai::testing {
 namespace {

@@ -11,7 +11,7 @@
 #include "protocol/chain.h"
 #include "protocol/have.h"
 #include "protocol/inspect.h"
-#include "security_fixture.h"
+#include "tests/hub/security_fixture.h"
 
 namespace gongkai::testing {
 namespace {

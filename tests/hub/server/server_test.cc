@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "child_process.h"
-#include "county_fixture.h"
+#include "tests/hub/child_process.h"
+#include "tests/hub/county_fixture.h"
 #include "hub/county/county.h"
 #include "hub/log/log.h"
 #include "hub/server/service.h"

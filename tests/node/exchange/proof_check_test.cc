@@ -7,7 +7,7 @@
 #include "node/exchange/hub_sync.h"
 #include "protocol/merkle.h"
 #include "protocol/receipt.h"
-#include "replica_fixture.h"
+#include "tests/node/replica_fixture.h"
 
 namespace gongkai::testing {
 namespace {
