@@ -4,9 +4,33 @@
 
 #include <vector>
 
+#include "hub/county/county.h"
 #include "node/cli/cli.h"
 
 namespace gongkai {
+
+// Opens the hub home of `args` (HomeDir(args, true)) and runs `body(County&)`, which
+// returns the exit code; a home that does not open is reported as a failure.
+template <typename Body>
+int WithCounty(const Args& args, Body&& body) {
+  Result<std::string> home = HomeDir(args, true);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  Result<County> county = OpenCounty(*home);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  return body(*county);
+}
+
+// The shape every hub command shares: open the hub home, run one action of hub/app (or of
+// the hub's rooms) on the County, report its failure, or render its result.
+// `action(County&)` returns a Result<T>; `render(const T&)` prints it and returns the exit code.
+template <typename Action, typename Render>
+int RunHubAction(const Args& args, Action&& action, Render&& render) {
+  return WithCounty(args, [&](County& county) {
+    auto result = action(county);
+    if (!result.ok()) return ReportFailure(result.status(), args.json());
+    return render(*result);
+  });
+}
 
 // init, enroll, revoke, nodes (commands_county.cc)
 std::vector<CommandSpec> CountyCommands();

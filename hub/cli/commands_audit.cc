@@ -2,6 +2,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "hub/app/county_actions.h"
 #include "hub/audit/audit_alarms.h"
 #include "hub/audit/audit_common.h"
 #include "hub/audit/audit_history.h"
@@ -11,9 +12,9 @@
 #include "hub/audit/audit_stale.h"
 #include "hub/cli/commands.h"
 #include "hub/county/county.h"
-#include "node/workflow/disclosure_view.h"
-#include "node/json/json_text.h"
 #include "node/cli/table_output.h"
+#include "node/json/json_text.h"
+#include "node/workflow/disclosure_view.h"
 #include "node/workflow/workflow.h"
 #include "protocol/keys.h"
 
@@ -35,21 +36,9 @@ TableFormat FormatOf(const Args& args) {
   return TableFormat::kTerminal;
 }
 
-// The opened hub and its directory of nodes, for every audit command.
-struct AuditSession {
-  County county;
-  NodeDirectory nodes;
-  sqlite3* db() { return county.replica().db(); }
-};
-
 Result<AuditSession> OpenAudit(const Args& args) {
   GK_ASSIGN_OR_RETURN(std::string home, HomeDir(args, true));
-  GK_ASSIGN_OR_RETURN(County county, OpenCounty(home));
-  GK_RETURN_IF_ERROR(PrepareAuditTables(county.replica().db()));
-  GK_ASSIGN_OR_RETURN(
-      NodeDirectory nodes,
-      LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id())));
-  return AuditSession{std::move(county), std::move(nodes)};
+  return OpenAuditSession(home);
 }
 
 std::string Short(std::string_view id) { return std::string(id.substr(0, 8)); }

@@ -6,11 +6,11 @@
 #include "hub/enrolment/enrol_qr.h"
 #include "hub/enrolment/enrol_token.h"
 #include "hub/server/tls_certificate.h"
-#include "node/cli/commands.h"
-#include "node/json/json_text.h"
 #include "node/app/node_session.h"
-#include "node/intake/sheet_dates.h"
+#include "node/cli/commands.h"
 #include "node/exchange/tls_pin.h"
+#include "node/intake/sheet_dates.h"
+#include "node/json/json_text.h"
 
 namespace gongkai {
 

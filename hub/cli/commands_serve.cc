@@ -38,7 +38,8 @@ int RunServe(const Args& args) {
   std::optional<HubTlsFiles> tls;
   if (args.Has("tls-cert") || args.Has("tls-key")) {
     if (!args.Has("tls-cert") || !args.Has("tls-key")) {
-      return ReportFailure(Status::Invalid(kErrCliUsage, "--tls-cert 和 --tls-key 要一起给"), args.json());
+      return ReportFailure(Status::Invalid(kErrCliUsage, "--tls-cert 和 --tls-key 要一起给"),
+                           args.json());
     }
     tls = HubTlsFiles{*args.Get("tls-cert"), *args.Get("tls-key")};
   }
@@ -47,7 +48,8 @@ int RunServe(const Args& args) {
   if (args.Has("enrol")) {
     Result<County> county = OpenCounty(*home);
     if (!county.ok()) return ReportFailure(county.status(), args.json());
-    Result<std::string> passphrase = ReadPassphrase(args, "县根密钥口令（在线登记签发证书用）：", false);
+    Result<std::string> passphrase =
+        ReadPassphrase(args, "县根密钥口令（在线登记签发证书用）：", false);
     if (!passphrase.ok()) return ReportFailure(passphrase.status(), args.json());
     Result<SecretKey> root = OpenCountyRootKey(*county, *passphrase);
     if (!root.ok()) return ReportFailure(root.status(), args.json());
@@ -94,9 +96,11 @@ std::vector<CommandSpec> ServeCommands() {
   CommandSpec spec{"serve", "", "运行县汇聚服务（节点推送、拉取、检查点、证明）"};
   spec.options = {
       {"listen", "地址:端口", "监听地址，默认 127.0.0.1:8440；端口 0 表示任选一个并打印"},
-      {"tls-cert", "FILE", "TLS 证书（PEM；gongkai-hub tls init 生成 数据目录/tls.crt）：只提供 https"},
+      {"tls-cert", "FILE",
+       "TLS 证书（PEM；gongkai-hub tls init 生成 数据目录/tls.crt）：只提供 https"},
       {"tls-key", "FILE", "TLS 私钥（PEM）"},
-      {"enrol", "", "开启在线登记（POST /v1/enrol）：启动时输入一次县根密钥口令，服务期间保存在内存中"},
+      {"enrol", "",
+       "开启在线登记（POST /v1/enrol）：启动时输入一次县根密钥口令，服务期间保存在内存中"},
       {"passphrase-file", "FILE", "与 --enrol 同用：从文件第一行读取县根密钥口令"}};
   spec.details =
       "启动后在标准输出打印一行“listening on 地址:端口”；每个请求在标准错误输出一行日志。"

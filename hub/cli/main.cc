@@ -8,11 +8,11 @@
 int main(int argc, char** argv) {
   using gongkai::CommandSpec;
   std::vector<CommandSpec> commands;
-  for (auto group : {gongkai::CountyCommands, gongkai::ServeCommands, gongkai::TlsCommands,
-                     gongkai::AuditVerifyCommands, gongkai::AuditCommands,
-                     gongkai::CountyConfigCommands}) {
+  for (auto group :
+       {gongkai::CountyCommands, gongkai::ServeCommands, gongkai::TlsCommands,
+        gongkai::AuditVerifyCommands, gongkai::AuditCommands, gongkai::CountyConfigCommands}) {
     for (CommandSpec& spec : group()) commands.push_back(std::move(spec));
   }
-  return gongkai::RunCommandLine("gongkai-hub", "gongkai-hub：县级汇聚节点（登记、吊销、汇聚、审计）", commands,
-                                 argc, argv);
+  return gongkai::RunCommandLine(
+      "gongkai-hub", "gongkai-hub：县级汇聚节点（登记、吊销、汇聚、审计）", commands, argc, argv);
 }

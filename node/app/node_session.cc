@@ -35,8 +35,9 @@ Result<NodeSession> OpenNodeSession(const std::string& home, bool need_key) {
   const std::filesystem::path db = dir / kReplicaFileName;
   std::error_code ec;
   if (!std::filesystem::exists(db, ec)) {
-    return Status::NotFound(kErrReplicaNotEnrolled,
-                            "目录 " + home + " 中没有本节点的数据库：请先运行 gongkai init 登记本节点");
+    return Status::NotFound(
+        kErrReplicaNotEnrolled,
+        "目录 " + home + " 中没有本节点的数据库：请先运行 gongkai init 登记本节点");
   }
   NodeSession session;
   session.home = home;
@@ -45,8 +46,8 @@ Result<NodeSession> OpenNodeSession(const std::string& home, bool need_key) {
   GK_ASSIGN_OR_RETURN(Replica replica, Replica::Open(db, options));
   session.replica = std::make_unique<Replica>(std::move(replica));
   GK_ASSIGN_OR_RETURN(session.identity, session.replica->Identity());
-  GK_ASSIGN_OR_RETURN(Certificate cert,
-                      OpenCertificate(session.identity.certificate, session.identity.root_public_key));
+  GK_ASSIGN_OR_RETURN(Certificate cert, OpenCertificate(session.identity.certificate,
+                                                        session.identity.root_public_key));
   session.node_name = cert.name;
   if (need_key) {
     GK_ASSIGN_OR_RETURN(SecretKey key, LoadNodeKey(dir / kNodeKeyFileName));
@@ -57,8 +58,8 @@ Result<NodeSession> OpenNodeSession(const std::string& home, bool need_key) {
     session.key = std::make_unique<SecretKey>(std::move(key));
   }
   GK_ASSIGN_OR_RETURN(uint64_t last, session.replica->LastHlc());
-  session.clock = std::make_unique<HlcClock>(
-      [] { return static_cast<uint64_t>(WallClockMs()); }, last);
+  session.clock =
+      std::make_unique<HlcClock>([] { return static_cast<uint64_t>(WallClockMs()); }, last);
   return session;
 }
 

@@ -22,7 +22,7 @@ struct NodeSession {
   std::string home;
   std::unique_ptr<Replica> replica;
   NodeIdentity identity;
-  std::string node_name;  // from the certificate
+  std::string node_name;           // from the certificate
   std::unique_ptr<SecretKey> key;  // set when opened with need_key
   std::unique_ptr<HlcClock> clock;
 

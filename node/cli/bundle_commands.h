@@ -12,10 +12,6 @@
 
 namespace gongkai {
 
-// The have summary last received from a node of `region` (from a bundle it made), or
-// nullopt: an export for that region then sends only what it lacks.
-Result<std::optional<HaveSummary>> PeerHaveForRegion(const Replica& replica, std::string_view region);
-
 // Runs `bundle export` against `replica` with `key` (prints the report; returns the exit code).
 int RunBundleExport(const Args& args, const Replica& replica, const SecretKey& key);
 

@@ -63,17 +63,16 @@ constexpr Sentence kSentences[] = {
     {"sql.corrupt", "数据库文件已损坏"},
 };
 constexpr Sentence kAreas[] = {
-    {"envelope", "数据包格式无效"}, {"inspect", "数据包内容不合规则"},
-    {"schema", "数据不合规则"},     {"cert", "证书无效"},
-    {"region", "区划代码无效"},     {"bundle", "数据包文件无效"},
-    {"import", "导入失败"},         {"json", "数据格式无效"},
-    {"zstd", "数据解压失败"},       {"capture", "写入失败"},
-    {"apply", "接收数据失败"},      {"io", "读写文件失败"},
-    {"file", "读写文件失败"},       {"sql", "数据库操作失败"},
-    {"keyfile", "密钥文件无效"},    {"hlc", "时钟数据无效"},
+    {"envelope", "数据包格式无效"}, {"inspect", "数据包内容不合规则"}, {"schema", "数据不合规则"},
+    {"cert", "证书无效"},           {"region", "区划代码无效"},        {"bundle", "数据包文件无效"},
+    {"import", "导入失败"},         {"json", "数据格式无效"},          {"zstd", "数据解压失败"},
+    {"capture", "写入失败"},        {"apply", "接收数据失败"},         {"io", "读写文件失败"},
+    {"file", "读写文件失败"},       {"sql", "数据库操作失败"},         {"keyfile", "密钥文件无效"},
+    {"hlc", "时钟数据无效"},
 };
 
-int DoRun(const CommandSpec& spec, std::string_view program, const std::vector<std::string>& words) {
+int DoRun(const CommandSpec& spec, std::string_view program,
+          const std::vector<std::string>& words) {
   Result<Args> args = ParseArgs(spec, words);
   if (!args.ok()) {
     std::cerr << "错误：" << args.status().message() << "\n\n" << CommandHelp(program, spec);
@@ -137,7 +136,8 @@ Result<Args> ParseArgs(const CommandSpec& spec, const std::vector<std::string>& 
     if (option->value_name.empty()) {
       if (value) return Usage("选项 --" + name + " 不带值");
     } else if (!value) {
-      if (i + 1 >= words.size()) return Usage("选项 --" + name + " 需要一个值（" + std::string(option->value_name) + "）");
+      if (i + 1 >= words.size())
+        return Usage("选项 --" + name + " 需要一个值（" + std::string(option->value_name) + "）");
       value = words[++i];
     }
     auto& values = args.options_[name];
@@ -162,7 +162,8 @@ std::string CommandHelp(std::string_view program, const CommandSpec& spec) {
     std::string left = "  --" + std::string(option.name);
     if (!option.value_name.empty()) left += " " + std::string(option.value_name);
     if (left.size() < 26) left.resize(26, ' ');
-    out += left + " " + std::string(option.help) + (option.repeatable ? "（可多次给出）" : "") + "\n";
+    out +=
+        left + " " + std::string(option.help) + (option.repeatable ? "（可多次给出）" : "") + "\n";
   };
   for (const OptionSpec& option : spec.options) line(option);
   for (const OptionSpec& option : kCommonOptions) line(option);
@@ -224,7 +225,8 @@ int RunCommandLine(std::string_view program, std::string_view summary,
     std::cerr << "请给出子命令：\n" << listed;
     return kExitUsage;
   }
-  std::cerr << "错误：没有命令“" << words[0] << "”。\n\n" << ProgramHelp(program, summary, commands);
+  std::cerr << "错误：没有命令“" << words[0] << "”。\n\n"
+            << ProgramHelp(program, summary, commands);
   return kExitUsage;
 }
 
@@ -291,7 +293,8 @@ Result<std::string> ReadPassphrase(const Args& args, std::string_view prompt, bo
     if (line.empty()) return Usage("口令文件 " + *file + " 的第一行为空");
     return line;
   }
-  if (!isatty(STDIN_FILENO)) return Usage("没有终端可输入口令：请用 --passphrase-file 给出口令文件");
+  if (!isatty(STDIN_FILENO))
+    return Usage("没有终端可输入口令：请用 --passphrase-file 给出口令文件");
   auto ask = [](std::string_view text) -> std::string {
     std::cerr << text << std::flush;
     termios old_mode{};
@@ -322,6 +325,13 @@ void Progress(std::string_view what, uint64_t done, uint64_t total) {
 Result<NodeSession> OpenCommandSession(const Args& args, bool need_key) {
   GK_ASSIGN_OR_RETURN(std::string home, HomeDir(args, false));
   return OpenNodeSession(home, need_key);
+}
+
+int Emit(const Args& args, std::string_view json, std::string_view text, int exit_code) {
+  const std::string_view out = args.json() ? json : text;
+  std::cout << out;
+  if (!out.empty() && out.back() != '\n') std::cout << "\n";
+  return exit_code;
 }
 
 }  // namespace gongkai

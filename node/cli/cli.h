@@ -100,6 +100,24 @@ Result<std::string> HomeDir(const Args& args, bool hub);
 // The node home of `args` (HomeDir) opened as OpenNodeSession (node/app/node_session.h) does.
 Result<NodeSession> OpenCommandSession(const Args& args, bool need_key);
 
+// The shape every node command shares: open the node's home (with its key when need_key),
+// run one action of node/app, report its failure with every import error it collected, or
+// render its result. `action(NodeSession&, std::vector<ImportError>*)` returns a Result<T>;
+// `render(const T&)` prints it and returns the exit code.
+template <typename Action, typename Render>
+int RunNodeAction(const Args& args, bool need_key, Action&& action, Render&& render) {
+  Result<NodeSession> session = OpenCommandSession(args, need_key);
+  if (!session.ok()) return ReportFailure(session.status(), args.json());
+  std::vector<ImportError> errors;
+  auto result = action(*session, &errors);
+  if (!result.ok()) return ReportFailure(result.status(), args.json(), errors);
+  return render(*result);
+}
+
+// Prints `json` with --json, else `text`, on stdout (each ends in a newline when not empty);
+// returns `exit_code`.
+int Emit(const Args& args, std::string_view json, std::string_view text, int exit_code = kExitOk);
+
 // Reads a passphrase: from --passphrase-file when given (first line), else from the
 // terminal without echo (asked twice when `confirm`). cli.usage without a terminal.
 Result<std::string> ReadPassphrase(const Args& args, std::string_view prompt, bool confirm);

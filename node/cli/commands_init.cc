@@ -1,11 +1,11 @@
 // gongkai init: offline enrolment of a node (request file out, certificate file in).
 #include <iostream>
 
+#include "node/app/node_session.h"
 #include "node/cli/commands.h"
 #include "node/exchange/enrolment.h"
-#include "node/json/json_text.h"
-#include "node/app/node_session.h"
 #include "node/exchange/online_enrolment.h"
+#include "node/json/json_text.h"
 #include "protocol/certificate_file.h"
 #include "protocol/file_io.h"
 
@@ -28,9 +28,11 @@ int ReportEnrolled(const Args& args, const CompletedEnrolment& done) {
     if (std::optional<std::string> hub = args.Get("hub")) o.Set("hub", *hub);
     std::cout << o.ToString() << "\n";
   } else {
-    std::cout << (done.already_complete ? "本节点早已登记：" : "登记完成：") << done.certificate.name << "\n"
-              << "  角色 " << RoleName(done.certificate.role) << "    区划 " << done.certificate.region
-              << "    节点编号 " << NodeIdHex(done.certificate.subject_id()) << "\n";
+    std::cout << (done.already_complete ? "本节点早已登记：" : "登记完成：")
+              << done.certificate.name << "\n"
+              << "  角色 " << RoleName(done.certificate.role) << "    区划 "
+              << done.certificate.region << "    节点编号 "
+              << NodeIdHex(done.certificate.subject_id()) << "\n";
     if (std::optional<std::string> hub = args.Get("hub")) {
       std::cout << "  汇聚服务器 " << *hub << "（已保存，gongkai sync 无需再写 --hub）\n"
                 << "下一步：gongkai sync 同步数据。\n";
@@ -50,8 +52,9 @@ int RunOnlineInit(const Args& args, const std::string& home) {
   std::optional<std::string> region = args.Get("region");
   std::optional<std::string> name = args.Get("name");
   if (!region || !name) {
-    return ReportFailure(Status::Invalid(kErrCliUsage, "在线登记需要 --region 和 --name（照县里打印的命令输入）"),
-                         args.json());
+    return ReportFailure(
+        Status::Invalid(kErrCliUsage, "在线登记需要 --region 和 --name（照县里打印的命令输入）"),
+        args.json());
   }
   enrolment.region = *region;
   enrolment.name = *name;
@@ -67,8 +70,9 @@ int RunInit(const Args& args) {
   if (args.Has("token")) {
     if (!args.Has("hub") || args.Has("certificate") || args.Has("request-out")) {
       return ReportFailure(
-          Status::Invalid(kErrCliUsage, "在线登记写 --hub URL --token 口令 --region CODE --name NAME，"
-                                        "不与 --certificate、--request-out 同用"),
+          Status::Invalid(kErrCliUsage,
+                          "在线登记写 --hub URL --token 口令 --region CODE --name NAME，"
+                          "不与 --certificate、--request-out 同用"),
           args.json());
     }
     return RunOnlineInit(args, *home);
@@ -88,10 +92,12 @@ int RunInit(const Args& args) {
     std::optional<std::string> name = args.Get("name");
     std::optional<std::string> out = args.Get("request-out");
     if (!region || !name || !out) {
-      return ReportFailure(Status::Invalid(kErrCliUsage, "生成登记申请需要 --region、--name 和 --request-out"),
-                           args.json());
+      return ReportFailure(
+          Status::Invalid(kErrCliUsage, "生成登记申请需要 --region、--name 和 --request-out"),
+          args.json());
     }
-    Result<Bytes> request = StartEnrolment(*home, *region, *name, static_cast<uint64_t>(WallClockMs()));
+    Result<Bytes> request =
+        StartEnrolment(*home, *region, *name, static_cast<uint64_t>(WallClockMs()));
     if (!request.ok()) return ReportFailure(request.status(), args.json());
     Status written = WriteFileAtomically(*out, *request, 0644);
     if (!written.ok()) return ReportFailure(written, args.json());
@@ -114,7 +120,8 @@ int RunInit(const Args& args) {
   Result<Bytes> bytes = ReadFileLimited(file, kMaxCertificateFileBytes);
   if (!bytes.ok()) return ReportFailure(bytes.status(), args.json());
   if (args.Has("hub-fingerprint") && !args.Has("hub")) {
-    return ReportFailure(Status::Invalid(kErrCliUsage, "--hub-fingerprint 要与 --hub 同用"), args.json());
+    return ReportFailure(Status::Invalid(kErrCliUsage, "--hub-fingerprint 要与 --hub 同用"),
+                         args.json());
   }
   Result<CompletedEnrolment> done = CompleteEnrolment(*home, *bytes);
   if (!done.ok()) return ReportFailure(done.status(), args.json());
@@ -128,15 +135,17 @@ int RunInit(const Args& args) {
 }  // namespace
 
 std::vector<CommandSpec> InitCommands() {
-  CommandSpec spec{"init", "", "登记本节点：用一次性口令在线登记，或离线生成登记申请、导入县里签发的证书"};
-  spec.options = {{"region", "CODE", "本节点区划代码：村 12 位，乡镇 9 位，县 6 位"},
-                  {"name", "NAME", "本节点名称，如 石庙村村民委员会"},
-                  {"request-out", "FILE", "登记申请写到此文件（交县级管理员）"},
-                  {"certificate", "FILE", "县里签发的证书文件"},
-                  {"hub", "URL", "县汇聚服务器地址（在线登记必需；离线登记时可顺便保存）"},
-                  {"token", "口令", "县里签发的一次性登记口令（在线登记）"},
-                  {"role", "ROLE", "在线登记时核对的角色：village、township、county 或 auditor（可省）"},
-                  {"hub-fingerprint", "指纹", "汇聚服务器 TLS 证书的 SHA-256 指纹（https 地址必需）"}};
+  CommandSpec spec{"init", "",
+                   "登记本节点：用一次性口令在线登记，或离线生成登记申请、导入县里签发的证书"};
+  spec.options = {
+      {"region", "CODE", "本节点区划代码：村 12 位，乡镇 9 位，县 6 位"},
+      {"name", "NAME", "本节点名称，如 石庙村村民委员会"},
+      {"request-out", "FILE", "登记申请写到此文件（交县级管理员）"},
+      {"certificate", "FILE", "县里签发的证书文件"},
+      {"hub", "URL", "县汇聚服务器地址（在线登记必需；离线登记时可顺便保存）"},
+      {"token", "口令", "县里签发的一次性登记口令（在线登记）"},
+      {"role", "ROLE", "在线登记时核对的角色：village、township、county 或 auditor（可省）"},
+      {"hub-fingerprint", "指纹", "汇聚服务器 TLS 证书的 SHA-256 指纹（https 地址必需）"}};
   spec.details =
       "离线登记分两步：\n"
       "  1. gongkai init --region 511304100201 --name 石庙村 --request-out 石庙村.request\n"

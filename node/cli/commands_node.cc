@@ -2,14 +2,14 @@
 #include <iostream>
 #include <map>
 
-#include "node/replica/alarm.h"
+#include "node/app/node_status.h"
 #include "node/cli/commands.h"
-#include "node/replica/digest.h"
-#include "node/workflow/disclosure_view.h"
 #include "node/exchange/hub_refusal.h"
 #include "node/json/json_text.h"
-#include "node/app/node_session.h"
+#include "node/replica/alarm.h"
+#include "node/replica/digest.h"
 #include "node/replica/sql.h"
+#include "node/workflow/disclosure_view.h"
 #include "protocol/region.h"
 
 namespace gongkai {
@@ -36,38 +36,22 @@ bool KnownConfigKey(std::string_view key) {
   return false;
 }
 
-int RunStatus(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  sqlite3* db = session->replica->db();
-  Result<std::vector<DisclosureState>> all = ListDisclosures(db, {});
-  if (!all.ok()) return ReportFailure(all.status(), args.json());
-  std::map<DisclosureStatus, int64_t> counts;
-  int64_t conflicts = 0;
-  for (const DisclosureState& s : *all) {
-    ++counts[s.status];
-    if (s.conflict) ++conflicts;
-  }
-  const std::string me = NodeIdHex(session->identity.node_id);
-  auto count = [db](const std::string& sql) -> int64_t {
-    Result<std::optional<int64_t>> n = QueryInt(db, sql);
-    return n.ok() ? n->value_or(0) : -1;
-  };
-  const int64_t journal = count("SELECT count(*) FROM journal");
-  const int64_t own = count("SELECT count(*) FROM journal WHERE origin = '" + me + "'");
-  const int64_t pending = count("SELECT count(*) FROM journal WHERE origin = '" + me + "' AND status = 'own'");
-  const int64_t alarms = count("SELECT count(*) FROM alarm");
-  const int64_t last_sync = count("SELECT ifnull(max(last_success_at), 0) FROM sync_state");
-  Result<std::vector<HubRefusal>> refusals = ListHubRefusals(db);
-  if (!refusals.ok()) return ReportFailure(refusals.status(), args.json());
-  int64_t withheld = 0;
-  for (const HubRefusal& r : *refusals) withheld += r.permanent ? 1 : 0;
+int PrintStatus(const Args& args, const NodeStatus& status) {
+  const std::map<DisclosureStatus, int64_t>& counts = status.disclosures;
+  const int64_t conflicts = status.conflicts;
+  const std::string& me = status.node_id;
+  const int64_t journal = status.envelopes;
+  const int64_t own = status.own_envelopes;
+  const int64_t pending = status.pending_envelopes;
+  const int64_t alarms = status.alarms;
+  const int64_t last_sync = status.last_sync_ms;
+  const int64_t withheld = status.hub_refused_withheld;
   if (args.json()) {
     JsonObject out;
     out.Set("node_id", me);
-    out.Set("name", session->node_name);
-    out.Set("role", RoleName(session->identity.role));
-    out.Set("region", session->identity.region);
+    out.Set("name", status.name);
+    out.Set("role", RoleName(status.role));
+    out.Set("region", status.region);
     JsonObject by_status;
     for (const auto& [status, n] : counts) by_status.Set(StatusName(status), n);
     out.SetRaw("disclosures", by_status.ToString());
@@ -76,24 +60,25 @@ int RunStatus(const Args& args) {
     out.Set("own_envelopes", own);
     out.Set("pending_envelopes", pending);
     out.Set("alarms", alarms);
-    out.Set("hub_refused", static_cast<int64_t>(refusals->size()));
+    out.Set("hub_refused", status.hub_refused);
     out.Set("hub_refused_withheld", withheld);
     out.Set("last_sync_ms", last_sync);
     std::cout << out.ToString() << "\n";
     return kExitOk;
   }
-  std::cout << "节点 " << session->node_name << "\n"
+  std::cout << "节点 " << status.name << "\n"
             << "  编号 " << me << "\n"
-            << "  角色 " << RoleName(session->identity.role) << "    区划 " << session->identity.region << "\n"
+            << "  角色 " << RoleName(status.role) << "    区划 " << status.region << "\n"
             << "  公开事项：";
   if (counts.empty()) std::cout << "无";
   for (const auto& [status, n] : counts) std::cout << StatusLabel(status) << " " << n << "  ";
   std::cout << "\n";
   if (conflicts > 0) std::cout << "  有 " << conflicts << " 项并行修改待解决\n";
-  std::cout << "  数据包 " << journal << "（本节点 " << own << "，未获县级回执 " << pending << "）\n";
+  std::cout << "  数据包 " << journal << "（本节点 " << own << "，未获县级回执 " << pending
+            << "）\n";
   if (alarms > 0) std::cout << "  告警 " << alarms << " 条：gongkai alarms 查看\n";
-  if (!refusals->empty()) {
-    std::cout << "  被县汇聚服务器拒收 " << refusals->size() << " 个数据包（其中 " << withheld
+  if (status.hub_refused > 0) {
+    std::cout << "  被县汇聚服务器拒收 " << status.hub_refused << " 个数据包（其中 " << withheld
               << " 个无法补救、不再送出，其余下次同步再送）：gongkai alarms 查看\n";
   }
   std::cout << "  上次同步 ";
@@ -103,6 +88,13 @@ int RunStatus(const Args& args) {
     std::cout << "从未\n";
   }
   return kExitOk;
+}
+
+int RunStatus(const Args& args) {
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>*) { return ReadNodeStatus(session); },
+      [&](const NodeStatus& status) { return PrintStatus(args, status); });
 }
 
 int RunDigest(const Args& args) {
@@ -160,22 +152,22 @@ int RunConfigShow(const Args& args) {
   for (const auto& k : kConfigKeys) {
     Result<std::optional<Bytes>> value = session->replica->GetSetting(k.key);
     if (!value.ok()) return ReportFailure(value.status(), args.json());
-    const std::string text = value->has_value() ? std::string((*value)->begin(), (*value)->end()) : "";
+    const std::string text =
+        value->has_value() ? std::string((*value)->begin(), (*value)->end()) : "";
     if (args.json()) {
       out.Set(k.key, text);
     } else {
-      std::cout << k.key << " = " << (text.empty() ? "（未设置）" : text) << "    # " << k.help << "\n";
+      std::cout << k.key << " = " << (text.empty() ? "（未设置）" : text) << "    # " << k.help
+                << "\n";
     }
   }
   if (args.json()) std::cout << out.ToString() << "\n";
   return kExitOk;
 }
 
-int RunAlarms(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<std::vector<Alarm>> alarms = ListAlarms(session->replica->db());
-  if (!alarms.ok()) return ReportFailure(alarms.status(), args.json());
+int PrintAlarms(const Args& args, const NodeAlarms& found) {
+  const std::vector<Alarm>* alarms = &found.alarms;
+  const std::vector<HubRefusal>* refusals = &found.refusals;
   if (args.json()) {
     std::vector<std::string> out;
     for (const Alarm& a : *alarms) {
@@ -193,8 +185,6 @@ int RunAlarms(const Args& args) {
     std::cout << JsonArray(out) << "\n";
     return kExitOk;
   }
-  Result<std::vector<HubRefusal>> refusals = ListHubRefusals(session->replica->db());
-  if (!refusals.ok()) return ReportFailure(refusals.status(), args.json());
   if (alarms->empty()) std::cout << "没有告警。\n";
   for (const Alarm& a : *alarms) {
     std::cout << (a.kind == "equivocation" ? "一号两包" : "链条断裂") << "  节点 " << a.origin
@@ -216,6 +206,13 @@ int RunAlarms(const Args& args) {
   return kExitOk;
 }
 
+int RunAlarms(const Args& args) {
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>*) { return ReadNodeAlarms(session); },
+      [&](const NodeAlarms& found) { return PrintAlarms(args, found); });
+}
+
 }  // namespace
 
 std::vector<CommandSpec> NodeCommands() {
@@ -226,7 +223,8 @@ std::vector<CommandSpec> NodeCommands() {
     commands.push_back(spec);
   }
   {
-    CommandSpec spec{"digest", "", "计算某区划（含下级）全部同步数据的摘要，用于核对两台机器是否一致"};
+    CommandSpec spec{"digest", "",
+                     "计算某区划（含下级）全部同步数据的摘要，用于核对两台机器是否一致"};
     spec.options = {{"region", "CODE", "区划代码（默认本节点区划）"}};
     spec.run = RunDigest;
     commands.push_back(spec);

@@ -1,10 +1,10 @@
 // gongkai verify-proof
 #include <iostream>
 
-#include "node/cli/commands.h"
-#include "node/json/json_text.h"
 #include "node/app/node_session.h"
+#include "node/cli/commands.h"
 #include "node/exchange/proof_check.h"
+#include "node/json/json_text.h"
 #include "protocol/file_io.h"
 
 namespace gongkai {

@@ -2,60 +2,19 @@
 #include <iostream>
 #include <string>
 
+#include "node/app/exchange_actions.h"
 #include "node/cli/commands.h"
 #include "node/exchange/hub_client.h"
 #include "node/exchange/hub_sync.h"
 #include "node/json/json_text.h"
-#include "node/app/node_session.h"
-#include "node/replica/sql.h"
 
 namespace gongkai {
 
 namespace {
 
-constexpr char kHubPeer[] = "hub";
-
-void RecordAttempt(sqlite3* db, int64_t now_ms, const Status& result) {
-  // Best effort: the sync's own outcome is what the command reports.
-  auto stmt = Statement::Prepare(
-      db,
-      "INSERT INTO sync_state(peer, last_attempt_at, last_success_at, last_result)"
-      " VALUES (?1, ?2, CASE WHEN ?3 = '' THEN ?2 END, ?3) ON CONFLICT(peer) DO UPDATE SET"
-      " last_attempt_at=?2, last_success_at=CASE WHEN ?3 = '' THEN ?2 ELSE last_success_at END,"
-      " last_result=?3");
-  if (!stmt.ok()) return;
-  stmt->Bind(1, kHubPeer).Bind(2, now_ms).Bind(3, result.ok() ? std::string() : result.code());
-  (void)stmt->Step();
-}
-
-int RunSync(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, true);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Replica& replica = *session->replica;
-  std::string url;
-  if (std::optional<std::string> given = args.Get("hub")) {
-    url = *given;
-  } else {
-    Result<std::optional<Bytes>> setting = replica.GetSetting(kSettingHub);
-    if (!setting.ok()) return ReportFailure(setting.status(), args.json());
-    if (!*setting) {
-      return ReportFailure(
-          Status::Invalid(kErrCliUsage,
-                          "没有汇聚服务器地址：用 --hub URL，或 gongkai config set hub URL"),
-          args.json());
-    }
-    url.assign((*setting)->begin(), (*setting)->end());
-  }
-  Result<std::optional<Bytes>> pin = replica.GetSetting(kSettingHubTlsPin);
-  if (!pin.ok()) return ReportFailure(pin.status(), args.json());
-  const std::string pin_text = *pin ? std::string((*pin)->begin(), (*pin)->end()) : "";
-  Result<std::unique_ptr<HubClient>> client =
-      HubClient::Create(url, *session->key, {}, {}, pin_text);
-  if (!client.ok()) return ReportFailure(client.status(), args.json());
-  const int64_t now = WallClockMs();
-  Result<SyncReport> report = SyncWithHub(replica, **client, now);
-  RecordAttempt(replica.db(), now, report.status());
-  if (!report.ok()) return ReportFailure(report.status(), args.json());
+int PrintSync(const Args& args, const SyncOutcome& outcome) {
+  const std::string& url = outcome.hub_url;
+  const SyncReport* report = &outcome.report;
   if (args.json()) {
     JsonObject out;
     out.Set("hub", url);
@@ -101,6 +60,15 @@ int RunSync(const Args& args) {
     }
   }
   return report->refused.empty() ? kExitOk : kExitFailed;
+}
+
+int RunSync(const Args& args) {
+  return RunNodeAction(
+      args, true,
+      [&](NodeSession& session, std::vector<ImportError>*) {
+        return SyncNow(session, args.Get("hub"));
+      },
+      [&](const SyncOutcome& outcome) { return PrintSync(args, outcome); });
 }
 
 }  // namespace

@@ -3,12 +3,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "node/app/disclosure_actions.h"
+#include "node/app/node_session.h"
 #include "node/cli/commands.h"
-#include "node/workflow/disclosure_view.h"
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"
-#include "node/app/node_session.h"
-#include "node/replica/sql.h"
+#include "node/workflow/disclosure_view.h"
 #include "node/workflow/workflow.h"
 #include "protocol/file_io.h"
 
@@ -16,7 +16,8 @@ namespace gongkai {
 
 namespace {
 
-const OptionSpec kByOption{"by", "NAME", "记录为经办人的姓名（默认：config 中的 person，或节点名称）"};
+const OptionSpec kByOption{"by", "NAME",
+                           "记录为经办人的姓名（默认：config 中的 person，或节点名称）"};
 
 const std::vector<OptionSpec> kDraftOptions = {
     {"title", "T", "标题"},
@@ -69,8 +70,8 @@ Result<DraftInput> InputFromArgs(const Args& args) {
   if (std::optional<std::string> file = args.Get("body-file")) {
     Result<Bytes> bytes = ReadFileLimited(*file, kMaxBodyBytes);
     if (!bytes.ok()) {
-      return Status::Invalid(kErrWorkflowInput, "无法读取正文文件 " + *file + "（" +
-                                                    bytes.status().message() + "）");
+      return Status::Invalid(kErrWorkflowInput,
+                             "无法读取正文文件 " + *file + "（" + bytes.status().message() + "）");
     }
     input.body_text = std::string(bytes->begin(), bytes->end());
   }
@@ -97,118 +98,104 @@ std::string DraftJson(const Draft& draft) {
 }
 
 int PrintDraft(const Args& args, const Draft& draft, std::string_view verb) {
-  if (args.json()) {
-    std::cout << DraftJson(draft) << "\n";
-  } else {
-    std::cout << verb << "草稿 " << draft.id << "\n"
-              << "  " << CategoryLabel(draft.category) << "：" << draft.title << "（" << draft.period
-              << "）\n";
-    if (!draft.items.empty()) std::cout << "  明细 " << draft.items.size() << " 行\n";
-    std::cout << "  核对无误后提交：gongkai submit " << draft.id.substr(0, 8) << "\n";
-  }
-  return kExitOk;
-}
-
-Result<std::string> ResolveArg(const NodeSession& session, const Args& args) {
-  return ResolveDisclosureId(session.replica->db(), args.positional()[0]);
+  std::ostringstream text;
+  text << verb << "草稿 " << draft.id << "\n"
+       << "  " << CategoryLabel(draft.category) << "：" << draft.title << "（" << draft.period
+       << "）\n";
+  if (!draft.items.empty()) text << "  明细 " << draft.items.size() << " 行\n";
+  text << "  核对无误后提交：gongkai submit " << draft.id.substr(0, 8) << "\n";
+  return Emit(args, DraftJson(draft), text.str());
 }
 
 int RunNew(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<DraftInput> input = InputFromArgs(args);
-  if (!input.ok()) return ReportFailure(input.status(), args.json());
-  std::optional<std::string> category = args.Get("category");
-  if (!category) return ReportFailure(Status::Invalid(kErrCliUsage, "请用 --category 指定类别"), args.json());
-  Result<Category> parsed = ParseCategory(*category);
-  if (!parsed.ok()) return ReportFailure(parsed.status(), args.json());
-  input->category = *parsed;
-  std::vector<ImportError> errors;
-  Result<Draft> draft = CreateDraft(*session->replica, *input, WallClockMs(), &errors);
-  if (!draft.ok()) return ReportFailure(draft.status(), args.json(), errors);
-  return PrintDraft(args, *draft, "已建立");
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>* errors) -> Result<Draft> {
+        GK_ASSIGN_OR_RETURN(DraftInput input, InputFromArgs(args));
+        std::optional<std::string> category = args.Get("category");
+        if (!category) return Status::Invalid(kErrCliUsage, "请用 --category 指定类别");
+        GK_ASSIGN_OR_RETURN(input.category, ParseCategory(*category));
+        return NewDisclosure(session, input, errors);
+      },
+      [&](const Draft& draft) { return PrintDraft(args, draft, "已建立"); });
 }
 
 int RunEdit(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<std::string> id = ResolveArg(*session, args);
-  if (!id.ok()) return ReportFailure(id.status(), args.json());
-  Result<DraftInput> input = InputFromArgs(args);
-  if (!input.ok()) return ReportFailure(input.status(), args.json());
-  std::vector<ImportError> errors;
-  Result<Draft> draft = EditDraft(*session->replica, *id, *input, WallClockMs(), &errors);
-  if (!draft.ok()) return ReportFailure(draft.status(), args.json(), errors);
-  return PrintDraft(args, *draft, "已修改");
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>* errors) -> Result<Draft> {
+        // The id is checked before the options, as a person reads the command.
+        GK_RETURN_IF_ERROR(
+            ResolveDisclosureId(session.replica->db(), args.positional()[0]).status());
+        GK_ASSIGN_OR_RETURN(DraftInput input, InputFromArgs(args));
+        return EditDisclosure(session, args.positional()[0], input, errors);
+      },
+      [&](const Draft& draft) { return PrintDraft(args, draft, "已修改"); });
 }
 
 int RunDiscard(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<std::string> id = ResolveArg(*session, args);
-  if (!id.ok()) return ReportFailure(id.status(), args.json());
-  Status status = DiscardDraft(*session->replica, *id);
-  if (!status.ok()) return ReportFailure(status, args.json());
-  if (args.json()) {
-    std::cout << "{\"discarded\":" << JsonQuote(*id) << "}\n";
-  } else {
-    std::cout << "已删除草稿 " << *id << "（已提交的版本不受影响）\n";
-  }
-  return kExitOk;
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>*) {
+        return DiscardDisclosureDraft(session, args.positional()[0]);
+      },
+      [&](const std::string& id) {
+        return Emit(args, "{\"discarded\":" + JsonQuote(id) + "}",
+                    "已删除草稿 " + id + "（已提交的版本不受影响）");
+      });
 }
 
-int PrintWrite(const Args& args, const WriteResult& result, std::string_view what,
-               std::string_view disclosure_id) {
-  if (args.json()) {
+// Renders a write of the synced tables (submit, review, withdraw).
+auto PrintWrite(const Args& args, std::string_view what) {
+  return [&args, what](const DisclosureWrite& done) {
+    const WriteResult& result = done.write;
     JsonObject out;
-    out.Set("disclosure_id", disclosure_id);
+    out.Set("disclosure_id", done.disclosure_id);
     out.Set("id", result.fact_id);
     out.Set("envelope", HashHex(result.envelope.id));
     out.Set("seq", static_cast<int64_t>(result.envelope.seq));
     out.Set("hlc", static_cast<int64_t>(result.envelope.hlc));
-    std::cout << out.ToString() << "\n";
-  } else {
-    std::cout << what << "（" << disclosure_id.substr(0, 8) << "，记录 " << result.fact_id.substr(0, 8)
-              << "，数据包 #" << result.envelope.seq << "）。下次同步或导出数据包时送出。\n";
-  }
-  return kExitOk;
+    std::ostringstream text;
+    text << what << "（" << done.disclosure_id.substr(0, 8) << "，记录 "
+         << result.fact_id.substr(0, 8) << "，数据包 #" << result.envelope.seq
+         << "）。下次同步或导出数据包时送出。";
+    return Emit(args, out.ToString(), text.str());
+  };
 }
 
 int RunSubmit(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, true);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<std::string> id = ResolveArg(*session, args);
-  if (!id.ok()) return ReportFailure(id.status(), args.json());
-  Result<WriteResult> result = Submit(*session->replica, session->ActorFor(args.Get("by")), *id);
-  if (!result.ok()) return ReportFailure(result.status(), args.json());
-  return PrintWrite(args, *result, "已提交，等待审核", *id);
+  return RunNodeAction(
+      args, true,
+      [&](NodeSession& session, std::vector<ImportError>*) {
+        return SubmitDisclosure(session, args.positional()[0], args.Get("by"));
+      },
+      PrintWrite(args, "已提交，等待审核"));
 }
 
 int RunReview(const Args& args) {
   if (args.Has("approve") == args.Has("return")) {
-    return ReportFailure(Status::Invalid(kErrCliUsage, "请给出 --approve（通过）或 --return（退回）之一"),
-                         args.json());
+    return ReportFailure(
+        Status::Invalid(kErrCliUsage, "请给出 --approve（通过）或 --return（退回）之一"),
+        args.json());
   }
-  Result<NodeSession> session = OpenCommandSession(args, true);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<std::string> id = ResolveArg(*session, args);
-  if (!id.ok()) return ReportFailure(id.status(), args.json());
   const Decision decision = args.Has("approve") ? Decision::kApprove : Decision::kReturn;
-  Result<WriteResult> result = Review(*session->replica, session->ActorFor(args.Get("by")), *id, decision,
-                                      args.Get("comment").value_or(""));
-  if (!result.ok()) return ReportFailure(result.status(), args.json());
-  return PrintWrite(args, *result, decision == Decision::kApprove ? "已审核通过" : "已退回", *id);
+  return RunNodeAction(
+      args, true,
+      [&](NodeSession& session, std::vector<ImportError>*) {
+        return ReviewDisclosure(session, args.positional()[0], decision,
+                                args.Get("comment").value_or(""), args.Get("by"));
+      },
+      PrintWrite(args, decision == Decision::kApprove ? "已审核通过" : "已退回"));
 }
 
 int RunWithdraw(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, true);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<std::string> id = ResolveArg(*session, args);
-  if (!id.ok()) return ReportFailure(id.status(), args.json());
-  Result<WriteResult> result =
-      Withdraw(*session->replica, session->ActorFor(args.Get("by")), *id, args.Get("reason").value_or(""));
-  if (!result.ok()) return ReportFailure(result.status(), args.json());
-  return PrintWrite(args, *result, "已撤回", *id);
+  return RunNodeAction(
+      args, true,
+      [&](NodeSession& session, std::vector<ImportError>*) {
+        return WithdrawDisclosure(session, args.positional()[0], args.Get("reason").value_or(""),
+                                  args.Get("by"));
+      },
+      PrintWrite(args, "已撤回"));
 }
 
 std::string ReviewJson(const ReviewFact& r) {
@@ -279,44 +266,41 @@ std::string Pad(std::string text, size_t width) {
   return text;
 }
 
-int RunList(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
+Result<ListFilter> FilterFromArgs(const Args& args) {
   ListFilter filter;
   if (std::optional<std::string> status = args.Get("status")) {
-    Result<DisclosureStatus> parsed = ParseStatus(*status);
-    if (!parsed.ok()) return ReportFailure(parsed.status(), args.json());
-    filter.status = *parsed;
+    GK_ASSIGN_OR_RETURN(filter.status, ParseStatus(*status));
   }
   if (std::optional<std::string> category = args.Get("category")) {
-    Result<Category> parsed = ParseCategory(*category);
-    if (!parsed.ok()) return ReportFailure(parsed.status(), args.json());
-    filter.category = *parsed;
+    GK_ASSIGN_OR_RETURN(filter.category, ParseCategory(*category));
   }
   filter.region = args.Get("region").value_or("");
-  Result<std::vector<DisclosureState>> list = ListDisclosures(session->replica->db(), filter);
-  if (!list.ok()) return ReportFailure(list.status(), args.json());
+  return filter;
+}
+
+int PrintList(const Args& args, const std::vector<DisclosureState>& list) {
   if (args.json()) {
     std::vector<std::string> out;
-    for (const DisclosureState& s : *list) out.push_back(SummaryJson(s));
+    for (const DisclosureState& s : list) out.push_back(SummaryJson(s));
     std::cout << JsonArray(out) << "\n";
     return kExitOk;
   }
-  if (list->empty()) {
+  if (list.empty()) {
     std::cout << "没有符合条件的公开事项。\n";
     return kExitOk;
   }
   std::cout << Pad("编号", 10) << Pad("状态", 16) << Pad("类别", 14) << Pad("期间", 9)
             << Pad("区划", 14) << "标题\n";
-  for (const DisclosureState& s : *list) {
+  for (const DisclosureState& s : list) {
     std::string status(StatusLabel(s.status));
     if (s.conflict) status += "!";
     if (s.draft && s.status != DisclosureStatus::kDraft) status += "+草稿";
-    std::cout << Pad(s.id.substr(0, 8), 10) << Pad(status, 16) << Pad(std::string(CategoryLabel(s.category)), 14)
-              << Pad(s.period, 9) << Pad(s.region.empty() ? "（本地）" : s.region, 14) << s.title << "\n";
+    std::cout << Pad(s.id.substr(0, 8), 10) << Pad(status, 16)
+              << Pad(std::string(CategoryLabel(s.category)), 14) << Pad(s.period, 9)
+              << Pad(s.region.empty() ? "（本地）" : s.region, 14) << s.title << "\n";
   }
-  std::cout << "共 " << list->size() << " 项。";
-  for (const DisclosureState& s : *list) {
+  std::cout << "共 " << list.size() << " 项。";
+  for (const DisclosureState& s : list) {
     if (s.conflict) {
       std::cout << "标 ! 的有并行修改，请用 history 查看后编辑解决。";
       break;
@@ -326,25 +310,14 @@ int RunList(const Args& args) {
   return kExitOk;
 }
 
-Result<DisclosureState> LoadForShow(const NodeSession& session, const Args& args) {
-  GK_ASSIGN_OR_RETURN(std::string id, ResolveArg(session, args));
-  GK_ASSIGN_OR_RETURN(std::optional<DisclosureState> state, LoadDisclosure(session.replica->db(), id));
-  if (!state) return Status::NotFound(kErrWorkflowNotFound, "没有编号为 " + id + " 的公开事项");
-  return std::move(*state);
-}
-
-Result<std::vector<std::string>> ItemsOf(sqlite3* db, std::string_view version_id) {
-  GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db,
-                                                         "SELECT data FROM disclosure_item WHERE"
-                                                         " version_id = ? ORDER BY line_no"));
-  stmt.Bind(1, version_id);
-  std::vector<std::string> items;
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    items.push_back(stmt.ColumnText(0));
-  }
-  return items;
+int RunList(const Args& args) {
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>*) -> Result<std::vector<DisclosureState>> {
+        GK_ASSIGN_OR_RETURN(ListFilter filter, FilterFromArgs(args));
+        return FindDisclosures(session, filter);
+      },
+      [&](const std::vector<DisclosureState>& list) { return PrintList(args, list); });
 }
 
 std::string ItemLine(std::string_view category, const std::string& data) {
@@ -360,13 +333,15 @@ std::string ItemLine(std::string_view category, const std::string& data) {
     return sign + std::to_string(a / 100) + "." + frac;
   };
   if (category == "subsidy") {
-    return text("group") + "  " + text("name") + "  " + text("id") + "  " + text("area") +
-           " 亩  " + yuan("amount_cents") + " 元  " + text("account");
+    return text("group") + "  " + text("name") + "  " + text("id") + "  " + text("area") + " 亩  " +
+           yuan("amount_cents") + " 元  " + text("account");
   }
   if (category == "finance") {
     std::string line = text("date") + "  " + text("voucher") + "  " + text("summary");
-    if (item->IntegerOr("income_cents", 0).value_or(0) != 0) line += "  收入 " + yuan("income_cents");
-    if (item->IntegerOr("expense_cents", 0).value_or(0) != 0) line += "  支出 " + yuan("expense_cents");
+    if (item->IntegerOr("income_cents", 0).value_or(0) != 0)
+      line += "  收入 " + yuan("income_cents");
+    if (item->IntegerOr("expense_cents", 0).value_or(0) != 0)
+      line += "  支出 " + yuan("expense_cents");
     return line + "  " + text("handler");
   }
   std::string line;
@@ -377,20 +352,10 @@ std::string ItemLine(std::string_view category, const std::string& data) {
   return line;
 }
 
-int RunShow(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<DisclosureState> state = LoadForShow(*session, args);
-  if (!state.ok()) return ReportFailure(state.status(), args.json());
+int PrintShow(const Args& args, const DisclosureDetail& detail) {
+  const DisclosureState* state = &detail.state;
   const VersionFact* current = state->current();
-  std::vector<std::string> items;
-  if (current != nullptr) {
-    Result<std::vector<std::string>> loaded = ItemsOf(session->replica->db(), current->version_id);
-    if (!loaded.ok()) return ReportFailure(loaded.status(), args.json());
-    items = std::move(*loaded);
-  } else {
-    items = state->draft->items;
-  }
+  const std::vector<std::string>& items = detail.items;
   if (args.json()) {
     JsonObject out;
     out.SetRaw("disclosure", SummaryJson(*state));
@@ -403,11 +368,12 @@ int RunShow(const Args& args) {
   std::cout << CategoryLabel(state->category) << "：" << state->title << "\n"
             << "  编号 " << state->id << "\n"
             << "  期间 " << state->period << "    状态 " << StatusLabel(state->status) << "\n";
-  if (state->conflict) std::cout << "  注意：有并行修改的版本（见 history），请编辑后重新提交以解决。\n";
+  if (state->conflict)
+    std::cout << "  注意：有并行修改的版本（见 history），请编辑后重新提交以解决。\n";
   const std::string category(CategoryName(state->category));
   if (current != nullptr) {
-    std::cout << "  当前版本 " << current->version_id.substr(0, 8) << "（" << current->author << "，"
-              << HlcBeijingTime(current->hlc) << "）\n"
+    std::cout << "  当前版本 " << current->version_id.substr(0, 8) << "（" << current->author
+              << "，" << HlcBeijingTime(current->hlc) << "）\n"
               << "  公示期 " << current->publicity_from << " 至 " << current->publicity_to << "\n";
     Result<JsonValue> body = ParseJsonObject(current->body);
     if (body.ok()) {
@@ -419,7 +385,8 @@ int RunShow(const Args& args) {
     for (const ReviewFact& r : current->reviews) {
       std::cout << "    " << (r.stage == "township" ? "乡镇" : "村务监督委员会") << " "
                 << (r.decision == "approve" ? "通过" : "退回") << "  " << r.reviewer << "  "
-                << HlcBeijingTime(r.hlc) << (r.comment.empty() ? "" : "  意见：" + r.comment) << "\n";
+                << HlcBeijingTime(r.hlc) << (r.comment.empty() ? "" : "  意见：" + r.comment)
+                << "\n";
     }
   }
   if (state->draft) {
@@ -434,11 +401,17 @@ int RunShow(const Args& args) {
   return kExitOk;
 }
 
-int RunHistory(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<DisclosureState> state = LoadForShow(*session, args);
-  if (!state.ok()) return ReportFailure(state.status(), args.json());
+int RunShow(const Args& args) {
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>*) {
+        return ShowDisclosure(session, args.positional()[0]);
+      },
+      [&](const DisclosureDetail& detail) { return PrintShow(args, detail); });
+}
+
+int PrintHistory(const Args& args, const DisclosureDetail& detail) {
+  const DisclosureState* state = &detail.state;
   if (args.json()) {
     JsonObject out;
     out.SetRaw("disclosure", SummaryJson(*state));
@@ -481,10 +454,13 @@ int RunHistory(const Args& args) {
   };
   std::vector<Event> events;
   for (const VersionFact& v : state->versions) {
-    events.push_back({v.hlc, "版本 " + v.version_id.substr(0, 8) +
-                                 (v.parent_version.empty() ? "（首次提交）" : "（修改自 " + v.parent_version.substr(0, 8) + "）") +
-                                 "  " + v.author + "  " + v.title + "  [" + std::string(StatusLabel(v.status)) + "]  节点 " +
-                                 v.origin.substr(0, 8)});
+    events.push_back(
+        {v.hlc,
+         "版本 " + v.version_id.substr(0, 8) +
+             (v.parent_version.empty() ? "（首次提交）"
+                                       : "（修改自 " + v.parent_version.substr(0, 8) + "）") +
+             "  " + v.author + "  " + v.title + "  [" + std::string(StatusLabel(v.status)) +
+             "]  节点 " + v.origin.substr(0, 8)});
     for (const ReviewFact& r : v.reviews) {
       events.push_back({r.hlc, std::string(r.stage == "township" ? "乡镇" : "村务监督委员会") +
                                    (r.decision == "approve" ? "通过" : "退回") + " 版本 " +
@@ -494,7 +470,8 @@ int RunHistory(const Args& args) {
     }
   }
   for (const WithdrawalFact& w : state->withdrawals) {
-    events.push_back({w.hlc, "撤回  " + w.author + "  理由：" + w.reason + "  节点 " + w.origin.substr(0, 8)});
+    events.push_back(
+        {w.hlc, "撤回  " + w.author + "  理由：" + w.reason + "  节点 " + w.origin.substr(0, 8)});
   }
   for (const PostingFact& p : state->postings) {
     events.push_back({p.hlc, "张贴 版本 " + p.version_id.substr(0, 8) + "  " + p.posted_by + "  " +
@@ -502,13 +479,23 @@ int RunHistory(const Args& args) {
   }
   std::stable_sort(events.begin(), events.end(),
                    [](const Event& a, const Event& b) { return a.hlc < b.hlc; });
-  std::cout << CategoryLabel(state->category) << "：" << state->title << "（" << state->id << "）\n";
+  std::cout << CategoryLabel(state->category) << "：" << state->title << "（" << state->id
+            << "）\n";
   for (const Event& e : events) {
     std::cout << "  " << HlcBeijingTime(e.hlc) << "  " << e.line << "\n";
   }
   if (state->draft) std::cout << "  （本地另有未提交的草稿）\n";
   if (state->conflict) std::cout << "  注意：有并行修改的版本，请编辑后重新提交以解决。\n";
   return kExitOk;
+}
+
+int RunHistory(const Args& args) {
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>*) {
+        return ShowDisclosure(session, args.positional()[0]);
+      },
+      [&](const DisclosureDetail& detail) { return PrintHistory(args, detail); });
 }
 
 }  // namespace
@@ -518,10 +505,12 @@ std::vector<CommandSpec> WorkflowCommands() {
   {
     CommandSpec spec{"new", "", "新建公开事项草稿（只在本机，提交后才同步）"};
     spec.options = kDraftOptions;
-    spec.options.insert(spec.options.begin(),
-                        {"category", "C", "类别：affairs（村务）、finance（财务）或 subsidy（惠农补贴）"});
+    spec.options.insert(
+        spec.options.begin(),
+        {"category", "C", "类别：affairs（村务）、finance（财务）或 subsidy（惠农补贴）"});
     spec.details =
-        "例：gongkai new --category subsidy --title \"2024年耕地地力保护补贴发放公示\" --period 2024 "
+        "例：gongkai new --category subsidy --title \"2024年耕地地力保护补贴发放公示\" --period "
+        "2024 "
         "--import 补贴名册.csv\n导入有误时列出所有错误（文件、行、列），不写入任何内容。";
     spec.run = RunNew;
     commands.push_back(spec);
@@ -547,7 +536,8 @@ std::vector<CommandSpec> WorkflowCommands() {
     commands.push_back(spec);
   }
   {
-    CommandSpec spec{"review", "ID", "审核：村节点记录村务监督委员会意见，乡镇节点记录乡镇审核结果"};
+    CommandSpec spec{"review", "ID",
+                     "审核：村节点记录村务监督委员会意见，乡镇节点记录乡镇审核结果"};
     spec.options = {{"approve", "", "通过"},
                     {"return", "", "退回（须写意见）"},
                     {"comment", "C", "审核意见"},
@@ -565,9 +555,10 @@ std::vector<CommandSpec> WorkflowCommands() {
   }
   {
     CommandSpec spec{"list", "", "列出公开事项"};
-    spec.options = {{"status", "S", "只列此状态：draft submitted returned approved withdrawn superseded"},
-                    {"category", "C", "只列此类别：affairs finance subsidy"},
-                    {"region", "CODE", "只列此区划及其下级"}};
+    spec.options = {
+        {"status", "S", "只列此状态：draft submitted returned approved withdrawn superseded"},
+        {"category", "C", "只列此类别：affairs finance subsidy"},
+        {"region", "CODE", "只列此区划及其下级"}};
     spec.run = RunList;
     commands.push_back(spec);
   }

@@ -12,6 +12,6 @@ int main(int argc, char** argv) {
                      gongkai::ProofCommands}) {
     for (CommandSpec& spec : group()) commands.push_back(std::move(spec));
   }
-  return gongkai::RunCommandLine("gongkai", "gongkai：村务、财务、惠农补贴三级公开（离线可用）", commands,
-                                 argc, argv);
+  return gongkai::RunCommandLine("gongkai", "gongkai：村务、财务、惠农补贴三级公开（离线可用）",
+                                 commands, argc, argv);
 }
