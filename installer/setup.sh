@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     --fuzz) mode=fuzz; shift ;;
     --packages) mode=packages; shift ;;
     --no-build) do_build=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: 未知参数 unknown argument: $1" >&2; exit 2 ;;
   esac
 done
