@@ -7,8 +7,8 @@
 #      write a disclosure, sync;
 #   3. upgrade to this build's packages: the data (digests, list) and the changed conffiles are
 #      kept; systemd-analyze verify accepts every unit; the sync timer's generator reads
-#      node.conf; the upgraded hub and node sync again, and a sync with the hub down succeeds
-#      quietly (exit 75);
+#      node.conf; the upgraded hub and node sync again, a sync with the hub down succeeds
+#      quietly (exit 75) and one with a configuration error fails;
 #   4. dpkg --remove keeps the data, dpkg --purge warns and deletes it.
 # The machine is left as it was found (a trap stops the hub, purges the packages and removes the
 # gongkai user if this test made it). Exits 77 (skipped) when not root, or when gongkai is
@@ -24,7 +24,7 @@ step() { printf '\n== %s\n' "$*"; }
 fail() { echo "失败 FAILED: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || skip "installing packages needs root (CI runs this as root)"
-for tool in dpkg dpkg-deb cpack lintian systemd-analyze adduser setpriv; do
+for tool in dpkg dpkg-deb cpack lintian desktop-file-validate systemd-analyze adduser setpriv; do
   command -v "$tool" >/dev/null || skip "$tool is not installed (installer/packages.txt)"
 done
 arch=$(dpkg --print-architecture)
@@ -170,6 +170,12 @@ lintian --fail-on error "$new_node_deb" "$new_hub_deb" | tee "$work/lintian.out"
   fail "lintian reports errors"
 ! grep -q '^E:' "$work/lintian.out" || fail "lintian reports errors"
 
+dpkg-deb --fsys-tarfile "$new_node_deb" | tar -xO ./usr/share/applications/gongkai.desktop >"$work/gongkai.desktop"
+desktop-file-validate "$work/gongkai.desktop" || fail "the desktop entry does not validate"
+grep -qx 'Name=公开栏' "$work/gongkai.desktop" || fail "the desktop entry is not named 公开栏"
+grep -qx 'Exec=gongkai ui --open' "$work/gongkai.desktop" || fail "the desktop entry does not run gongkai ui --open"
+echo "desktop entry: valid"
+
 step "2. 安装上一版 installing the $old_version packages (fixtures)"
 dpkg -i "$here/fixtures/gongkai_${old_version}_${arch}.deb" \
   "$here/fixtures/gongkai-hub_${old_version}_${arch}.deb" </dev/null 2>&1 | tee "$work/install.out"
@@ -291,6 +297,12 @@ sync_node
 [ "$sync_status" -eq 75 ] || fail "sync with the hub down exited $sync_status, not 75"
 grep -q 'sync.unreachable' "$work/sync.out" || fail "no [sync.unreachable] line"
 [ "$(grep -c . "$work/sync.out")" -eq 1 ] || fail "sync with the hub down printed more than one line"
+
+step "配置错误不能被当作无网络 a real failure still fails the sync unit (https with no fingerprint)"
+as_gongkai "$G" config set --home "$node" hub https://127.0.0.1:9 >/dev/null
+sync_node
+[ "$sync_status" -eq 1 ] || fail "sync with an unpinned https hub exited $sync_status, not 1"
+grep -q 'sync.tls_unpinned' "$work/sync.out" || fail "no [sync.tls_unpinned] error"
 
 step "4. 卸载（保留数据）dpkg --remove keeps the data"
 dpkg --remove gongkai gongkai-hub </dev/null 2>&1 | tee "$work/remove.out"
