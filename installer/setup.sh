@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for gongkai and builds it.
 #
-#   installer/setup.sh [--build-dir DIR] [--sanitize] [--fuzz] [--no-build]
+#   installer/setup.sh [--build-dir DIR] [--sanitize] [--fuzz] [--packages] [--no-build]
 #
 # Installs the Debian packages listed in installer/packages.txt (only those missing, so a
 # second run changes nothing), then configures and builds with CMake and Ninja.
 #   --sanitize   build with AddressSanitizer + UndefinedBehaviorSanitizer (default dir build-asan)
 #   --fuzz       build the libFuzzer targets with clang (default dir build-fuzz)
+#   --packages   build only the two programs and the Debian packages gongkai and gongkai-hub,
+#                in DIR/packages (default dir build; see installer/README.md)
 #   --no-build   install packages only
 set -euo pipefail
 
@@ -20,8 +22,9 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir="$2"; shift 2 ;;
     --sanitize) mode=sanitize; shift ;;
     --fuzz) mode=fuzz; shift ;;
+    --packages) mode=packages; shift ;;
     --no-build) do_build=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: 未知参数 unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +52,7 @@ fi
 
 cmake_args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 case "$mode" in
-  normal) : "${build_dir:=$top/build}" ;;
+  normal|packages) : "${build_dir:=$top/build}" ;;
   sanitize) : "${build_dir:=$top/build-asan}"; cmake_args+=(-DGONGKAI_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug) ;;
   fuzz) : "${build_dir:=$top/build-fuzz}"
         cmake_args+=(-DGONGKAI_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++) ;;
@@ -57,4 +60,9 @@ esac
 export CCACHE_BASEDIR="$top"
 echo "== 构建 building ($mode) in $build_dir"
 cmake -S "$top" -B "$build_dir" "${cmake_args[@]}" >/dev/null
-cmake --build "$build_dir" -j2
+if [ "$mode" = packages ]; then
+  cmake --build "$build_dir" -j2 --target deb
+  ls -l "$build_dir"/packages/*.deb
+else
+  cmake --build "$build_dir" -j2
+fi
