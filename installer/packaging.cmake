@@ -14,7 +14,7 @@
 
 # 0.1.0, project()'s version, is the release whose packages tests/installer/fixtures hold (the
 # upgrade test installs them first); these packages are the next release.
-set(GONGKAI_PACKAGE_VERSION 0.2.0 CACHE STRING "Version of the Debian packages")
+set(GONGKAI_PACKAGE_VERSION ${PROJECT_VERSION} CACHE STRING "Version of the Debian packages")
 set(GONGKAI_PACKAGE_MAINTAINER "gongkai maintainers <maintainers@gongkai.example>"
     CACHE STRING "Maintainer: field of the Debian packages")
 
