@@ -52,7 +52,7 @@ Result<mstch::map> DisclosureContext(UiApp& app, NodeSession& node, const Disclo
     GK_ASSIGN_OR_RETURN(std::vector<std::string> items,
                         VersionItems(node.replica->db(), current->version_id));
     const std::vector<ItemColumn> columns = ItemColumns(state.category, current->body);
-    ctx["version"] = mstch::map{{"id", current->version_id},
+    ctx["version"] = mstch::map{{"version_id", current->version_id},
                                 {"short_id", current->version_id.substr(0, 8)},
                                 {"number", std::to_string(state.versions.size())},
                                 {"author", current->author},
@@ -117,7 +117,9 @@ Result<mstch::map> DisclosureContext(UiApp& app, NodeSession& node, const Disclo
   mstch::map form{{"title", state.draft ? state.draft->title : state.title},
                   {"period", state.draft ? state.draft->period : state.period},
                   {"body", BodyText(body_json)},
-                  {"author", state.draft ? state.draft->author : std::string()}};
+                  {"author", state.draft ? state.draft->author : std::string()},
+                  {"publicity_days", std::string()},
+                  {"publicity_from", std::string()}};
   if (state.draft) {
     form["publicity_days"] = std::to_string(state.draft->publicity_days);
     form["publicity_from"] = state.draft->publicity_from;
@@ -187,74 +189,82 @@ void RegisterDisclosurePages(UiApp& app, httplib::Server& server) {
   server.Get(kIdPattern, [&app](const httplib::Request& req, httplib::Response& res) {
     ShowDisclosure(app, req, res, req.matches[1].str());
   });
-  server.Post(std::string(kIdPattern) + "/submit",
-              [&app](const httplib::Request& req, httplib::Response& res) {
-                Act(app, req, res, "已提交，等待审核。下次同步或导出数据包时送出。",
-                    [&req](NodeSession& node, const std::string& id) {
-                      return WebSubmit(node, id, FormField(req, "by")).status();
-                    });
-              });
-  server.Post(std::string(kIdPattern) + "/review", [&app](const httplib::Request& req,
-                                                          httplib::Response& res) {
-    const std::string decision = FormField(req, "decision");
-    Act(app, req, res, decision == "approve" ? "已审核通过。" : "已退回，意见将随同步送到村里。",
-        [&req, &decision](NodeSession& node, const std::string& id) -> Status {
-          if (decision != "approve" && decision != "return") {
-            return Status::Invalid(kErrWebInput, "请选择“审核通过”或“退回”");
-          }
-          return WebReview(node, id, decision == "approve" ? Decision::kApprove : Decision::kReturn,
-                           FormField(req, "comment"), FormField(req, "by"))
-              .status();
+  PostForm(app, server, std::string(kIdPattern) + "/submit",
+           [&app](const httplib::Request& req, httplib::Response& res) {
+             Act(app, req, res, "已提交，等待审核。下次同步或导出数据包时送出。",
+                 [&req](NodeSession& node, const std::string& id) {
+                   return WebSubmit(node, id, FormField(req, "by")).status();
+                 });
+           });
+  PostForm(app, server, std::string(kIdPattern) + "/review",
+           [&app](const httplib::Request& req, httplib::Response& res) {
+             const std::string decision = FormField(req, "decision");
+             Act(app, req, res,
+                 decision == "approve" ? "已审核通过。" : "已退回，意见将随同步送到村里。",
+                 [&req, &decision](NodeSession& node, const std::string& id) -> Status {
+                   if (decision != "approve" && decision != "return") {
+                     return Status::Invalid(kErrWebInput, "请选择“审核通过”或“退回”");
+                   }
+                   return WebReview(node, id,
+                                    decision == "approve" ? Decision::kApprove : Decision::kReturn,
+                                    FormField(req, "comment"), FormField(req, "by"))
+                       .status();
+                 });
+           });
+  PostForm(
+      app, server, std::string(kIdPattern) + "/withdraw",
+      [&app](const httplib::Request& req, httplib::Response& res) {
+        Act(app, req, res, "已撤回。", [&req](NodeSession& node, const std::string& id) {
+          return WebWithdraw(node, id, FormField(req, "reason"), FormField(req, "by")).status();
         });
-  });
-  server.Post(std::string(kIdPattern) + "/withdraw", [&app](const httplib::Request& req,
-                                                            httplib::Response& res) {
-    Act(app, req, res, "已撤回。", [&req](NodeSession& node, const std::string& id) {
-      return WebWithdraw(node, id, FormField(req, "reason"), FormField(req, "by")).status();
-    });
-  });
-  server.Post(std::string(kIdPattern) + "/discard", [&app](const httplib::Request& req,
-                                                           httplib::Response& res) {
-    Act(app, req, res, "已删除草稿（已提交的版本不受影响）。",
-        [](NodeSession& node, const std::string& id) { return WebDiscardDraft(node, id); });
-  });
-  server.Post(std::string(kIdPattern) + "/post", [&app](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    Act(app, req, res, "已登记张贴。", [&req](NodeSession& node, const std::string& id) -> Status {
-      GK_ASSIGN_OR_RETURN(int64_t copies, Copies(FormField(req, "copies")));
-      GK_ASSIGN_OR_RETURN(DisclosureState state, Load(node, id));
-      if (state.current() == nullptr)
-        return Status::Invalid(kErrWorkflowState, "该公开事项还只是草稿：提交后才能张贴");
-      return WebRecordPosting(node, id, state.current()->version_id, copies, FormField(req, "by"))
-          .status();
-    });
-  });
-  server.Post(std::string(kIdPattern) + "/print", [&app](const httplib::Request& req,
-                                                         httplib::Response& res) {
-    Act(app, req, res, "已送打印机，并登记张贴。",
-        [&req](NodeSession& node, const std::string& id) -> Status {
-          GK_ASSIGN_OR_RETURN(int64_t copies, Copies(FormField(req, "copies")));
-          const std::string queue = FormField(req, "queue");
-          if (queue.empty()) return Status::Invalid(kErrWebInput, "请选择打印机");
-          GK_ASSIGN_OR_RETURN(DisclosureState state, Load(node, id));
-          const VersionFact* version = state.current();
-          if (version == nullptr)
-            return Status::Invalid(kErrWorkflowState, "该公开事项还只是草稿：提交后才能打印");
-          const std::filesystem::path pdf = TempPdf();
-          Status printed = WebRenderSheet(node, version->version_id, pdf.string());
-          if (printed.ok()) printed = WebSendToPrinter(queue, pdf.string(), copies);
-          std::error_code ec;
-          std::filesystem::remove(pdf, ec);
-          GK_RETURN_IF_ERROR(printed);
-          if (version->status != DisclosureStatus::kApproved ||
-              version->region != node.identity.region) {
-            return Status::Ok();  // printed for checking only; workflow.h RecordPosting says who
-                                  // posts
-          }
-          return WebRecordPosting(node, id, version->version_id, copies, FormField(req, "by"))
-              .status();
-        });
-  });
+      });
+  PostForm(
+      app, server, std::string(kIdPattern) + "/discard",
+      [&app](const httplib::Request& req, httplib::Response& res) {
+        Act(app, req, res, "已删除草稿（已提交的版本不受影响）。",
+            [](NodeSession& node, const std::string& id) { return WebDiscardDraft(node, id); });
+      });
+  PostForm(app, server, std::string(kIdPattern) + "/post",
+           [&app](const httplib::Request& req, httplib::Response& res) {
+             Act(app, req, res, "已登记张贴。",
+                 [&req](NodeSession& node, const std::string& id) -> Status {
+                   GK_ASSIGN_OR_RETURN(int64_t copies, Copies(FormField(req, "copies")));
+                   GK_ASSIGN_OR_RETURN(DisclosureState state, Load(node, id));
+                   if (state.current() == nullptr)
+                     return Status::Invalid(kErrWorkflowState,
+                                            "该公开事项还只是草稿：提交后才能张贴");
+                   return WebRecordPosting(node, id, state.current()->version_id, copies,
+                                           FormField(req, "by"))
+                       .status();
+                 });
+           });
+  PostForm(
+      app, server, std::string(kIdPattern) + "/print",
+      [&app](const httplib::Request& req, httplib::Response& res) {
+        Act(app, req, res, "已送打印机，并登记张贴。",
+            [&req](NodeSession& node, const std::string& id) -> Status {
+              GK_ASSIGN_OR_RETURN(int64_t copies, Copies(FormField(req, "copies")));
+              const std::string queue = FormField(req, "queue");
+              if (queue.empty()) return Status::Invalid(kErrWebInput, "请选择打印机");
+              GK_ASSIGN_OR_RETURN(DisclosureState state, Load(node, id));
+              const VersionFact* version = state.current();
+              if (version == nullptr)
+                return Status::Invalid(kErrWorkflowState, "该公开事项还只是草稿：提交后才能打印");
+              const std::filesystem::path pdf = TempPdf();
+              Status printed = WebRenderSheet(node, version->version_id, pdf.string());
+              if (printed.ok()) printed = WebSendToPrinter(queue, pdf.string(), copies);
+              std::error_code ec;
+              std::filesystem::remove(pdf, ec);
+              GK_RETURN_IF_ERROR(printed);
+              if (version->status != DisclosureStatus::kApproved ||
+                  version->region != node.identity.region) {
+                return Status::Ok();  // printed for checking only; workflow.h RecordPosting says
+                                      // who posts
+              }
+              return WebRecordPosting(node, id, version->version_id, copies, FormField(req, "by"))
+                  .status();
+            });
+      });
   server.Get(std::string(kIdPattern) + "/sheet.pdf", [&app](const httplib::Request& req,
                                                             httplib::Response& res) {
     const std::string id = req.matches[1].str();

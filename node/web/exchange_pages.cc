@@ -119,7 +119,7 @@ void RegisterExchangePages(UiApp& app, httplib::Server& server) {
   server.Get("/sync", [&app](const httplib::Request& req, httplib::Response& res) {
     SendPage(app, req, res, "sync", SyncContext(app.sync_job()));
   });
-  server.Post("/sync", [&app](const httplib::Request&, httplib::Response& res) {
+  PostForm(app, server, "/sync", [&app](const httplib::Request&, httplib::Response& res) {
     app.StartSync();
     Redirect(res, "/sync");
   });
@@ -140,70 +140,74 @@ void RegisterExchangePages(UiApp& app, httplib::Server& server) {
   server.Get("/bundles", [&app](const httplib::Request& req, httplib::Response& res) {
     ShowBundles(app, req, res, mstch::map{});
   });
-  server.Post("/bundles/export", [&app](const httplib::Request& req, httplib::Response& res) {
-    const std::string target = FormField(req, "target");
-    const std::string for_region = FormField(req, "for_region");
-    bool offered = false;
-    for (const auto& t : BundleTargets(app.home())) offered = offered || t.string() == target;
-    if (!offered) {
-      return ShowBundles(app, req, res, mstch::map{},
-                         Status::Invalid(kErrWebInput, "请从列表中选择U盘或数据包文件夹"));
-    }
-    std::error_code ec;
-    std::filesystem::create_directories(target, ec);
-    mstch::map ctx;
-    Status status = app.WithNode([&](NodeSession& node) -> Status {
-      GK_ASSIGN_OR_RETURN(ExportReport report, WebExportBundle(node, target, for_region));
-      ctx["exported"] = mstch::map{{"path", report.path.string()},
-                                   {"envelopes", std::to_string(report.envelopes)},
-                                   {"bytes", std::to_string(report.bytes)},
-                                   {"left_out", std::to_string(report.left_out)},
-                                   {"has_left_out", report.left_out > 0}};
-      return Status::Ok();
-    });
-    ShowBundles(app, req, res, std::move(ctx), status);
-  });
-  server.Post("/bundles/import", [&app](const httplib::Request& req, httplib::Response& res) {
-    std::filesystem::path path;
-    std::filesystem::path uploaded;
-    if (req.has_file("file") && !req.get_file_value("file").filename.empty()) {
-      uploaded = std::filesystem::temp_directory_path() /
-                 ("gongkai-ui-" + RandomToken().substr(0, 16) + ".gkb");
-      std::ofstream out(uploaded, std::ios::binary);
-      const std::string& content = req.get_file_value("file").content;
-      out.write(content.data(), static_cast<std::streamsize>(content.size()));
-      path = uploaded;
-    } else {
-      const std::string chosen = FormField(req, "path");
-      for (const auto& f : BundlesOn(BundleTargets(app.home()))) {
-        if (f.string() == chosen) path = f;
-      }
-    }
-    if (path.empty()) {
-      return ShowBundles(app, req, res, mstch::map{},
-                         Status::Invalid(kErrWebInput, "请选择U盘上的数据包，或上传数据包文件"));
-    }
-    mstch::map ctx;
-    Status status = app.WithNode([&](NodeSession& node) -> Status {
-      GK_ASSIGN_OR_RETURN(ImportReport report, WebImportBundle(node, path));
-      mstch::array refused;
-      for (const RefusedEnvelope& r : report.refused) {
-        refused.push_back(
-            mstch::map{{"message", ChineseMessage(r.status)}, {"code", r.status.code()}});
-      }
-      ctx["imported"] = mstch::map{{"maker_region", report.maker_region},
-                                   {"envelopes", std::to_string(report.envelopes)},
-                                   {"applied", std::to_string(report.applied)},
-                                   {"duplicate", std::to_string(report.duplicate)},
-                                   {"out_of_scope", std::to_string(report.out_of_scope)},
-                                   {"refused_count", std::to_string(report.refused_count)},
-                                   {"refused", refused}};
-      return Status::Ok();
-    });
-    std::error_code ec;
-    if (!uploaded.empty()) std::filesystem::remove(uploaded, ec);
-    ShowBundles(app, req, res, std::move(ctx), status);
-  });
+  PostForm(app, server, "/bundles/export",
+           [&app](const httplib::Request& req, httplib::Response& res) {
+             const std::string target = FormField(req, "target");
+             const std::string for_region = FormField(req, "for_region");
+             bool offered = false;
+             for (const auto& t : BundleTargets(app.home()))
+               offered = offered || t.string() == target;
+             if (!offered) {
+               return ShowBundles(app, req, res, mstch::map{},
+                                  Status::Invalid(kErrWebInput, "请从列表中选择U盘或数据包文件夹"));
+             }
+             std::error_code ec;
+             std::filesystem::create_directories(target, ec);
+             mstch::map ctx;
+             Status status = app.WithNode([&](NodeSession& node) -> Status {
+               GK_ASSIGN_OR_RETURN(ExportReport report, WebExportBundle(node, target, for_region));
+               ctx["exported"] = mstch::map{{"path", report.path.string()},
+                                            {"envelopes", std::to_string(report.envelopes)},
+                                            {"bytes", std::to_string(report.bytes)},
+                                            {"left_out", std::to_string(report.left_out)},
+                                            {"has_left_out", report.left_out > 0}};
+               return Status::Ok();
+             });
+             ShowBundles(app, req, res, std::move(ctx), status);
+           });
+  PostForm(app, server, "/bundles/import",
+           [&app](const httplib::Request& req, httplib::Response& res) {
+             std::filesystem::path path;
+             std::filesystem::path uploaded;
+             if (req.has_file("file") && !req.get_file_value("file").filename.empty()) {
+               uploaded = std::filesystem::temp_directory_path() /
+                          ("gongkai-ui-" + RandomToken().substr(0, 16) + ".gkb");
+               std::ofstream out(uploaded, std::ios::binary);
+               const std::string& content = req.get_file_value("file").content;
+               out.write(content.data(), static_cast<std::streamsize>(content.size()));
+               path = uploaded;
+             } else {
+               const std::string chosen = FormField(req, "path");
+               for (const auto& f : BundlesOn(BundleTargets(app.home()))) {
+                 if (f.string() == chosen) path = f;
+               }
+             }
+             if (path.empty()) {
+               return ShowBundles(
+                   app, req, res, mstch::map{},
+                   Status::Invalid(kErrWebInput, "请选择U盘上的数据包，或上传数据包文件"));
+             }
+             mstch::map ctx;
+             Status status = app.WithNode([&](NodeSession& node) -> Status {
+               GK_ASSIGN_OR_RETURN(ImportReport report, WebImportBundle(node, path));
+               mstch::array refused;
+               for (const RefusedEnvelope& r : report.refused) {
+                 refused.push_back(
+                     mstch::map{{"message", ChineseMessage(r.status)}, {"code", r.status.code()}});
+               }
+               ctx["imported"] = mstch::map{{"maker_region", report.maker_region},
+                                            {"envelopes", std::to_string(report.envelopes)},
+                                            {"applied", std::to_string(report.applied)},
+                                            {"duplicate", std::to_string(report.duplicate)},
+                                            {"out_of_scope", std::to_string(report.out_of_scope)},
+                                            {"refused_count", std::to_string(report.refused_count)},
+                                            {"refused", refused}};
+               return Status::Ok();
+             });
+             std::error_code ec;
+             if (!uploaded.empty()) std::filesystem::remove(uploaded, ec);
+             ShowBundles(app, req, res, std::move(ctx), status);
+           });
 }
 
 }  // namespace gongkai

@@ -111,6 +111,16 @@ Result<DraftInput> InputFromForm(const httplib::Request& req) {
   return input;
 }
 
+constexpr const char* kFormFields[] = {"title",          "period",         "body",
+                                       "publicity_days", "publicity_from", "author"};
+
+// Every field present (empty), so no template value falls through to the page's own.
+mstch::map EmptyForm() {
+  mstch::map form;
+  for (const char* name : kFormFields) form[name] = std::string();
+  return form;
+}
+
 mstch::map FormValues(const httplib::Request& req) {
   mstch::map form;
   for (const char* name :
@@ -226,9 +236,9 @@ void RegisterImportPages(UiApp& app, httplib::Server& server) {
     SendPage(app, req, res, "new",
              mstch::map{{"title", std::string("新建公开事项")},
                         {"categories", CategoryChoices(category)},
-                        {"form", mstch::map{}}});
+                        {"form", EmptyForm()}});
   });
-  server.Post("/new", [&app](const httplib::Request& req, httplib::Response& res) {
+  PostForm(app, server, "/new", [&app](const httplib::Request& req, httplib::Response& res) {
     mstch::map ctx{{"title", std::string("新建公开事项")},
                    {"categories", CategoryChoices(FormField(req, "category"))},
                    {"form", FormValues(req)}};
@@ -242,18 +252,19 @@ void RegisterImportPages(UiApp& app, httplib::Server& server) {
     pending.input = std::move(*input);
     SaveFromForm(app, req, res, std::move(pending), "new", std::move(ctx));
   });
-  server.Post(R"(/d/([0-9a-f]{32})/edit)", [&app](const httplib::Request& req,
-                                                  httplib::Response& res) {
-    const std::string id = req.matches[1].str();
-    mstch::map ctx{{"title", std::string("修改公开事项")}, {"form", FormValues(req)}, {"id", id}};
-    Result<DraftInput> input = InputFromForm(req);
-    if (!input.ok())
-      return SendErrorPage(app, req, res, "edit_failed", std::move(ctx), input.status());
-    PendingImport pending;
-    pending.disclosure_id = id;
-    pending.input = std::move(*input);
-    SaveFromForm(app, req, res, std::move(pending), "edit_failed", std::move(ctx));
-  });
+  PostForm(app, server, R"(/d/([0-9a-f]{32})/edit)",
+           [&app](const httplib::Request& req, httplib::Response& res) {
+             const std::string id = req.matches[1].str();
+             mstch::map ctx{
+                 {"title", std::string("修改公开事项")}, {"form", FormValues(req)}, {"id", id}};
+             Result<DraftInput> input = InputFromForm(req);
+             if (!input.ok())
+               return SendErrorPage(app, req, res, "edit_failed", std::move(ctx), input.status());
+             PendingImport pending;
+             pending.disclosure_id = id;
+             pending.input = std::move(*input);
+             SaveFromForm(app, req, res, std::move(pending), "edit_failed", std::move(ctx));
+           });
   server.Get(
       R"(/import/([0-9a-f]{24}))", [&app](const httplib::Request& req, httplib::Response& res) {
         std::optional<PendingImport> pending = app.FindPending(req.matches[1].str());
@@ -264,42 +275,42 @@ void RegisterImportPages(UiApp& app, httplib::Server& server) {
         }
         ShowPending(app, req, res, *pending, 200);
       });
-  server.Post(R"(/import/([0-9a-f]{24})/save)",
-              [&app](const httplib::Request& req, httplib::Response& res) {
-                std::optional<PendingImport> pending = app.FindPending(req.matches[1].str());
-                if (!pending) {
-                  return SendErrorPage(
-                      app, req, res, "message", mstch::map{{"title", std::string("导入已失效")}},
-                      Status::NotFound(kErrWebInput, "这次导入已过期，请重新上传文件"));
-                }
-                ImportSheet edited = pending->sheet;
-                for (size_t r = 0; r < edited.rows.size(); ++r) {
-                  SheetRow& row = edited.rows[r];
-                  for (size_t c = 0;; ++c) {
-                    const std::string field = "c_" + std::to_string(r) + "_" + std::to_string(c);
-                    if (!req.has_param(field)) break;
-                    if (c >= row.cells.size()) row.cells.resize(c + 1);
-                    row.cells[c] = req.get_param_value(field);
-                  }
-                  while (!row.cells.empty() && row.cells.back().empty()) row.cells.pop_back();
-                }
-                SavePending(app, req, res, *pending, pending->file_name, SheetCsv(edited));
-              });
-  server.Post(R"(/import/([0-9a-f]{24})/replace)",
-              [&app](const httplib::Request& req, httplib::Response& res) {
-                std::optional<PendingImport> pending = app.FindPending(req.matches[1].str());
-                if (!pending) {
-                  return SendErrorPage(
-                      app, req, res, "message", mstch::map{{"title", std::string("导入已失效")}},
-                      Status::NotFound(kErrWebInput, "这次导入已过期，请重新上传文件"));
-                }
-                if (!req.has_file("file") || req.get_file_value("file").filename.empty()) {
-                  pending->summary = "请选择改好的文件（" + std::string(kErrWebInput) + "）";
-                  return ShowPending(app, req, res, *pending, 400);
-                }
-                SavePending(app, req, res, *pending, req.get_file_value("file").filename,
-                            req.get_file_value("file").content);
-              });
+  PostForm(app, server, R"(/import/([0-9a-f]{24})/save)",
+           [&app](const httplib::Request& req, httplib::Response& res) {
+             std::optional<PendingImport> pending = app.FindPending(req.matches[1].str());
+             if (!pending) {
+               return SendErrorPage(
+                   app, req, res, "message", mstch::map{{"title", std::string("导入已失效")}},
+                   Status::NotFound(kErrWebInput, "这次导入已过期，请重新上传文件"));
+             }
+             ImportSheet edited = pending->sheet;
+             for (size_t r = 0; r < edited.rows.size(); ++r) {
+               SheetRow& row = edited.rows[r];
+               for (size_t c = 0;; ++c) {
+                 const std::string field = "c_" + std::to_string(r) + "_" + std::to_string(c);
+                 if (!req.has_param(field)) break;
+                 if (c >= row.cells.size()) row.cells.resize(c + 1);
+                 row.cells[c] = req.get_param_value(field);
+               }
+               while (!row.cells.empty() && row.cells.back().empty()) row.cells.pop_back();
+             }
+             SavePending(app, req, res, *pending, pending->file_name, SheetCsv(edited));
+           });
+  PostForm(app, server, R"(/import/([0-9a-f]{24})/replace)",
+           [&app](const httplib::Request& req, httplib::Response& res) {
+             std::optional<PendingImport> pending = app.FindPending(req.matches[1].str());
+             if (!pending) {
+               return SendErrorPage(
+                   app, req, res, "message", mstch::map{{"title", std::string("导入已失效")}},
+                   Status::NotFound(kErrWebInput, "这次导入已过期，请重新上传文件"));
+             }
+             if (!req.has_file("file") || req.get_file_value("file").filename.empty()) {
+               pending->summary = "请选择改好的文件（" + std::string(kErrWebInput) + "）";
+               return ShowPending(app, req, res, *pending, 400);
+             }
+             SavePending(app, req, res, *pending, req.get_file_value("file").filename,
+                         req.get_file_value("file").content);
+           });
 }
 
 }  // namespace gongkai

@@ -169,6 +169,29 @@ void Redirect(httplib::Response& res, const std::string& location, const std::st
   res.set_header("Location", target);
 }
 
+void Refuse(httplib::Response& res, int status, const std::string& text, const std::string& code) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(
+      "<!doctype html><meta charset=\"utf-8\"><title>拒绝访问</title>"
+      "<body style=\"font-family:'Noto Sans CJK "
+      "SC',sans-serif;padding:2em\"><h1>无法打开此页</h1><p>" +
+          text + "（" + code + "）</p></body>",
+      "text/html; charset=utf-8");
+}
+
+void PostForm(UiApp& app, httplib::Server& server, const std::string& pattern,
+              httplib::Server::Handler handler) {
+  server.Post(pattern, [&app, handler](const httplib::Request& req, httplib::Response& res) {
+    if (!app.guard().CsrfValid(RequestSession(app, req), FormField(req, kCsrfFieldName))) {
+      Refuse(res, 403, "表单已过期或不是从本界面提交的：请返回上一页刷新后重试，未做任何修改",
+             kErrWebCsrf);
+      return;
+    }
+    handler(req, res);
+  });
+}
+
 std::string UrlEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

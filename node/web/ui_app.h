@@ -128,6 +128,15 @@ std::string UrlEncode(std::string_view text);
 // Amount in cents as "1234.56".
 std::string Yuan(int64_t cents);
 
+// Registers a POST handler that runs only when the request's CSRF field is its session's
+// token (else 403 web.csrf, nothing done). The form body is read only after routing, so
+// the check is here rather than before routing. Every POST goes through this.
+void PostForm(UiApp& app, httplib::Server& server, const std::string& pattern,
+              httplib::Server::Handler handler);
+
+// The refusal page (403 and others) with its code.
+void Refuse(httplib::Response& res, int status, const std::string& text, const std::string& code);
+
 // The pages of each role (registered by the server).
 void RegisterClerkPages(UiApp& app, httplib::Server& server);
 void RegisterTownshipPages(UiApp& app, httplib::Server& server);

@@ -26,7 +26,11 @@ bool TokensEqual(std::string_view a, std::string_view b) {
 UiGuard::UiGuard(std::string host) : UiGuard(std::move(host), RandomToken()) {}
 
 UiGuard::UiGuard(std::string host, std::string secret)
-    : host_(std::move(host)), secret_(std::move(secret)) {}
+    : host_(std::move(host)), secret_(std::move(secret)) {
+  cookie_name_ = kSessionCookieName;
+  if (const size_t colon = host_.rfind(':'); colon != std::string::npos)
+    cookie_name_ += "_" + host_.substr(colon + 1);
+}
 
 bool UiGuard::HostAllowed(std::string_view host_header) const { return host_header == host_; }
 
@@ -39,7 +43,7 @@ std::optional<std::string> UiGuard::OpenSession(std::string_view secret) {
 }
 
 std::optional<std::string> UiGuard::SessionFromCookie(std::string_view header) const {
-  const std::string key = std::string(kSessionCookieName) + "=";
+  const std::string key = cookie_name_ + "=";
   size_t pos = 0;
   while (pos < header.size()) {
     size_t end = header.find(';', pos);
@@ -72,9 +76,8 @@ bool UiGuard::CsrfValid(std::string_view session, std::string_view token) const 
   return !expected.empty() && TokensEqual(expected, token);
 }
 
-std::string UiGuard::SessionCookie(std::string_view session) {
-  return std::string(kSessionCookieName) + "=" + std::string(session) +
-         "; Path=/; HttpOnly; SameSite=Strict";
+std::string UiGuard::SessionCookie(std::string_view session) const {
+  return cookie_name_ + "=" + std::string(session) + "; Path=/; HttpOnly; SameSite=Strict";
 }
 
 }  // namespace gongkai

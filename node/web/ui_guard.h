@@ -48,7 +48,7 @@ class UiGuard {
   // The oldest session is dropped beyond kMaxUiSessions.
   std::optional<std::string> OpenSession(std::string_view secret);
 
-  // The session id found in a Cookie header value ("a=b; gongkai_ui=ID"), if it is a live
+  // The session id found in a Cookie header value ("a=b; gongkai_ui_8421=ID"), if it is a live
   // session; else nullopt.
   std::optional<std::string> SessionFromCookie(std::string_view cookie_header) const;
 
@@ -58,12 +58,18 @@ class UiGuard {
   // True when `token` is the CSRF token of the live `session`.
   bool CsrfValid(std::string_view session, std::string_view token) const;
 
+  // The session cookie's name: kSessionCookieName, "_", the port ("gongkai_ui_8421"), as
+  // browsers keep one cookie jar per host whatever the port (a village and a township
+  // interface on one PC must not overwrite each other's session).
+  const std::string& cookie_name() const { return cookie_name_; }
+
   // The Set-Cookie header value for a session id.
-  static std::string SessionCookie(std::string_view session);
+  std::string SessionCookie(std::string_view session) const;
 
  private:
   std::string host_;
   std::string secret_;
+  std::string cookie_name_;
   mutable std::mutex mutex_;
   struct Session {
     std::string id;

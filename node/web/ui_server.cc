@@ -7,17 +7,6 @@ namespace gongkai {
 
 namespace {
 
-void Refuse(httplib::Response& res, int status, const std::string& text, const std::string& code) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_content(
-      "<!doctype html><meta charset=\"utf-8\"><title>拒绝访问</title>"
-      "<body style=\"font-family:'Noto Sans CJK "
-      "SC',sans-serif;padding:2em\"><h1>无法打开此页</h1><p>" +
-          text + "（" + code + "）</p></body>",
-      "text/html; charset=utf-8");
-}
-
 std::string ContentType(std::string_view name) {
   if (name.ends_with(".css")) return "text/css; charset=utf-8";
   if (name.ends_with(".js")) return "text/javascript; charset=utf-8";
@@ -80,7 +69,7 @@ Result<std::unique_ptr<UiServer>> UiServer::Create(const UiServerOptions& option
         Refuse(res, 403, "打开地址中的口令不对：请用 gongkai ui 启动时显示的地址", kErrWebSession);
         return httplib::Server::HandlerResponse::Handled;
       }
-      res.set_header("Set-Cookie", UiGuard::SessionCookie(*session));
+      res.set_header("Set-Cookie", app.guard().SessionCookie(*session));
       Redirect(res, "/");
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -89,13 +78,7 @@ Result<std::unique_ptr<UiServer>> UiServer::Create(const UiServerOptions& option
       Refuse(res, 403, "请用 gongkai ui 启动时显示的地址打开本界面", kErrWebSession);
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (req.method != "GET" && req.method != "HEAD") {
-      if (!app.guard().CsrfValid(session, FormField(req, kCsrfFieldName))) {
-        Refuse(res, 403, "表单已过期或不是从本界面提交的：请返回上一页刷新后重试，未做任何修改",
-               kErrWebCsrf);
-        return httplib::Server::HandlerResponse::Handled;
-      }
-    }
+    // The CSRF token of a POST is checked by PostForm (ui_app.h) once the body is read.
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.Get(R"(/assets/([a-z0-9_.\-]+))", [](const httplib::Request& req, httplib::Response& res) {

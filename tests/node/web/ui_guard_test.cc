@@ -26,13 +26,17 @@ TEST_CASE("the start secret opens a session; anything else does not") {
   REQUIRE(session.has_value());
   CHECK(session->size() == 64);
   // The cookie finds it back, among other cookies; a forged one does not.
-  CHECK(guard.SessionFromCookie("a=b; gongkai_ui=" + *session + "; c=d") == session);
-  CHECK(guard.SessionFromCookie("gongkai_ui=" + *session) == session);
-  CHECK_FALSE(guard.SessionFromCookie("gongkai_ui=" + std::string(64, '0')).has_value());
+  CHECK(guard.SessionFromCookie("a=b; gongkai_ui_1=" + *session + "; c=d") == session);
+  CHECK(guard.SessionFromCookie("gongkai_ui_1=" + *session) == session);
+  CHECK_FALSE(guard.SessionFromCookie("gongkai_ui_1=" + std::string(64, '0')).has_value());
   CHECK_FALSE(guard.SessionFromCookie("").has_value());
   CHECK_FALSE(guard.SessionFromCookie("other=" + *session).has_value());
+  // Another port's interface uses another cookie.
+  CHECK(guard.cookie_name() == "gongkai_ui_1");
+  CHECK_FALSE(guard.SessionFromCookie("gongkai_ui_2=" + *session).has_value());
+  CHECK_FALSE(guard.SessionFromCookie("gongkai_ui=" + *session).has_value());
   // The cookie is HttpOnly and SameSite=Strict.
-  const std::string cookie = UiGuard::SessionCookie(*session);
+  const std::string cookie = guard.SessionCookie(*session);
   CHECK(cookie.find("HttpOnly") != std::string::npos);
   CHECK(cookie.find("SameSite=Strict") != std::string::npos);
 }
@@ -62,7 +66,7 @@ TEST_CASE("sessions beyond the limit drop the oldest") {
   UiGuard guard("127.0.0.1:1", "k");
   const std::string first = *guard.OpenSession("k");
   for (size_t i = 0; i < kMaxUiSessions; ++i) (void)guard.OpenSession("k");
-  CHECK_FALSE(guard.SessionFromCookie(std::string(kSessionCookieName) + "=" + first).has_value());
+  CHECK_FALSE(guard.SessionFromCookie(guard.cookie_name() + "=" + first).has_value());
   CHECK(guard.CsrfToken(first).empty());
 }
 
