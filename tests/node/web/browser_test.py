@@ -253,6 +253,7 @@ def main():
         session_cookie = cookie_name + "=" + driver.get_cookie(cookie_name)["value"]
         pdf = fetch(base(), "GET", disclosure_path + "/sheet.pdf", cookie=session_cookie)
         check(pdf[0] == 200 and pdf[1].startswith(b"%PDF"), "sheet PDF not served")
+        driver.execute_script("document.getElementById('print').scrollIntoView()")
         shot("clerk-print")
         print_box = driver.find_element(By.ID, "print")
         click("登记张贴", print_box)
