@@ -135,7 +135,10 @@ def main():
             raise AssertionError("no button 「%s」 on %s" % (label, driver.current_url))
 
         def click(label, scope=None):
+            # Every button sends a form: wait for the next page to replace this one.
+            old_page = driver.find_element(By.TAG_NAME, "html")
             button(label, scope).click()
+            wait.until(EC.staleness_of(old_page))
             wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
         def sync():
@@ -274,6 +277,24 @@ def main():
             check(status == 403 and b"web.csrf" in body, "POST without a valid CSRF token accepted: %d" % status)
         driver.get(base() + disclosure_path)
         check("已审核通过" in text() and "已撤回" not in text(), "a refused POST changed something")
+        # USB bundles: the clerk writes one to the home's bundles folder, the township imports it.
+        driver.get(base() + "/bundles")
+        target = Select(driver.find_element(By.NAME, "target"))
+        wanted = os.path.join(village, "bundles")
+        target.select_by_visible_text(wanted)
+        click("导出数据包")
+        exported = driver.find_element(By.ID, "export-result").text
+        check("已写出数据包" in exported and wanted in exported, "bundle not exported: " + text())
+        bundle = [os.path.join(wanted, f) for f in os.listdir(wanted) if f.endswith(".gkb")]
+        check(len(bundle) == 1, "no bundle file written")
+        as_township()
+        driver.get(base() + "/bundles")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/bundles/import'] input[type=file]").send_keys(bundle[0])
+        click("导入数据包")
+        imported = driver.find_element(By.ID, "import-result").text
+        check("已导入" in imported and "511304100201" in imported and "拒收 0" in imported,
+              "bundle import not shown: " + text())
+        shot("township-bundle-import")
         print("browser test passed; screenshots in " + SHOTS)
         return 0
     except Exception:
