@@ -138,7 +138,13 @@ def main():
             # Every button sends a form: wait for the next page to replace this one.
             old_page = driver.find_element(By.TAG_NAME, "html")
             button(label, scope).click()
-            wait.until(EC.staleness_of(old_page))
+            def replaced(_):
+                try:
+                    old_page.is_enabled()
+                    return False
+                except Exception:  # stale, or no longer in the document
+                    return True
+            wait.until(replaced)
             wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
         def sync():
@@ -195,6 +201,12 @@ def main():
         check("王建国" in text() and "刘凤英" in text(), "draft rows not shown")
         click("提交")
         check("已提交" in text() and "待审核" in text(), "submit failed: " + text())
+        # The 村务监督委员会 / 民主理财小组 review, recorded on the village's own node.
+        supervision = driver.find_element(By.ID, "supervision")
+        supervision.find_element(By.NAME, "by").send_keys("村监委会李主任")
+        click("审核通过", supervision)
+        check("村务监督委员会 / 民主理财小组：通过 村监委会李主任" in driver.find_element(By.ID, "version").text,
+              "supervision review not shown: " + text())
         sync()
 
         # The township returns it; a return without a comment is refused and changes nothing.
@@ -295,6 +307,18 @@ def main():
         check("已导入" in imported and "511304100201" in imported and "拒收 0" in imported,
               "bundle import not shown: " + text())
         shot("township-bundle-import")
+        # Withdrawing needs a reason; with one, the disclosure is withdrawn.
+        as_clerk()
+        driver.get(base() + disclosure_path)
+        withdraw = driver.find_element(By.ID, "withdraw")
+        withdraw.find_element(By.TAG_NAME, "summary").click()
+        click("撤回", withdraw)
+        check("没有保存" in text() and "已审核通过" in text(), "withdraw without a reason accepted: " + text())
+        withdraw = driver.find_element(By.ID, "withdraw")
+        withdraw.find_element(By.TAG_NAME, "summary").click()
+        withdraw.find_element(By.NAME, "reason").send_keys("补贴标准调整，另行公示")
+        click("撤回", withdraw)
+        check("已撤回" in driver.find_element(By.TAG_NAME, "h1").text, "withdraw failed: " + text())
         print("browser test passed; screenshots in " + SHOTS)
         return 0
     except Exception:
