@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "node/replica/sql.h"
 #include "node/web/home_data.h"
 #include "node/web/page_data.h"
 #include "node/web/ui_app.h"
@@ -17,6 +18,17 @@ struct VillageLine {
   int64_t returned = 0;
   int64_t approved = 0;
 };
+
+// The name of the node enrolled for `region` (its latest certificate), or the code itself.
+std::string RegionName(sqlite3* db, const std::string& region) {
+  Result<Statement> stmt = Statement::Prepare(
+      db, "SELECT name FROM certificate WHERE subject_region = ? ORDER BY hlc DESC LIMIT 1");
+  if (!stmt.ok()) return region;
+  stmt->Bind(1, region);
+  Result<bool> row = stmt->Step();
+  if (!row.ok() || !*row) return region;
+  return stmt->ColumnText(0);
+}
 
 uint64_t LatestFact(const DisclosureState& s) {
   uint64_t latest = 0;
@@ -54,13 +66,18 @@ void Home(UiApp& app, const httplib::Request& req, httplib::Response& res) {
       return a->current()->hlc < b->current()->hlc;
     });
     mstch::array queue_rows;
-    for (const DisclosureState* s : queue) queue_rows.push_back(DisclosureSummary(*s, now));
+    for (const DisclosureState* s : queue) {
+      mstch::map row = DisclosureSummary(*s, now);
+      row["village"] = RegionName(node.replica->db(), s->region);
+      queue_rows.push_back(row);
+    }
     ctx["has_queue"] = !queue_rows.empty();
     ctx["queue"] = queue_rows;
     ctx["queue_count"] = std::to_string(queue_rows.size());
     mstch::array village_rows;
     for (const auto& [region, v] : villages) {
       village_rows.push_back(mstch::map{{"region", region},
+                                        {"village", RegionName(node.replica->db(), region)},
                                         {"last_heard", HlcBeijingTime(v.last_hlc)},
                                         {"last_age", AgeText(v.last_hlc, now)},
                                         {"waiting", std::to_string(v.waiting)},

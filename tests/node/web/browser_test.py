@@ -213,7 +213,8 @@ def main():
         as_township()
         sync()
         driver.get(base() + "/")
-        check(TITLE in driver.find_element(By.ID, "queue").text, "not in the township queue: " + text())
+        queue = driver.find_element(By.ID, "queue").text
+        check(TITLE in queue and "石庙村" in queue, "not in the township queue by village: " + text())
         shot("township-queue")
         driver.find_element(By.CSS_SELECTOR, "#queue a").click()
         check(driver.find_element(By.TAG_NAME, "h1").text.startswith(TITLE), "title not as typed: " + text())
