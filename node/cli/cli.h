@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "node/app/node_session.h"
+#include "node/app/status_message.h"
 #include "node/intake/import_error.h"
 #include "protocol/status.h"
 
@@ -89,9 +90,7 @@ int RunCommandLine(std::string_view program, std::string_view summary,
 // kExitFailed (kExitUsage for cli.usage).
 int ReportFailure(const Status& status, bool json, const std::vector<ImportError>& errors = {});
 
-// The Chinese sentence for a status: its message when that is already Chinese, else a
-// sentence for its code (or its area) followed by the English detail.
-std::string ChineseMessage(const Status& status);
+// ChineseMessage(status): node/app/status_message.h.
 
 // The home directory: --home, else $GONGKAI_HOME (or $GONGKAI_HUB_HOME for the hub), else
 // ~/.gongkai (~/.gongkai-hub). cli.usage when none can be found.

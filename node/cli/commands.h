@@ -30,6 +30,9 @@ std::vector<CommandSpec> SyncCommands();
 // verify-proof (commands_proof.cc)
 std::vector<CommandSpec> ProofCommands();
 
+// ui (commands_ui.cc)
+std::vector<CommandSpec> UiCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_CLI_COMMANDS_H_
