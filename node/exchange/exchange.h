@@ -62,8 +62,12 @@ Result<HaveSummary> HaveOf(const Replica& replica);
 
 struct ExportOptions {
   // The receiver's region: only envelopes within its read scope (region.h InReadScope, for
-  // the role that fits the code's length: 12 digits village, 9 township, 6 county) go in.
-  // Empty: everything, for anyone (a relay or a backup).
+  // the role that fits the code's length: 12 digits village, 9 township, 6 county) go in,
+  // less the envelopes that bring only certificates it does not need (of nodes outside that
+  // read scope: not its ancestors, not itself, not the writers of its subtree; an envelope
+  // with a revocation or any other row always goes in), so that a village receives a few
+  // certificates and not one per village of the county. Empty: everything, for anyone (a
+  // relay or a backup).
   std::string for_region;
   // What the receiver holds: the have summary of the last bundle it made that was imported
   // here (node/exchange/peer_state.h: LoadPeerHave(replica, BundlePeerName(its node id))). Those

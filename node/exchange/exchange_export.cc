@@ -45,6 +45,8 @@ struct Candidate {
 // the envelope that brought its certificate row, and (envelope id, revoked node id) pairs.
 struct TrustCarriers {
   std::map<std::string, std::string> certificate_of;
+  // envelope id (hex) -> the subject regions of the certificates it brought.
+  std::map<std::string, std::vector<std::string>> subjects_of;
   std::vector<std::pair<std::string, std::string>> revocations;
   std::set<std::string> envelopes;
 };
@@ -53,13 +55,14 @@ Result<TrustCarriers> LoadTrustCarriers(sqlite3* db) {
   TrustCarriers out;
   GK_ASSIGN_OR_RETURN(Statement certs,
                       Statement::Prepare(db,
-                                         "SELECT c.node_id, p.envelope_id FROM certificate c"
-                                         " JOIN provenance p ON p.tbl='certificate'"
-                                         " AND p.pk=c.node_id"));
+                                         "SELECT c.node_id, p.envelope_id, c.subject_region"
+                                         " FROM certificate c JOIN provenance p"
+                                         " ON p.tbl='certificate' AND p.pk=c.node_id"));
   while (true) {
     GK_ASSIGN_OR_RETURN(bool row, certs.Step());
     if (!row) break;
     out.certificate_of[certs.ColumnText(0)] = certs.ColumnText(1);
+    out.subjects_of[certs.ColumnText(1)].push_back(certs.ColumnText(2));
     out.envelopes.insert(certs.ColumnText(1));
   }
   GK_ASSIGN_OR_RETURN(Statement revocations,
@@ -76,6 +79,34 @@ Result<TrustCarriers> LoadTrustCarriers(sqlite3* db) {
   return out;
 }
 
+// The envelopes that bring only certificates a receiver of `reader`/`region` does not need:
+// those of nodes outside its read scope (InReadScope: neither its ancestors, nor itself, nor
+// a writer within its subtree), with no revocation and no other row in them. A village then
+// receives O(1) certificates, not one per village of the county.
+Result<std::set<std::string>> UnneededCertificateCarriers(sqlite3* db,
+                                                          const TrustCarriers& carriers,
+                                                          Role reader, std::string_view region) {
+  std::set<std::string> revoking;
+  for (const auto& [envelope_id, node] : carriers.revocations) revoking.insert(envelope_id);
+  GK_ASSIGN_OR_RETURN(Statement other_rows,
+                      Statement::Prepare(db,
+                                         "SELECT 1 FROM provenance WHERE envelope_id=?"
+                                         " AND tbl<>'certificate' LIMIT 1"));
+  std::set<std::string> out;
+  for (const auto& [envelope_id, subjects] : carriers.subjects_of) {
+    if (revoking.contains(envelope_id)) continue;
+    const bool needed = std::any_of(subjects.begin(), subjects.end(), [&](const std::string& s) {
+      return InReadScope(reader, region, s);
+    });
+    if (needed) continue;
+    other_rows.Reset();
+    other_rows.Bind(1, envelope_id);
+    GK_ASSIGN_OR_RETURN(bool other, other_rows.Step());
+    if (!other) out.insert(envelope_id);
+  }
+  return out;
+}
+
 struct Selection {
   std::vector<Candidate> candidates;
   std::vector<OrderItem> items;  // parallel to candidates
@@ -88,6 +119,11 @@ Result<Selection> Select(sqlite3* db, const ExportOptions& options) {
   GK_ASSIGN_OR_RETURN(TrustCarriers carriers, LoadTrustCarriers(db));
   const bool scoped = !options.for_region.empty();
   const Role reader = scoped ? ReaderRole(options.for_region) : Role::kCounty;
+  std::set<std::string> unneeded;
+  if (scoped) {
+    GK_ASSIGN_OR_RETURN(unneeded,
+                        UnneededCertificateCarriers(db, carriers, reader, options.for_region));
+  }
   Selection out;
   std::map<std::string, size_t> index_of_carrier;
   GK_ASSIGN_OR_RETURN(Statement stmt,
@@ -106,7 +142,9 @@ Result<Selection> Select(sqlite3* db, const ExportOptions& options) {
     }
     const auto seq = static_cast<uint64_t>(stmt.ColumnInt(3));
     if (options.peer_have && options.peer_have->Contains(origin, seq)) continue;
-    if (std::string id = stmt.ColumnText(1); carriers.envelopes.contains(id)) {
+    if (std::string id = stmt.ColumnText(1); unneeded.contains(id)) {
+      continue;
+    } else if (carriers.envelopes.contains(id)) {
       index_of_carrier[id] = out.items.size();
     }
     out.candidates.push_back({stmt.ColumnInt(0), static_cast<uint64_t>(stmt.ColumnInt(6))});

@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "node/replica/alarm.h"
 #include "node/replica/changeset_rows.h"
@@ -9,12 +10,14 @@
 #include "node/replica/local_schema.h"
 #include "node/replica/provenance.h"
 #include "node/replica/sql.h"
+#include "node/replica/table_info.h"
 #include "node/replica/trust.h"
 #include "protocol/chain.h"
 #include "protocol/envelope.h"
 #include "protocol/hlc.h"
 #include "protocol/inspect.h"
 #include "protocol/region.h"
+#include "protocol/sqlite_handles.h"
 
 namespace gongkai {
 
@@ -25,55 +28,104 @@ std::string Describe(const Envelope& envelope) {
          envelope.region() + ")";
 }
 
-// What the conflict handler saw, to name the refusal after apply_v2 returns.
-struct ConflictContext {
-  Status refusal;
+Status RowRefusal(std::string_view table, const std::vector<std::string>& key, bool conflict,
+                  int rc) {
+  const std::string row = std::string(table) + " " + PkText(key);
+  if (conflict) {
+    return Status::Conflict(kErrApplyRowConflict,
+                            "行 " + row + " 已存在且内容不同; 同步数据不可改写");
+  }
+  return Status::Invalid(kErrApplyConstraint,
+                         "行 " + row + " 违反本地约束 (" + sqlite3_errstr(rc) + ")");
+}
+
+struct RowsApplied {
+  int64_t inserted = 0;
   int64_t omitted = 0;
 };
 
-std::string ConflictRowName(sqlite3_changeset_iter* iter) {
-  const char* table = nullptr;
-  int columns = 0, op = 0, indirect = 0;
-  sqlite3changeset_op(iter, &table, &columns, &op, &indirect);
-  unsigned char* pk = nullptr;
-  sqlite3changeset_pk(iter, &pk, &columns);
-  std::vector<std::string> key;
-  for (int c = 0; c < columns; ++c) {
-    sqlite3_value* value = nullptr;
-    if (pk[c] && sqlite3changeset_new(iter, c, &value) == SQLITE_OK && value != nullptr) {
-      key.push_back(PkValueText(value));
-    }
-  }
-  return std::string(table) + " " + PkText(key);
-}
-
-int OnConflict(void* context, int kind, sqlite3_changeset_iter* iter) {
-  auto* ctx = static_cast<ConflictContext*>(context);
-  if (kind == SQLITE_CHANGESET_CONFLICT) {
+// Inserts every row of an inspected changeset (INSERTs only, into tables that match the local
+// schema: steps 10 and 12) with the connection's kept statements, one INSERT per table. What
+// sqlite3changeset_apply_v2 with its conflict handler did, without the PRAGMA it sets (which
+// expires every prepared statement of the connection): an INSERT that fails on a constraint
+// looks the key up; a held row with every column equal is omitted, one with other content is
+// apply.row_conflict, and no held row means another constraint (apply.constraint). The caller's
+// transaction (a savepoint inside a batch) makes it all or nothing.
+Result<RowsApplied> InsertChangesetRows(StatementCache& statements, ByteView changeset) {
+  sqlite3_changeset_iter* raw = nullptr;
+  int rc = sqlite3changeset_start(&raw, static_cast<int>(changeset.size()),
+                                  const_cast<uint8_t*>(changeset.data()));
+  ChangesetIter iter(raw);
+  if (rc != SQLITE_OK) return SqlStatus(statements.db(), rc, "sqlite3changeset_start");
+  RowsApplied applied;
+  std::string table_name, insert_sql;
+  while ((rc = sqlite3changeset_next(iter.get())) == SQLITE_ROW) {
     const char* table = nullptr;
     int columns = 0, op = 0, indirect = 0;
-    sqlite3changeset_op(iter, &table, &columns, &op, &indirect);
-    bool identical = op == SQLITE_INSERT;
+    sqlite3changeset_op(iter.get(), &table, &columns, &op, &indirect);
+    if (op != SQLITE_INSERT) {
+      return Status::Internal(kErrApplyConstraint, "变更集含非插入变更, 未经检查");
+    }
+    if (table_name != table) {
+      table_name = table;
+      insert_sql = "INSERT INTO " + QuoteIdentifier(table_name) + " VALUES (";
+      for (int c = 0; c < columns; ++c) insert_sql += c ? ",?" : "?";
+      insert_sql += ")";
+    }
+    std::vector<sqlite3_value*> values(static_cast<size_t>(columns), nullptr);
+    for (int c = 0; c < columns; ++c) {
+      rc = sqlite3changeset_new(iter.get(), c, &values[c]);
+      if (rc != SQLITE_OK) return SqlStatus(statements.db(), rc, "sqlite3changeset_new");
+    }
+    int step = SQLITE_DONE;
+    {
+      GK_ASSIGN_OR_RETURN(StatementCache::Use insert, statements.Get(insert_sql));
+      sqlite3_stmt* stmt = insert->get();
+      for (int c = 0; c < columns; ++c) {
+        if (values[c] == nullptr) {
+          sqlite3_bind_null(stmt, c + 1);
+        } else {
+          sqlite3_bind_value(stmt, c + 1, values[c]);
+        }
+      }
+      step = sqlite3_step(stmt);
+    }
+    if (step == SQLITE_DONE) {
+      ++applied.inserted;
+      continue;
+    }
+    if ((step & 0xff) != SQLITE_CONSTRAINT) return SqlStatus(statements.db(), step, "insert row");
+    // The held row of the same key, if any, by the local table's own key columns.
+    GK_ASSIGN_OR_RETURN(TableInfo info, ReadTableInfo(statements, table_name));
+    std::string select_sql = "SELECT * FROM " + QuoteIdentifier(table_name) + " WHERE ";
+    std::vector<std::string> key;
+    for (size_t k = 0; k < info.pk_columns.size(); ++k) {
+      select_sql +=
+          (k ? " AND " : "") + QuoteIdentifier(info.columns[info.pk_columns[k]]) + " IS ?";
+      sqlite3_value* value = values[static_cast<size_t>(info.pk_columns[k])];
+      if (value != nullptr) key.push_back(PkValueText(value));
+    }
+    GK_ASSIGN_OR_RETURN(StatementCache::Use select, statements.Get(select_sql));
+    sqlite3_stmt* stmt = select->get();
+    for (size_t k = 0; k < info.pk_columns.size(); ++k) {
+      sqlite3_value* value = values[static_cast<size_t>(info.pk_columns[k])];
+      if (value == nullptr) {
+        sqlite3_bind_null(stmt, static_cast<int>(k) + 1);
+      } else {
+        sqlite3_bind_value(stmt, static_cast<int>(k) + 1, value);
+      }
+    }
+    GK_ASSIGN_OR_RETURN(bool held, select->Step());
+    if (!held) return RowRefusal(table_name, key, false, step);
+    bool identical = sqlite3_column_count(stmt) == columns;
     for (int c = 0; identical && c < columns; ++c) {
-      sqlite3_value* incoming = nullptr;
-      sqlite3_value* held = nullptr;
-      identical = sqlite3changeset_new(iter, c, &incoming) == SQLITE_OK &&
-                  sqlite3changeset_conflict(iter, c, &held) == SQLITE_OK &&
-                  SqlValuesEqual(incoming, held);
+      identical = values[c] != nullptr && SqlValuesEqual(values[c], sqlite3_column_value(stmt, c));
     }
-    if (identical) {
-      ++ctx->omitted;
-      return SQLITE_CHANGESET_OMIT;
-    }
-    ctx->refusal =
-        Status::Conflict(kErrApplyRowConflict,
-                         "行 " + ConflictRowName(iter) + " 已存在且内容不同; 同步数据不可改写");
-    return SQLITE_CHANGESET_ABORT;
+    if (!identical) return RowRefusal(table_name, key, true, step);
+    ++applied.omitted;
   }
-  ctx->refusal = Status::Invalid(
-      kErrApplyConstraint,
-      "行 " + ConflictRowName(iter) + " 违反本地约束 (冲突类型 " + std::to_string(kind) + ")");
-  return SQLITE_CHANGESET_ABORT;
+  if (rc != SQLITE_DONE) return SqlStatus(statements.db(), rc, "sqlite3changeset_next");
+  return applied;
 }
 
 // Records the alarm of a refused chain link in its own transaction, so that it outlives
@@ -176,15 +228,9 @@ Result<ApplyResult> ApplyEnvelope(Replica& replica, ByteView bytes, std::string_
   GK_RETURN_IF_ERROR(CheckLocalSchema(statements, changeset).WithContext(Describe(envelope)));
 
   // 13. The rows, the journal row and provenance, together.
-  int before = sqlite3_total_changes(db);
-  ConflictContext conflicts;
-  int rc = sqlite3changeset_apply_v2(db, static_cast<int>(changeset.size()), changeset.data(),
-                                     nullptr, OnConflict, &conflicts, nullptr, nullptr, 0);
-  if (rc != SQLITE_OK) {
-    if (!conflicts.refusal.ok()) return conflicts.refusal.WithContext(Describe(envelope));
-    return SqlStatus(db, rc, "sqlite3changeset_apply_v2").WithContext(Describe(envelope));
-  }
-  result.rows_inserted = sqlite3_total_changes(db) - before;
+  Result<RowsApplied> rows = InsertChangesetRows(statements, changeset);
+  if (!rows.ok()) return rows.status().WithContext(Describe(envelope));
+  result.rows_inserted = rows->inserted;
   GK_RETURN_IF_ERROR(InsertJournal(statements, envelope, replica.NowMs(), source, kJournalApplied));
   GK_RETURN_IF_ERROR(RecordProvenance(statements, changeset, HashHex(envelope.id())));
   GK_RETURN_IF_ERROR(tx.Commit());

@@ -31,11 +31,14 @@
 //       apply.revocation_row, kDenied);
 //   12. the local tables match the changeset exactly (replica.schema_mismatch): SQLite
 //       would otherwise skip a missing or narrower table silently;
-//   13. sqlite3changeset_apply_v2, in the same transaction as the journal row and the
-//       provenance rows. Conflict handler: an INSERT whose key is held with identical
-//       content (every column equal) is omitted; the same key with other content aborts
-//       (apply.row_conflict, kConflict); any other conflict or constraint aborts
-//       (apply.constraint, kInvalid).
+//   13. the rows, inserted by the connection's kept statements (one INSERT per table, in
+//       Replica::statements; not sqlite3changeset_apply_v2, whose PRAGMA expires every
+//       prepared statement), in the same transaction as the journal row and the provenance
+//       rows. An INSERT that fails on a constraint looks its key up: a held row with identical
+//       content (every column equal) is omitted; the same key with other content refuses
+//       the envelope (apply.row_conflict, kConflict); no held row means another constraint
+//       (apply.constraint, kInvalid). A caller that applies a batch under one transaction
+//       gets a savepoint per envelope (Transaction::Begin nests), so each is all or nothing.
 // Applying the same envelope twice changes nothing (step 3).
 //
 // REQUIRES: the replica has an identity (replica.not_enrolled otherwise).

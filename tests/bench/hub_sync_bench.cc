@@ -7,12 +7,18 @@
 //   2. bytes on the wire per synced row (HTTP request and status lines, headers and bodies,
 //      counted by a relay between client and server) of real SyncWithHub calls, as a ratio
 //      to the zstd size of the same rows written as CSV;
-//   3. a new township node's first sync: envelopes, rows, bytes, seconds, HTTP round trips.
+//   3. a new township node's first sync: envelopes, rows, bytes, seconds, HTTP round trips;
+//   4. a USB bundle of each village's year (ExportBundle for the county) as a ratio to the
+//      zstd size of the same village's rows as CSV;
+//   5. envelopes a village pulls on its first sync in a county of N enrolled villages
+//      (default N = 10, 100, 1000; certificates only, no data).
 //
-//   hub_sync_bench [--quick] [--runs N] [--villages N] [--json] [--dir DIR]
+//   hub_sync_bench [--quick] [--runs N] [--villages N] [--county-sizes N,N,...] [--json]
+//                  [--dir DIR]
 //
-// --quick is 3 villages and 1 run. Figures are the median over the runs (each run on fresh
-// copies of the generated homes); every figure is measured in this run on this machine.
+// --quick is 3 villages, 1 run and county sizes 10,100. Figures are the median over the runs (each
+// run on fresh copies of the generated homes); every figure is measured in this run on this
+// machine.
 #include <sqlite3.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -34,10 +40,12 @@
 #include "hub/server/server.h"
 #include "hub/server/service.h"
 #include "hub_sync_data.h"
+#include "node/exchange/exchange.h"
 #include "node/exchange/hub_client.h"
 #include "node/exchange/hub_sync.h"
 #include "node/replica/node_key.h"
 #include "protocol/compress.h"
+#include "protocol/enrolment_request.h"
 #include "protocol/envelope.h"
 #include "protocol/envelope_batch.h"
 #include "protocol/request_auth.h"
@@ -56,6 +64,7 @@ struct Options {
   bool json = false;
   int runs = 3;
   int villages = 30;
+  std::vector<int> county_sizes = {10, 100, 1000};
   std::string dir;
 };
 
@@ -357,6 +366,78 @@ SyncFigures SyncOnce(ServedHub& hub, const fs::path& home) {
   return f;
 }
 
+// Envelopes one village pulls on its first sync from a hub of a county in which `n` villages
+// are enrolled (10 townships of up to 100 villages each; certificates only). Only the measured
+// village has a home; the others' requests are made from keys held in memory.
+size_t FirstSyncPullsInCountyOf(const fs::path& dir, int n) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path hub_home = dir / "hub";
+  const fs::path village = dir / "village";
+  {
+    County county =
+        Must(InitCounty(hub_home, kCountyCode, kCountyName, kPassphrase, kKdfInteractive), "init");
+    const SecretKey root = Must(OpenCountyRootKey(county, kPassphrase), "root key");
+    for (int v = 0; v < n; ++v) {
+      char region[32];
+      std::snprintf(region, sizeof region, "5113041%02d%03d", v / 100, 201 + v % 100);
+      const std::string name = "第" + std::to_string(v + 1) + "村 村民委员会";
+      Bytes request;
+      if (v == 0) {
+        request = Must(StartEnrolment(village, region, name, 1'790'000'000'000), "request");
+      } else {
+        request = Must(MakeEnrolmentRequest(SecretKey::Generate(), region, name, 1'790'000'000'000),
+                       "request");
+      }
+      const Bytes file = Must(EnrollWithRootKey(county, root, request, Role::kVillage), "enrol");
+      if (v == 0) Must(CompleteEnrolment(village, file).status(), "complete enrolment");
+    }
+  }
+  size_t pulled = 0;
+  {
+    ServedHub hub(hub_home, false);
+    NodeSession session = Must(OpenNodeSession(village.string(), true), "session");
+    std::unique_ptr<HubClient> client = Must(HubClient::Create(hub.Url(), *session.key), "client");
+    pulled = Must(SyncWithHub(*session.replica, *client, WallClockMs()), "sync").pulled;
+  }
+  fs::remove_all(dir);
+  return pulled;
+}
+
+// A USB bundle of each village's year for the county, against the zstd size of the same
+// village's synced rows as CSV; summed over the villages.
+void MeasureBundles(const GeneratedCounty& county, const fs::path& dir, Figures& figures) {
+  fs::create_directories(dir);
+  uint64_t bundle_bytes = 0;
+  size_t envelopes = 0;
+  CsvSizes csv;
+  for (const fs::path& generated : county.villages) {
+    // A copy, so that what the export records does not change the homes the runs copy.
+    const fs::path home = dir / generated.filename();
+    CopyHome(generated, home);
+    NodeSession session = Must(OpenNodeSession(home.string(), true), "session");
+    ExportOptions options;
+    options.for_region = kCountyCode;
+    const ExportReport report =
+        Must(ExportBundle(*session.replica, *session.key, dir / (home.filename().string() + ".gkb"),
+                          options),
+             "export");
+    bundle_bytes += report.bytes;
+    envelopes += report.envelopes;
+    const CsvSizes sizes = CsvSizesOf(session.replica->db());
+    csv.raw += sizes.raw;
+    csv.project_level += sizes.project_level;
+    csv.strong += sizes.strong;
+  }
+  fs::remove_all(dir);
+  figures.Add("village year USB bundles: envelopes", envelopes, "");
+  figures.Add("village year USB bundles: bytes", bundle_bytes, "B");
+  figures.Add("village year USB bundle / CSV zstd -" + std::to_string(kZstdLevel),
+              static_cast<double>(bundle_bytes) / csv.project_level, "");
+  figures.Add("village year USB bundle / CSV zstd -" + std::to_string(kZstdStrongLevel),
+              static_cast<double>(bundle_bytes) / csv.strong, "");
+}
+
 void Run(const Options& options, const DataShape& shape) {
   const fs::path base = (options.dir.empty() ? fs::temp_directory_path() : fs::path(options.dir)) /
                         ("gongkai-hub-sync-bench-" + std::to_string(::getpid()));
@@ -402,6 +483,12 @@ void Run(const Options& options, const DataShape& shape) {
     keys.push_back(Must(LoadNodeKey(home / "node.key"), "node key"));
 
   Figures figures;
+  MeasureBundles(county, base / "bundles", figures);
+  for (const int n : options.county_sizes) {
+    figures.Add(
+        "village first sync in a county of " + std::to_string(n) + " villages: envelopes pulled",
+        FirstSyncPullsInCountyOf(base / ("county-" + std::to_string(n)), n), "");
+  }
   for (int r = 0; r < options.runs; ++r) {
     const fs::path run = base / ("run-" + std::to_string(r));
     fs::create_directories(run);
@@ -505,6 +592,7 @@ int main(int argc, char** argv) {
   Options options;
   bool runs_given = false;
   bool villages_given = false;
+  bool county_sizes_given = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       options.quick = true;
@@ -516,14 +604,27 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--villages") == 0 && i + 1 < argc) {
       options.villages = std::clamp(std::atoi(argv[++i]), 1, 99);
       villages_given = true;
+    } else if (std::strcmp(argv[i], "--county-sizes") == 0 && i + 1 < argc) {
+      options.county_sizes.clear();
+      for (const char* at = argv[++i]; *at;) {
+        char* end = nullptr;
+        const long n = std::strtol(at, &end, 10);
+        if (end == at) break;
+        options.county_sizes.push_back(static_cast<int>(std::clamp(n, 1L, 1000L)));
+        at = *end == ',' ? end + 1 : end;
+      }
+      county_sizes_given = true;
     } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
       options.dir = argv[++i];
     } else {
       std::printf(
-          "usage: hub_sync_bench [--quick] [--runs N] [--villages N] [--json] [--dir DIR]\n"
+          "usage: hub_sync_bench [--quick] [--runs N] [--villages N] [--county-sizes N,N,...]\n"
+          "                      [--json] [--dir DIR]\n"
           "Generates a township of villages with a year of disclosures, then measures hub\n"
           "ingest, bytes per synced row and a new township's first sync (default 30\n"
-          "villages, 3 runs; --quick: 3 villages, 1 run). Homes go to a new folder in DIR\n"
+          "villages, 3 runs; --quick: 3 villages, 1 run), a village's year as a USB bundle,\n"
+          "and the envelopes a village pulls first in counties of N villages (default\n"
+          "10,100,1000; --quick 10,100). Homes go to a new folder in DIR\n"
           "(default: the temp folder), removed at the end.\n");
       return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
     }
@@ -531,6 +632,7 @@ int main(int argc, char** argv) {
   if (options.quick) {
     if (!runs_given) options.runs = 1;
     if (!villages_given) options.villages = 3;
+    if (!county_sizes_given) options.county_sizes = {10, 100};
   }
   DataShape shape;
   shape.villages = options.villages;

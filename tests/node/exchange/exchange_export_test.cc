@@ -222,3 +222,46 @@ TEST_CASE("progress is reported for every envelope written") {
 
 }  // namespace
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+bool InBundle(const std::filesystem::path& path, ByteView bytes) {
+  auto contents = ReadBundleFile(path);
+  REQUIRE(contents.ok());
+  const Hash256 id = Sha256(bytes);
+  return std::any_of(contents->envelopes.begin(), contents->envelopes.end(),
+                     [&](const Envelope& e) { return e.id() == id; });
+}
+
+TEST_CASE("a receiver gets only the certificates of its read scope, revocations always") {
+  TestCounty c;
+  auto sibling = testing::MakeNode(c.dir, "sibling", c.root, Role::kVillage, "511304100203");
+  auto elsewhere = testing::MakeNode(c.dir, "elsewhere", c.root, Role::kVillage, "511304200201");
+  const Bytes sibling_certificate = testing::WriteCertificateRow(c, *sibling);
+  const Bytes elsewhere_certificate = testing::WriteCertificateRow(c, *elsewhere);
+  const Bytes revocation = testing::WriteRevocation(c, *elsewhere);
+
+  auto for_village = c.dir.path() / "village.gkb";
+  ExportFrom(*c.county, for_village, testing::For(kVillage));
+  CHECK_FALSE(InBundle(for_village, sibling_certificate));
+  CHECK_FALSE(InBundle(for_village, elsewhere_certificate));
+  CHECK(InBundle(for_village, revocation));
+
+  auto for_township = c.dir.path() / "township.gkb";
+  ExportFrom(*c.county, for_township, testing::For(kTownship));
+  CHECK(InBundle(for_township, sibling_certificate));
+  CHECK_FALSE(InBundle(for_township, elsewhere_certificate));
+
+  auto for_county = c.dir.path() / "county.gkb";
+  ExportFrom(*c.county, for_county, testing::For(kCounty));
+  CHECK(InBundle(for_county, sibling_certificate));
+  CHECK(InBundle(for_county, elsewhere_certificate));
+
+  // What the village does get still imports whole.
+  ImportReport report = ImportTo(*c.village, for_village);
+  CHECK(report.all_accepted());
+}
+
+}  // namespace
+}  // namespace gongkai
