@@ -1,6 +1,6 @@
 #include "node/app/disclosure_actions.h"
 
-#include "node/replica/sql.h"
+#include "node/workflow/version_diff.h"
 
 namespace gongkai {
 
@@ -65,20 +65,6 @@ Result<std::vector<DisclosureState>> FindDisclosures(NodeSession& session,
   return ListDisclosures(session.replica->db(), filter);
 }
 
-Result<std::vector<std::string>> VersionItems(NodeSession& session, std::string_view version_id) {
-  GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(session.replica->db(),
-                                                         "SELECT data FROM disclosure_item WHERE"
-                                                         " version_id = ? ORDER BY line_no"));
-  stmt.Bind(1, version_id);
-  std::vector<std::string> items;
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    items.push_back(stmt.ColumnText(0));
-  }
-  return items;
-}
-
 Result<DisclosureDetail> ShowDisclosure(NodeSession& session, std::string_view id) {
   GK_ASSIGN_OR_RETURN(std::string full, ResolveDisclosureId(session.replica->db(), id));
   GK_ASSIGN_OR_RETURN(std::optional<DisclosureState> state,
@@ -86,7 +72,7 @@ Result<DisclosureDetail> ShowDisclosure(NodeSession& session, std::string_view i
   if (!state) return Status::NotFound(kErrWorkflowNotFound, "没有编号为 " + full + " 的公开事项");
   DisclosureDetail detail{std::move(*state), {}};
   if (const VersionFact* current = detail.state.current()) {
-    GK_ASSIGN_OR_RETURN(detail.items, VersionItems(session, current->version_id));
+    GK_ASSIGN_OR_RETURN(detail.items, VersionItems(session.replica->db(), current->version_id));
   } else if (detail.state.draft) {
     detail.items = detail.state.draft->items;
   }

@@ -72,9 +72,6 @@ struct DisclosureDetail {
 // workflow.not_found when `id` names no disclosure.
 Result<DisclosureDetail> ShowDisclosure(NodeSession& session, std::string_view id);
 
-// The rows of one version, in line order.
-Result<std::vector<std::string>> VersionItems(NodeSession& session, std::string_view version_id);
-
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_APP_DISCLOSURE_ACTIONS_H_
