@@ -21,12 +21,6 @@ Status AppendToCountyLog(County& county) {
   return Status::Ok();
 }
 
-Result<ImportReport> ImportBundleAtCounty(County& county, const std::filesystem::path& path,
-                                          const ExchangeProgressFn& progress) {
-  return ImportBundleFile(county.replica(), path, progress,
-                          [&county](const ImportReport&) { return AppendToCountyLog(county); });
-}
-
 Result<AuditSession> OpenAuditSession(const std::string& home) {
   GK_ASSIGN_OR_RETURN(County county, OpenCounty(home));
   GK_RETURN_IF_ERROR(PrepareAuditTables(county.replica().db()));

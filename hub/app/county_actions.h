@@ -7,13 +7,11 @@
 #ifndef GONGKAI_HUB_APP_COUNTY_ACTIONS_H_
 #define GONGKAI_HUB_APP_COUNTY_ACTIONS_H_
 
-#include <filesystem>
 #include <string>
 #include <string_view>
 
 #include "hub/audit/audit_common.h"
 #include "hub/county/county.h"
-#include "node/app/exchange_actions.h"
 #include "protocol/certificate.h"
 #include "protocol/status.h"
 
@@ -35,14 +33,10 @@ Result<IssuedCertificate> EnrolOffline(County& county, std::string_view root_pas
                                        ByteView request, Role role);
 
 // Appends every envelope of the replica that the audit log lacks, and signs a checkpoint
-// when any was appended. Called after anything enters the county's replica.
+// when any was appended. Called after anything enters the county's replica by another road
+// than a push (a bundle import: `gongkai-hub bundle import`), so that nothing the county
+// accepts is missing from its log.
 Status AppendToCountyLog(County& county);
-
-// 导入数据包 at the county: imports the bundle as any node does, then appends every new
-// envelope to the audit log and signs a checkpoint, so that nothing the county accepts by
-// any road is missing from its log.
-Result<ImportReport> ImportBundleAtCounty(County& county, const std::filesystem::path& path,
-                                          const ExchangeProgressFn& progress);
 
 // The opened hub and its directory of nodes, for every audit query.
 struct AuditSession {

@@ -12,32 +12,24 @@ namespace gongkai {
 namespace {
 
 int RunConfigSet(const Args& args) {
-  Result<std::string> home = HomeDir(args, true);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<County> county = OpenCounty(*home);
-  if (!county.ok()) return ReportFailure(county.status(), args.json());
   const std::string& key = args.positional()[0];
   const std::string& value = args.positional()[1];
-  Status set = SetAuditSetting(county->replica(), key, value);
-  if (!set.ok()) return ReportFailure(set, args.json());
-  if (args.json()) {
-    JsonObject o;
-    o.Set("key", key);
-    o.Set("value", std::stoll(value));
-    std::cout << o.ToString() << "\n";
-  } else {
-    std::cout << "已设置 " << key << " = " << value << "\n";
-  }
-  return kExitOk;
+  return RunHubAction(
+      args,
+      [&](County& county) -> Result<bool> {
+        GK_RETURN_IF_ERROR(SetAuditSetting(county.replica(), key, value));
+        return true;
+      },
+      [&](bool) {
+        JsonObject o;
+        o.Set("key", key);
+        o.Set("value", std::stoll(value));
+        return Emit(args, o.ToString(), "已设置 " + key + " = " + value);
+      });
 }
 
-int RunConfigShow(const Args& args) {
-  Result<std::string> home = HomeDir(args, true);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<County> county = OpenCounty(*home);
-  if (!county.ok()) return ReportFailure(county.status(), args.json());
-  Result<std::vector<AuditSettingValue>> values = ShowAuditSettings(county->replica());
-  if (!values.ok()) return ReportFailure(values.status(), args.json());
+int PrintSettings(const Args& args, const std::vector<AuditSettingValue>& found) {
+  const std::vector<AuditSettingValue>* values = &found;
   if (args.json()) {
     JsonObject o;
     for (const AuditSettingValue& v : *values) o.Set(v.info->key, v.value);
@@ -49,6 +41,12 @@ int RunConfigShow(const Args& args) {
               << v.info->meaning << "\n";
   }
   return kExitOk;
+}
+
+int RunConfigShow(const Args& args) {
+  return RunHubAction(
+      args, [](County& county) { return ShowAuditSettings(county.replica()); },
+      [&](const std::vector<AuditSettingValue>& values) { return PrintSettings(args, values); });
 }
 
 }  // namespace

@@ -118,13 +118,9 @@ int RunEnrollOnline(const Args& args) {
 
 namespace {
 
-int RunTlsInit(const Args& args) {
-  Result<std::string> home = HomeDir(args, true);
-  if (!home.ok()) return ReportFailure(home.status(), args.json());
-  Result<County> county = OpenCounty(*home);
-  if (!county.ok()) return ReportFailure(county.status(), args.json());
-  Result<MadeTlsCertificate> made = MakeTlsCertificate(*home, county->code(), args.Has("replace"));
-  if (!made.ok()) return ReportFailure(made.status(), args.json());
+int PrintTlsCertificate(const Args& args, const std::string& home,
+                        const MadeTlsCertificate& made_ref) {
+  const MadeTlsCertificate* made = &made_ref;
   if (args.json()) {
     JsonObject o;
     o.Set("certificate", made->certificate.string());
@@ -138,10 +134,21 @@ int RunTlsInit(const Args& args) {
             << "  证书 " << made->certificate.string() << "\n"
             << "  私钥 " << made->private_key.string() << "（不要外传）\n"
             << "  SHA-256 指纹 " << made->fingerprint << "\n"
-            << "启动：gongkai-hub serve --home " << *home << " --tls-cert "
+            << "启动：gongkai-hub serve --home " << home << " --tls-cert "
             << made->certificate.string() << " --tls-key " << made->private_key.string() << "\n"
             << "各节点凭此指纹认服务器；登记口令和二维码会自动带上它。\n";
   return kExitOk;
+}
+
+int RunTlsInit(const Args& args) {
+  std::string home;
+  return RunHubAction(
+      args,
+      [&](County& county) {
+        home = county.home().string();
+        return MakeTlsCertificate(county.home(), county.code(), args.Has("replace"));
+      },
+      [&](const MadeTlsCertificate& made) { return PrintTlsCertificate(args, home, made); });
 }
 
 int RunTlsShow(const Args& args) {

@@ -33,6 +33,18 @@ Status SendToPrinter(const std::string& queue, const std::string& pdf, int64_t c
   return Status::Ok();
 }
 
+Result<RenderedSheet> RenderVersionSheet(NodeSession& session, std::string_view version_id,
+                                         const std::string& pdf_path) {
+  // The hub log index goes into the QR payload when this node holds the hub's receipt.
+  DisclosureSheetOptions options;
+  GK_ASSIGN_OR_RETURN(options.hub_log_index, VersionLogIndex(session.replica->db(), version_id));
+  GK_ASSIGN_OR_RETURN(DisclosureSheet sheet,
+                      BuildSheetForVersion(*session.replica, version_id, options));
+  RenderedSheet rendered{std::move(sheet), {}};
+  GK_RETURN_IF_ERROR(RenderSheetPdf(rendered.sheet.sheet, pdf_path, &rendered.report));
+  return rendered;
+}
+
 Result<PrintOutcome> PrintDisclosure(NodeSession& session, const PrintRequest& request) {
   Replica& replica = *session.replica;
   GK_ASSIGN_OR_RETURN(std::string id, ResolveDisclosureId(replica.db(), request.disclosure));
@@ -45,13 +57,10 @@ Result<PrintOutcome> PrintDisclosure(NodeSession& session, const PrintRequest& r
   if (version == nullptr) {
     return Status::Invalid(kErrWorkflowState, "该公开事项还只是草稿：提交后才能打印");
   }
-  // The hub log index goes into the QR payload when this node holds the hub's receipt.
-  DisclosureSheetOptions options;
-  GK_ASSIGN_OR_RETURN(options.hub_log_index, VersionLogIndex(replica.db(), version->version_id));
-  GK_ASSIGN_OR_RETURN(DisclosureSheet sheet,
-                      BuildSheetForVersion(replica, version->version_id, options));
-  PrintOutcome outcome{id, *version, std::move(sheet), {}, false, std::nullopt};
-  GK_RETURN_IF_ERROR(RenderSheetPdf(outcome.sheet.sheet, request.pdf_path, &outcome.report));
+  GK_ASSIGN_OR_RETURN(RenderedSheet rendered,
+                      RenderVersionSheet(session, version->version_id, request.pdf_path));
+  PrintOutcome outcome{id,    *version,    std::move(rendered.sheet), std::move(rendered.report),
+                       false, std::nullopt};
   outcome.approved = version->status == DisclosureStatus::kApproved;
   // Only the node of the version's own region posts it (workflow.h RecordPosting); another
   // node (the township checking a village's sheet) prints it without a posting.

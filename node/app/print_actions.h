@@ -42,6 +42,16 @@ struct PrintOutcome {
   std::optional<WriteResult> posting;
 };
 
+// The A3 sheet of the version `version_id` as it would be posted (the QR code carries the
+// hub log index when this node holds the hub's receipt), rendered to `pdf_path`. Prints
+// nothing and records nothing: the page preview and PrintDisclosure share it.
+struct RenderedSheet {
+  DisclosureSheet sheet;
+  RenderReport report;
+};
+Result<RenderedSheet> RenderVersionSheet(NodeSession& session, std::string_view version_id,
+                                         const std::string& pdf_path);
+
 // 打印 (and 登记张贴): renders the version to request.pdf_path, sends it to the queue when
 // one is given (`lp -d QUEUE -n COPIES -o media=A3`, no shell), and records the posting as
 // above. Errors: workflow.* (no such disclosure or version; a draft only), the sheet's and

@@ -30,15 +30,14 @@ ExchangeProgressFn TerminalProgress() {
 }
 
 int RunExportCommand(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, true);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  return RunBundleExport(args, *session->replica, *session->key);
+  return WithNodeSession(args, true, [&](NodeSession& session) {
+    return RunBundleExport(args, *session.replica, *session.key);
+  });
 }
 
 int RunImportCommand(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  return RunBundleImport(args, *session->replica);
+  return WithNodeSession(
+      args, false, [&](NodeSession& session) { return RunBundleImport(args, *session.replica); });
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ const OptionSpec* FindOption(const CommandSpec& spec, std::string_view name) {
 
 Status Usage(std::string message) { return Status::Invalid(kErrCliUsage, std::move(message)); }
 
-int DoRun(const CommandSpec& spec, std::string_view program, const std::vector<std::string>& words) {
+int DoRun(const CommandSpec& spec, std::string_view program,
+          const std::vector<std::string>& words) {
   Result<Args> args = ParseArgs(spec, words);
   if (!args.ok()) {
     std::cerr << "错误：" << args.status().message() << "\n\n" << CommandHelp(program, spec);

@@ -104,13 +104,25 @@ Result<NodeSession> OpenCommandSession(const Args& args, bool need_key);
 // render its result. `action(NodeSession&, std::vector<ImportError>*)` returns a Result<T>;
 // `render(const T&)` prints it and returns the exit code.
 template <typename Action, typename Render>
-int RunNodeAction(const Args& args, bool need_key, Action&& action, Render&& render) {
+int RunNodeAction(const Args& args, bool need_key, Action&& action, Render&& render);
+
+// Opens the node home of `args` (OpenCommandSession) and runs `body(NodeSession&)`, which
+// returns the exit code; a home that does not open is reported as a failure.
+template <typename Body>
+int WithNodeSession(const Args& args, bool need_key, Body&& body) {
   Result<NodeSession> session = OpenCommandSession(args, need_key);
   if (!session.ok()) return ReportFailure(session.status(), args.json());
-  std::vector<ImportError> errors;
-  auto result = action(*session, &errors);
-  if (!result.ok()) return ReportFailure(result.status(), args.json(), errors);
-  return render(*result);
+  return body(*session);
+}
+
+template <typename Action, typename Render>
+int RunNodeAction(const Args& args, bool need_key, Action&& action, Render&& render) {
+  return WithNodeSession(args, need_key, [&](NodeSession& session) {
+    std::vector<ImportError> errors;
+    auto result = action(session, &errors);
+    if (!result.ok()) return ReportFailure(result.status(), args.json(), errors);
+    return render(*result);
+  });
 }
 
 // Prints `json` with --json, else `text`, on stdout (each ends in a newline when not empty);

@@ -98,9 +98,9 @@ int RunStatus(const Args& args) {
 }
 
 int RunDigest(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  return PrintRegionDigest(args, *session->replica, session->identity.region);
+  return WithNodeSession(args, false, [&](NodeSession& session) {
+    return PrintRegionDigest(args, *session.replica, session.identity.region);
+  });
 }
 
 }  // namespace
@@ -130,27 +130,24 @@ int RunConfigSet(const Args& args) {
     return ReportFailure(Status::Invalid(kErrCliUsage, "没有设置项“" + key + "”；可设置：" + known),
                          args.json());
   }
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
   const std::string& value = args.positional()[1];
-  Status status = session->replica->PutSetting(key, AsBytes(value));
-  if (!status.ok()) return ReportFailure(status, args.json());
-  if (args.json()) {
-    JsonObject out;
-    out.Set(key, value);
-    std::cout << out.ToString() << "\n";
-  } else {
-    std::cout << "已设置 " << key << " = " << value << "\n";
-  }
-  return kExitOk;
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>*) -> Result<bool> {
+        GK_RETURN_IF_ERROR(session.replica->PutSetting(key, AsBytes(value)));
+        return true;
+      },
+      [&](bool) {
+        JsonObject out;
+        out.Set(key, value);
+        return Emit(args, out.ToString(), "已设置 " + key + " = " + value);
+      });
 }
 
-int RunConfigShow(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
+int PrintConfig(const Args& args, NodeSession& session) {
   JsonObject out;
   for (const auto& k : kConfigKeys) {
-    Result<std::optional<Bytes>> value = session->replica->GetSetting(k.key);
+    Result<std::optional<Bytes>> value = session.replica->GetSetting(k.key);
     if (!value.ok()) return ReportFailure(value.status(), args.json());
     const std::string text =
         value->has_value() ? std::string((*value)->begin(), (*value)->end()) : "";
@@ -163,6 +160,11 @@ int RunConfigShow(const Args& args) {
   }
   if (args.json()) std::cout << out.ToString() << "\n";
   return kExitOk;
+}
+
+int RunConfigShow(const Args& args) {
+  return WithNodeSession(args, false,
+                         [&](NodeSession& session) { return PrintConfig(args, session); });
 }
 
 int PrintAlarms(const Args& args, const NodeAlarms& found) {

@@ -29,13 +29,8 @@ std::string Summary(const ProofCheck& check) {
   return text;
 }
 
-int RunVerifyProof(const Args& args) {
-  Result<NodeSession> session = OpenCommandSession(args, false);
-  if (!session.ok()) return ReportFailure(session.status(), args.json());
-  Result<Bytes> file = ReadFileLimited(args.positional()[0], kMaxProofFileSize);
-  if (!file.ok()) return ReportFailure(file.status(), args.json());
-  Result<ProofCheck> check = CheckProofFile(*session->replica, AsChars(*file));
-  if (!check.ok()) return ReportFailure(check.status(), args.json());
+int PrintProofCheck(const Args& args, const ProofCheck& found) {
+  const ProofCheck* check = &found;
   if (args.json()) {
     JsonObject o;
     o.SetRaw("valid", "true");
@@ -52,6 +47,16 @@ int RunVerifyProof(const Args& args) {
     std::cout << Summary(*check);
   }
   return check->contradicts_stored ? kExitFailed : kExitOk;
+}
+
+int RunVerifyProof(const Args& args) {
+  return RunNodeAction(
+      args, false,
+      [&](NodeSession& session, std::vector<ImportError>*) -> Result<ProofCheck> {
+        GK_ASSIGN_OR_RETURN(Bytes file, ReadFileLimited(args.positional()[0], kMaxProofFileSize));
+        return CheckProofFile(*session.replica, AsChars(file));
+      },
+      [&](const ProofCheck& found) { return PrintProofCheck(args, found); });
 }
 
 }  // namespace

@@ -5,9 +5,6 @@
 #include "node/app/disclosure_actions.h"
 #include "node/app/exchange_actions.h"
 #include "node/app/print_actions.h"
-#include "node/sheets/disclosure_sheet.h"
-#include "node/sheets/sheet_log_index.h"
-#include "printing/pdf_render.h"
 
 namespace gongkai {
 
@@ -60,12 +57,7 @@ Result<WriteResult> WebRecordPosting(NodeSession& session, const std::string& id
 }
 
 Status WebRenderSheet(NodeSession& session, const std::string& version_id, const std::string& out) {
-  DisclosureSheetOptions options;
-  GK_ASSIGN_OR_RETURN(options.hub_log_index, VersionLogIndex(session.replica->db(), version_id));
-  GK_ASSIGN_OR_RETURN(DisclosureSheet sheet,
-                      BuildSheetForVersion(*session.replica, version_id, options));
-  RenderReport report;
-  return RenderSheetPdf(sheet.sheet, out, &report);
+  return RenderVersionSheet(session, version_id, out).status();
 }
 
 Status WebSendToPrinter(const std::string& queue, const std::string& pdf, int64_t copies) {
