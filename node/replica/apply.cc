@@ -59,6 +59,7 @@ Result<RowsApplied> InsertChangesetRows(StatementCache& statements, ByteView cha
   if (rc != SQLITE_OK) return SqlStatus(statements.db(), rc, "sqlite3changeset_start");
   RowsApplied applied;
   std::string table_name, insert_sql;
+  std::vector<sqlite3_value*> values;  // the row's new values, owned by the iterator
   while ((rc = sqlite3changeset_next(iter.get())) == SQLITE_ROW) {
     const char* table = nullptr;
     int columns = 0, op = 0, indirect = 0;
@@ -72,7 +73,7 @@ Result<RowsApplied> InsertChangesetRows(StatementCache& statements, ByteView cha
       for (int c = 0; c < columns; ++c) insert_sql += c ? ",?" : "?";
       insert_sql += ")";
     }
-    std::vector<sqlite3_value*> values(static_cast<size_t>(columns), nullptr);
+    values.assign(static_cast<size_t>(columns), nullptr);
     for (int c = 0; c < columns; ++c) {
       rc = sqlite3changeset_new(iter.get(), c, &values[c]);
       if (rc != SQLITE_OK) return SqlStatus(statements.db(), rc, "sqlite3changeset_new");
