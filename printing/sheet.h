@@ -19,12 +19,14 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/disclosure_limits.h"
 #include "protocol/status.h"
 
 namespace gongkai {
 
 // Limits of one sheet, checked by ValidateSheet before anything is drawn.
-inline constexpr size_t kMaxSheetRows = 20000;  // the largest 一卡通 list of a township
+// The rows of a disclosure (protocol/disclosure_limits.h): whatever imports and submits prints.
+inline constexpr size_t kMaxSheetRows = static_cast<size_t>(kMaxDisclosureItems);
 inline constexpr size_t kMaxSheetColumns = 16;
 inline constexpr size_t kMaxCellBytes = 1024;  // one cell, one paragraph line of a table
 inline constexpr size_t kMaxParagraphBytes = 16384;

@@ -74,7 +74,7 @@ Result<ImportSheet> ParseCsv(std::string_view text, std::string_view file_name,
   auto end_record = [&]() -> Status {
     while (!cells.empty() && cells.back().empty()) cells.pop_back();
     if (!cells.empty()) {
-      if (static_cast<int64_t>(sheet.rows.size()) >= kMaxSheetRows) {
+      if (static_cast<int64_t>(sheet.rows.size()) >= kMaxReadRows) {
         return Refuse(kErrImportTooManyRows, file_name, row_number,
                       "行数超过上限（每个文件最多" + std::to_string(kMaxImportRows) +
                           "行数据），请拆分成几个文件",

@@ -8,7 +8,7 @@
 // record with a line break inside quotes is still one row); blank records keep their number
 // but are not returned. Cells are trimmed of surrounding spaces (ASCII, U+3000 and U+00A0).
 //
-// Limits (node/intake/import_limits.h): kMaxFieldBytes per cell, kMaxColumns, kMaxSheetRows
+// Limits (node/intake/import_limits.h): kMaxFieldBytes per cell, kMaxColumns, kMaxReadRows
 // non-blank rows. Errors: kErrImportCsvQuote, kErrImportFieldTooLong,
 // kErrImportTooManyColumns, kErrImportTooManyRows, kErrImportEmpty.
 #ifndef GONGKAI_NODE_INTAKE_CSV_READER_H_

@@ -6,10 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "protocol/disclosure_limits.h"
+
 namespace gongkai {
 
-// Data rows of one imported list (not counting title, header, blank and 合计 rows).
-inline constexpr int64_t kMaxImportRows = 100000;
+// Data rows of one imported list (not counting title, header, blank and 合计 rows): the rows
+// of one disclosure (protocol/disclosure_limits.h), so that a list that imports also submits
+// and prints.
+inline constexpr int64_t kMaxImportRows = kMaxDisclosureItems;
 
 // Rows at the top of a sheet searched for the header row (title rows may sit above it).
 inline constexpr int64_t kHeaderSearchRows = 10;
@@ -17,7 +21,7 @@ inline constexpr int64_t kHeaderSearchRows = 10;
 // Rows a reader keeps before it refuses the file: the data rows plus room for the title,
 // header and totals rows. Readers stop here so memory stays bounded; the importer then
 // applies the exact kMaxImportRows to the data rows.
-inline constexpr int64_t kMaxSheetRows = kMaxImportRows + kHeaderSearchRows + 16;
+inline constexpr int64_t kMaxReadRows = kMaxImportRows + kHeaderSearchRows + 16;
 
 // Size of the file on disk (CSV or XLSX).
 inline constexpr std::size_t kMaxImportFileBytes = 64u << 20;

@@ -331,7 +331,7 @@ void WorksheetHandler::EndCell() {
 void WorksheetHandler::EndRow() {
   in_row_ = false;
   if (cells_.empty()) return;
-  if (static_cast<int64_t>(rows.size()) >= kMaxSheetRows) {
+  if (static_cast<int64_t>(rows.size()) >= kMaxReadRows) {
     return Fail(kErrImportTooManyRows, row_number_,
                 "行数超过上限（每个文件最多" + std::to_string(kMaxImportRows) +
                     "行数据），请拆分成几个文件");

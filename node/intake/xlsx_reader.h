@@ -15,7 +15,7 @@
 // caller), kMaxXlsxEntries, each part's decompressed size kMaxXlsxPartBytes (the size the
 // archive declares is checked before reading and the bytes are counted while reading, so a
 // zip bomb is refused either way), kMaxXlsxSharedStrings, kMaxFieldBytes, kMaxColumns,
-// kMaxSheetRows. Errors: kErrImportXlsxFormat (not a zip, corrupt data, encrypted, missing
+// kMaxReadRows. Errors: kErrImportXlsxFormat (not a zip, corrupt data, encrypted, missing
 // workbook or worksheet, bad XML, bad cell reference), kErrImportXlsxTooLarge,
 // kErrImportFieldTooLong, kErrImportTooManyColumns, kErrImportTooManyRows, kErrImportEmpty.
 // Poco's exceptions do not escape: they become kErrImportXlsxFormat.

@@ -20,13 +20,14 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/disclosure_limits.h"
 #include "protocol/status.h"
 
 namespace gongkai {
 
 // Longest lists compared cell by cell; longer ones are refused (workflow.input) rather than
 // taking quadratic time.
-inline constexpr size_t kMaxDiffRows = 20000;
+inline constexpr size_t kMaxDiffRows = static_cast<size_t>(kMaxDisclosureItems);
 // Largest middle part (rows after the common head and tail, earlier × later) aligned by
 // LCS; a larger one is compared row by row in order.
 inline constexpr size_t kMaxLcsCells = 4'000'000;

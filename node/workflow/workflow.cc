@@ -109,8 +109,17 @@ Result<BodyParts> SplitBody(std::string_view body_json) {
   return parts;
 }
 
+// workflow.too_many_items past the one row limit of a disclosure.
+Status CheckItemCount(size_t items) {
+  if (items <= static_cast<size_t>(kMaxDisclosureItems)) return Status::Ok();
+  return Status::TooLarge(kErrWorkflowTooManyItems,
+                          "明细有 " + std::to_string(items) + " 行，一项公开最多 " +
+                              std::to_string(kMaxDisclosureItems) + " 行，请拆分成几项公开");
+}
+
 Result<std::vector<std::string>> AffairsItems(const std::vector<std::string>& headers,
                                               const std::vector<std::vector<std::string>>& rows) {
+  GK_RETURN_IF_ERROR(CheckItemCount(rows.size()));
   std::vector<std::string> items;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].size() != headers.size()) {
@@ -517,6 +526,7 @@ Result<WriteResult> Submit(Replica& replica, const Actor& actor, std::string_vie
     if (draft->category != Category::kAffairs && draft->items.empty()) {
       return InputError("财务公开和惠农补贴公示须先用 --import 导入明细");
     }
+    GK_RETURN_IF_ERROR(CheckItemCount(draft->items.size()));
     GK_ASSIGN_OR_RETURN(std::optional<DisclosureState> state, LoadDisclosure(db, disclosure_id));
     if (state && state->status == DisclosureStatus::kWithdrawn) {
       return Status::Invalid(kErrWorkflowState, "该公开事项已撤回，不能再提交");

@@ -35,6 +35,7 @@
 #include "node/replica/capture.h"
 #include "node/intake/import_error.h"
 #include "node/replica/replica.h"
+#include "protocol/disclosure_limits.h"
 #include "protocol/hlc.h"
 #include "protocol/keys.h"
 #include "protocol/status.h"
@@ -47,6 +48,8 @@ inline constexpr char kErrWorkflowAmbiguous[] = "workflow.ambiguous";
 inline constexpr char kErrWorkflowRole[] = "workflow.role";
 inline constexpr char kErrWorkflowState[] = "workflow.state";
 inline constexpr char kErrWorkflowStale[] = "workflow.stale";
+// More than protocol/disclosure_limits.h kMaxDisclosureItems rows in one version.
+inline constexpr char kErrWorkflowTooManyItems[] = "workflow.too_many_items";
 
 inline constexpr size_t kMaxTitleBytes = 300;
 inline constexpr size_t kMaxBodyBytes = 256 * 1024;

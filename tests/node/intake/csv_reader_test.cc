@@ -77,11 +77,11 @@ TEST_CASE("column limit: at the limit, past it with empty cells, past it with co
   CHECK(ParseCsv(at + ",x\n", "c.csv").status().code() == kErrImportTooManyColumns);
 }
 
-TEST_CASE("row limit: kMaxSheetRows non-blank rows read, one more refused") {
+TEST_CASE("row limit: kMaxReadRows non-blank rows read, one more refused") {
   std::string text;
-  text.reserve(static_cast<std::size_t>(kMaxSheetRows + 1) * 2);
-  for (int64_t i = 0; i < kMaxSheetRows; ++i) text += "1\n";
-  CHECK(ParseCsv(text, "r.csv")->rows.size() == static_cast<std::size_t>(kMaxSheetRows));
+  text.reserve(static_cast<std::size_t>(kMaxReadRows + 1) * 2);
+  for (int64_t i = 0; i < kMaxReadRows; ++i) text += "1\n";
+  CHECK(ParseCsv(text, "r.csv")->rows.size() == static_cast<std::size_t>(kMaxReadRows));
   text += "1\n";
   CHECK(ParseCsv(text, "r.csv").status().code() == kErrImportTooManyRows);
 }
