@@ -129,8 +129,10 @@ Result<RowsApplied> InsertChangesetRows(StatementCache& statements, ByteView cha
   return applied;
 }
 
-// Records the alarm of a refused chain link in its own transaction, so that it outlives
-// the refusal.
+// Records the alarm of a refused chain link so that it outlives the refusal: now (in the
+// caller's transaction, if there is one) and again once the caller's outermost transaction
+// has ended, which a batch that fails after this envelope rolls back. RecordAlarm ignores a
+// repeat, so the second write adds nothing when the first one committed.
 Status RaiseChainAlarm(Replica& replica, const Envelope& incoming, const Status& refusal,
                        std::string_view source) {
   sqlite3* db = replica.db();
@@ -155,7 +157,11 @@ Status RaiseChainAlarm(Replica& replica, const Envelope& incoming, const Status&
   alarm.source = std::string(source);
   alarm.raised_at = replica.NowMs();
   alarm.message = refusal.message();
-  return RecordAlarm(db, alarm);
+  GK_RETURN_IF_ERROR(RecordAlarm(db, alarm));
+  Transaction::AfterOutermost(db, [alarm = std::move(alarm)](sqlite3* connection) {
+    return RecordAlarm(connection, alarm);
+  });
+  return Status::Ok();
 }
 
 }  // namespace

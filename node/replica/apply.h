@@ -20,8 +20,9 @@
 //       before the revocation arrived. The hub refines this (design §5);
 //    7. signature (envelope.signature, envelope.signer);
 //    8. chain, judged against the journal (protocol/chain.h): equivocation or a broken link
-//       is refused (chain.*) AND recorded as an alarm, with both envelopes' bytes, in its
-//       own committed transaction;
+//       is refused (chain.*) AND recorded as an alarm, with both envelopes' bytes, that
+//       outlives the refusal: a caller's batch transaction that rolls back keeps it
+//       (Transaction::AfterOutermost records it again once that transaction has ended);
 //    9. payload decompressed within its declared size (envelope.payload_*, zstd.*);
 //   10. protocol/inspect.h InspectChangeset against the signer's certificate: every change
 //       an INSERT into a known table with the expected columns, origin = signer, region =

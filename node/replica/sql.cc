@@ -1,6 +1,10 @@
 #include "node/replica/sql.h"
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace gongkai {
 
@@ -119,11 +123,53 @@ namespace {
 // One name is enough: savepoints nest by name, and the innermost one of that name is the
 // one released or rolled back.
 constexpr char kSavepoint[] = "gongkai_write";
+
+// The writes waiting for the end of the outermost Transaction, per connection that has one
+// open. Connections belong to one thread each, but different threads hold different ones.
+struct AfterOutermostWrites {
+  std::mutex mutex;
+  std::unordered_map<sqlite3*, std::vector<std::function<Status(sqlite3*)>>> waiting;
+};
+
+AfterOutermostWrites& Waiting() {
+  static AfterOutermostWrites* writes = new AfterOutermostWrites();
+  return *writes;
+}
 }  // namespace
+
+void Transaction::AfterOutermost(sqlite3* db, std::function<Status(sqlite3*)> write) {
+  if (!sqlite3_get_autocommit(db)) {
+    AfterOutermostWrites& writes = Waiting();
+    std::lock_guard lock(writes.mutex);
+    auto open = writes.waiting.find(db);
+    if (open == writes.waiting.end()) return;  // a bare BEGIN: see the header
+    open->second.push_back(std::move(write));
+    return;
+  }
+  (void)write(db);
+}
+
+void Transaction::RunAfterOutermost(sqlite3* db) {
+  std::vector<std::function<Status(sqlite3*)>> ready;
+  {
+    AfterOutermostWrites& writes = Waiting();
+    std::lock_guard lock(writes.mutex);
+    auto open = writes.waiting.find(db);
+    if (open == writes.waiting.end()) return;
+    ready = std::move(open->second);
+    writes.waiting.erase(open);
+  }
+  for (auto& write : ready) (void)write(db);
+}
 
 Result<Transaction> Transaction::Begin(sqlite3* db) {
   if (sqlite3_get_autocommit(db)) {
     GK_RETURN_IF_ERROR(ExecSql(db, "BEGIN IMMEDIATE"));
+    {
+      AfterOutermostWrites& writes = Waiting();
+      std::lock_guard lock(writes.mutex);
+      writes.waiting[db];  // this Transaction is the outermost one on db
+    }
     return Transaction(db, false);
   }
   GK_RETURN_IF_ERROR(ExecSql(db, std::string("SAVEPOINT ") + kSavepoint));
@@ -148,15 +194,19 @@ Status Transaction::Rollback() {
     sqlite3_exec(db, (std::string("RELEASE ") + kSavepoint).c_str(), nullptr, nullptr, nullptr);
     return Status::Ok();
   }
-  if (sqlite3_get_autocommit(db)) return Status::Ok();
-  return ExecSql(db, "ROLLBACK");
+  Status status = sqlite3_get_autocommit(db) ? Status::Ok() : ExecSql(db, "ROLLBACK");
+  RunAfterOutermost(db);
+  return status;
 }
 
 Status Transaction::Commit() {
   if (db_ == nullptr) return Status::Internal(kErrSqlFailed, "commit without a transaction");
   Status status =
       ExecSql(db_, nested_ ? std::string("RELEASE ") + kSavepoint : std::string("COMMIT"));
-  if (status.ok()) db_ = nullptr;
+  if (!status.ok()) return status;
+  sqlite3* db = db_;
+  db_ = nullptr;
+  if (!nested_) RunAfterOutermost(db);
   return status;
 }
 

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,8 +90,18 @@ class Transaction {
   // Undoes the writes now (as the destructor would).
   Status Rollback();
 
+  // Runs `write` on `db` once the outermost Transaction open on it has ended, committed or
+  // rolled back; at once when `db` is in autocommit mode. For a record that must outlive
+  // the caller's rollback (an alarm raised inside a batch that later fails): write it now
+  // and again here, idempotently. Inside a transaction that no Transaction began (a bare
+  // BEGIN) there is no outermost end to wait for: `write` is not run, and the caller's
+  // write stands or falls with that transaction. Failures of `write` are ignored.
+  static void AfterOutermost(sqlite3* db, std::function<Status(sqlite3*)> write);
+
  private:
   Transaction(sqlite3* db, bool nested) : db_(db), nested_(nested) {}
+  // Ends the outermost transaction's registration and runs what waited for it.
+  void RunAfterOutermost(sqlite3* db);
   sqlite3* db_;  // nullptr once committed, rolled back or moved from
   bool nested_ = false;
 };

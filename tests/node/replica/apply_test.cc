@@ -161,6 +161,52 @@ TEST_CASE("equivocation is refused and recorded as an alarm with both envelopes"
   }
 }
 
+TEST_CASE("an alarm raised inside a batch outlives the batch's rollback") {
+  TestCounty c;
+  auto& v = *c.village;
+  auto first = v.Write(Version(kVillage, "v1"));
+  REQUIRE(first.ok());
+  auto decoded = DecodeEnvelope(ByteView(first->bytes));
+  REQUIRE(decoded.ok());
+  auto changeset = OpenPayload(*decoded);
+  REQUIRE(changeset.ok());
+  auto other = BuildEnvelope(1, Hash256{}, first->hlc + 1, kVillage, *changeset, v.key);
+  REQUIRE(other.ok());
+  auto& t = *c.township;
+  REQUIRE(t.Receive(first->bytes).ok());
+  const int64_t versions = t.Count("disclosure_version");
+
+  {
+    // A caller's batch: the refused envelope, then a later failure undoes the batch.
+    auto batch = Transaction::Begin(t.db());
+    REQUIRE(batch.ok());
+    CHECK_FALSE(batch->nested());
+    auto refused = t.Receive(*other, "hub");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == kErrChainEquivocation);
+    SUBCASE("rolled back") { REQUIRE(batch->Rollback().ok()); }
+    SUBCASE("destroyed without a commit") {}
+    SUBCASE("committed") { REQUIRE(batch->Commit().ok()); }
+  }
+  CHECK(sqlite3_get_autocommit(t.db()) != 0);
+  auto alarms = ListAlarms(t.db());
+  REQUIRE(alarms.ok());
+  REQUIRE(alarms->size() == 1);
+  CHECK(alarms->front().kind == kAlarmEquivocation);
+  CHECK(alarms->front().other_bytes == *other);
+  CHECK(alarms->front().source == "hub");
+  CHECK(t.Count("disclosure_version") == versions);
+
+  // The next batch on the connection starts with nothing waiting: it writes no alarm again.
+  REQUIRE(ExecSql(t.db(), "DELETE FROM alarm").ok());
+  {
+    auto next = Transaction::Begin(t.db());
+    REQUIRE(next.ok());
+    REQUIRE(next->Commit().ok());
+  }
+  CHECK(t.Count("alarm") == 0);
+}
+
 TEST_CASE("an identical row from a second envelope is omitted, the envelope kept") {
   TestCounty c;
   auto& v = *c.village;
