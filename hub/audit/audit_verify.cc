@@ -524,7 +524,9 @@ class Auditor {
     receipt_.reset();
     subtree_.reset();
     // Left attached: VerifyHubDatabase closes this connection before the scratch folder goes.
-    return CompareReplicaTables(hub_, rebuilt_.db(), sink, report_.replica_rows);
+    GK_RETURN_IF_ERROR(CompareReplicaTables(hub_, rebuilt_.db(), sink, report_.replica_rows));
+    GK_RETURN_IF_ERROR(CompareProvenance(hub_, sink));
+    return CheckRefusalRecords(hub_, rebuilt_.db(), identity_.node.root_public_key, sink);
   }
 
   sqlite3* hub_;

@@ -41,6 +41,12 @@
 //       rebuilt from the log: a row altered or added outside any
 //       logged envelope                                                [audit.replica_row]
 //       a row a logged envelope wrote that is missing                  [audit.replica_missing]
+//     - the provenance table (which envelope wrote each row; `audit
+//       history` reads it) equals the scratch replica's                [audit.provenance]
+//     - each alarm's two envelopes hash to their ids, belong to the
+//       accused node, collide on a seq or a link, and carry that node's
+//       certified signature                                            [audit.alarm]
+//     - each refused-envelope record agrees with the bytes it keeps    [audit.refused_record]
 //   the home (VerifyHubHome only): root.key and hub.key hold the keys
 //   the replica names                                                  [audit.home_keys]
 // Warnings (reported, do not fail the audit): an origin whose sequence numbers have a gap
@@ -50,8 +56,15 @@
 //
 // Why a scratch replica: the county replica must be exactly what the logged envelopes imply.
 // Rebuilding it with the receivers' own code and comparing every synced row proves that
-// without a second implementation of the rules, and names the row that differs. Node-local
-// tables (journal bookkeeping, provenance, alarms) are not compared.
+// without a second implementation of the rules, and names the row that differs.
+//
+// Every table an audit command reads is covered: the synced tables (history, overdue,
+// report), provenance (history), journal and log_entry (stale, alarms' clock offsets) are
+// recomputed or checked against the log; alarm and refused_envelope (alarms, stale) record
+// refusals, which leave nothing in the log, so they are checked for consistency with the
+// bytes they keep. Not derivable, and so not judged: journal.source (who delivered an
+// envelope), refused_request (requests refused before any envelope was read) and settings
+// (the county's own choices, such as the deadline day).
 //
 // A finding names the first log index and envelope it concerns. The audit goes on after a
 // finding (an envelope it could not apply is left out of the scratch replica, which may cause
@@ -96,6 +109,9 @@ inline constexpr char kAuditNotLogged[] = "audit.not_logged";
 inline constexpr char kAuditCertificateRow[] = "audit.certificate_row";
 inline constexpr char kAuditReplicaRow[] = "audit.replica_row";
 inline constexpr char kAuditReplicaMissing[] = "audit.replica_missing";
+inline constexpr char kAuditProvenance[] = "audit.provenance";
+inline constexpr char kAuditAlarmRecord[] = "audit.alarm";
+inline constexpr char kAuditRefusedRecord[] = "audit.refused_record";
 inline constexpr char kAuditHomeKeys[] = "audit.home_keys";
 inline constexpr char kAuditChainGap[] = "audit.chain_gap";  // a warning
 

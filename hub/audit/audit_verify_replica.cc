@@ -1,13 +1,18 @@
 // The audit's judgement of the county replica's rows (hub/audit/audit_verify_replica.h).
 #include "hub/audit/audit_verify_replica.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "hub/log/refused.h"
 #include "node/replica/provenance.h"
+#include "node/replica/trust.h"
 #include "node/replica/sql.h"
 #include "protocol/certificate.h"
+#include "protocol/envelope.h"
+#include "protocol/keys.h"
 #include "protocol/region.h"
 #include "protocol/schema.h"
 #include "protocol/sha256.h"
@@ -173,6 +178,52 @@ Status CompareTable(sqlite3* hub, sqlite3* rebuilt, const TableSpec& table, cons
   return Status::Ok();
 }
 
+// What is wrong with one alarm's pair of envelopes (alarm.h: both signed by the node it
+// accuses, with sequence numbers that collide or disagree on a link); "" when nothing is.
+std::string AlarmFault(sqlite3* rebuilt, const PublicKey& root, const std::string& origin,
+                       int64_t seq, const std::string& held_id, const Bytes& held,
+                       const std::string& other_id, const Bytes& other) {
+  if (HashHex(Sha256(held)) != held_id) return "所存“已有信封”的字节与其编号不符";
+  if (HashHex(Sha256(other)) != other_id) return "所存“另一信封”的字节与其编号不符";
+  if (held_id == other_id) return "两个信封是同一个";
+  Result<Envelope> a = DecodeEnvelope(ByteView(held));
+  Result<Envelope> b = DecodeEnvelope(ByteView(other));
+  if (!a.ok() || !b.ok()) return "所存信封无法解码";
+  if (NodeIdHex(a->origin()) != origin || NodeIdHex(b->origin()) != origin) {
+    return "所存信封不是被指认的节点 " + origin + " 的";
+  }
+  if (b->seq() != static_cast<uint64_t>(seq)) return "“另一信封”的序号与警报所记不符";
+  const uint64_t gap = a->seq() > b->seq() ? a->seq() - b->seq() : b->seq() - a->seq();
+  if (gap > 1) return "两个信封的序号既不相同也不相邻，构不成分叉";
+  Result<Certificate> signer = FindSignerCertificate(rebuilt, a->origin(), root);
+  if (!signer.ok()) return "被指认的节点没有本县根密钥签发的证书：" + signer.status().message();
+  if (!VerifyEnvelopeSignature(*a, signer->subject_key).ok() ||
+      !VerifyEnvelopeSignature(*b, signer->subject_key).ok()) {
+    return "所存信封不是被指认的节点签名的";
+  }
+  return "";
+}
+
+// What is wrong with one refused_envelope row (hub/log/refused.h); "" when nothing is.
+std::string RefusedFault(const Statement& row) {
+  const std::string hash = row.ColumnText(1);
+  const int64_t length = row.ColumnInt(5);
+  const Bytes bytes = row.ColumnBlob(6);
+  const size_t kept = std::min(static_cast<size_t>(length), kMaxRefusedBytesKept);
+  if (bytes.size() != kept) return "所存字节数与所记长度不符";
+  if (bytes.size() != static_cast<size_t>(length)) return "";  // only a prefix is kept
+  if (HashHex(Sha256(bytes)) != hash) return "所存字节与其哈希不符";
+  if (row.ColumnIsNull(2)) return "";
+  Result<Envelope> envelope = DecodeEnvelope(ByteView(bytes));
+  if (!envelope.ok()) return "记有信封头，所存字节却不是信封";
+  if (NodeIdHex(envelope->origin()) != row.ColumnText(2) ||
+      envelope->seq() != static_cast<uint64_t>(row.ColumnInt(3)) ||
+      envelope->region() != row.ColumnText(4)) {
+    return "所记的节点、序号或区划与所存信封不符";
+  }
+  return "";
+}
+
 }  // namespace
 
 Status CheckTrustTables(sqlite3* db, const PublicKey& root, const AuditSink& sink) {
@@ -186,6 +237,92 @@ Status CompareReplicaTables(sqlite3* hub, sqlite3* rebuilt, const AuditSink& sin
     GK_ASSIGN_OR_RETURN(std::optional<int64_t> count,
                         QueryInt(hub, "SELECT count(*) FROM main." + std::string(table.name)));
     rows += static_cast<uint64_t>(count.value_or(0));
+  }
+  return Status::Ok();
+}
+
+}  // namespace gongkai
+
+namespace gongkai {
+
+Status CompareProvenance(sqlite3* hub, const AuditSink& sink) {
+  // Rows of the hub the rebuilt replica lacks or holds naming another envelope.
+  GK_ASSIGN_OR_RETURN(
+      Statement extra,
+      Statement::Prepare(hub,
+                         "SELECT d.tbl, d.pk, d.envelope_id, (SELECT r.envelope_id FROM"
+                         " rebuilt.provenance r WHERE r.tbl = d.tbl AND r.pk = d.pk) FROM"
+                         " (SELECT tbl, pk, envelope_id FROM main.provenance EXCEPT SELECT tbl,"
+                         " pk, envelope_id FROM rebuilt.provenance) d ORDER BY d.tbl, d.pk"));
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool more, extra.Step());
+    if (!more) break;
+    AuditFinding finding = RowFinding(kAuditProvenance, "");
+    finding.envelope_id = extra.ColumnText(2);
+    const std::string row = "表 " + extra.ColumnText(0) + " 主键为 " + extra.ColumnText(1);
+    finding.message =
+        extra.ColumnIsNull(3)
+            ? "来源表记" + row + " 的行由信封 " + extra.ColumnText(2) + " 写入，按日志重放没有此记录"
+            : "来源表记" + row + " 的行由信封 " + extra.ColumnText(2) + " 写入，按日志重放应为信封 " +
+                  extra.ColumnText(3);
+    sink(std::move(finding));
+  }
+  // Rows the log implies that the hub lacks: what `audit history` would leave out.
+  GK_ASSIGN_OR_RETURN(
+      Statement missing,
+      Statement::Prepare(hub,
+                         "SELECT r.tbl, r.pk, r.envelope_id FROM rebuilt.provenance r WHERE NOT"
+                         " EXISTS(SELECT 1 FROM main.provenance d WHERE d.tbl = r.tbl AND"
+                         " d.pk = r.pk) ORDER BY r.tbl, r.pk"));
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool more, missing.Step());
+    if (!more) break;
+    AuditFinding finding = RowFinding(kAuditProvenance, "");
+    finding.envelope_id = missing.ColumnText(2);
+    finding.message = "来源表缺少表 " + missing.ColumnText(0) + " 主键为 " +
+                      missing.ColumnText(1) + " 的行的记录（应由信封 " + missing.ColumnText(2) +
+                      " 写入）：审计历史会漏掉它";
+    sink(std::move(finding));
+  }
+  return Status::Ok();
+}
+
+Status CheckRefusalRecords(sqlite3* hub, sqlite3* rebuilt, const PublicKey& root,
+                           const AuditSink& sink) {
+  GK_ASSIGN_OR_RETURN(Statement alarms,
+                      Statement::Prepare(hub,
+                                         "SELECT id, origin, seq, held_envelope_id, held_bytes,"
+                                         " other_envelope_id, other_bytes FROM main.alarm"
+                                         " ORDER BY id"));
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool more, alarms.Step());
+    if (!more) break;
+    const std::string fault =
+        AlarmFault(rebuilt, root, alarms.ColumnText(1), alarms.ColumnInt(2),
+                   alarms.ColumnText(3), alarms.ColumnBlob(4), alarms.ColumnText(5),
+                   alarms.ColumnBlob(6));
+    if (fault.empty()) continue;
+    AuditFinding finding = RowFinding(
+        kAuditAlarmRecord, "第 " + std::to_string(alarms.ColumnInt(0)) + " 条警报（节点 " +
+                               alarms.ColumnText(1) + "）不可信：" + fault);
+    finding.envelope_id = alarms.ColumnText(5);
+    sink(std::move(finding));
+  }
+  GK_ASSIGN_OR_RETURN(Statement refused,
+                      Statement::Prepare(hub,
+                                         "SELECT id, bytes_hash, origin, seq, region,"
+                                         " bytes_length, bytes FROM main.refused_envelope"
+                                         " ORDER BY id"));
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool more, refused.Step());
+    if (!more) break;
+    const std::string fault = RefusedFault(refused);
+    if (fault.empty()) continue;
+    AuditFinding finding =
+        RowFinding(kAuditRefusedRecord, "第 " + std::to_string(refused.ColumnInt(0)) +
+                                            " 条拒收记录与所存字节不符：" + fault);
+    finding.envelope_id = refused.ColumnText(1);
+    sink(std::move(finding));
   }
   return Status::Ok();
 }

@@ -1,6 +1,8 @@
-// Parts of the audit (audit_verify.h) that judge the county replica's synced rows: the
-// certificate and revocation rows against the county root, and every synced table against
-// the scratch replica rebuilt from the log. Used by audit_verify.cc only.
+// Parts of the audit (audit_verify.h) that judge the county replica's rows: the
+// certificate and revocation rows against the county root, every synced table and the
+// provenance table against the scratch replica rebuilt from the log, and the records of
+// refusals (alarms, refused envelopes) against the bytes they keep. Used by audit_verify.cc
+// only.
 //
 // Thread-safety: the caller's connections, one thread.
 #ifndef GONGKAI_HUB_AUDIT_AUDIT_VERIFY_REPLICA_H_
@@ -34,6 +36,23 @@ Status CheckTrustTables(sqlite3* db, const PublicKey& root, const AuditSink& sin
 // provenance (which envelope wrote a row); the log index of that envelope is read from
 // `hub`'s log_entry. Adds the number of hub rows compared to `rows`. Errors: sql.*.
 Status CompareReplicaTables(sqlite3* hub, sqlite3* rebuilt, const AuditSink& sink, uint64_t& rows);
+
+// Compares `hub`'s provenance table (which envelope wrote each synced row; `audit history`
+// reads it) with that of the database attached as "rebuilt", which the same apply code
+// filled while replaying the log: a row recorded with another envelope or not implied by
+// the log, and a row the log implies that is missing, are audit.provenance. Errors: sql.*.
+Status CompareProvenance(sqlite3* hub, const AuditSink& sink);
+
+// Refusals leave no envelope in the log, so their records cannot be recomputed; what they
+// keep must hold together. Each `alarm` row: both envelopes' bytes hash to their ids,
+// decode, belong to the accused origin, collide on a sequence number or a neighbouring link,
+// and are signed by the key the county certified for that origin (found in `rebuilt`, under
+// `root`), so that an alarm cannot be forged against an honest node (audit.alarm). Each
+// `refused_envelope` row: the bytes kept agree with the recorded length and hash and, when
+// they decode, with the recorded origin, seq and region (audit.refused_record). A deleted
+// record of a refusal cannot be detected. Errors: sql.*.
+Status CheckRefusalRecords(sqlite3* hub, sqlite3* rebuilt, const PublicKey& root,
+                           const AuditSink& sink);
 
 }  // namespace gongkai
 
