@@ -1,13 +1,16 @@
 // The bundle: a file of envelopes carried between nodes on a USB stick (design §6).
 //
-// Byte layout, version 1 (all integers unsigned big-endian):
+// Byte layout, version 2 (all integers unsigned big-endian):
 //
 //   magic "GKBN" (4)
-//   format version u8 = 1
+//   format version u8 = 2 (1 is still read: it has no maker certificate)
 //   maker NodeId (16)               must equal the first 16 bytes of SHA-256(maker key)
 //   maker PublicKey (32)            Ed25519 key of the node that wrote the bundle
 //   created hlc u64                 the maker's clock when it wrote the bundle
 //   for_region: u8 length L + L ASCII digits; L is 0 (for anyone), 6, 9 or 12
+//   maker certificate: u16 length C + C bytes; C <= kMaxCertificateSize   (version 2 only)
+//                                   the maker's certificate (protocol/certificate.h) as
+//                                   the county root signed it, or C = 0 when it has none
 //   envelope count u32 N            N <= kMaxBundleEnvelopes
 //   N times: u32 length + envelope bytes     length <= kMaxEnvelopeSize
 //   have: u32 length + HaveSummary encoding  length <= kMaxHaveEncodedSize
@@ -24,7 +27,10 @@
 // Contract for readers: nothing read from a bundle may be acted on until Finish() has
 // succeeded (the node stages the envelopes in one transaction and commits only then). The
 // bundle signature says only that the maker wrote this file; whether the maker is an
-// enrolled node, and whether each envelope's signer is, the caller checks.
+// enrolled node, and whether each envelope's signer is, the caller checks. The maker
+// certificate lets a receiver that holds the county root key check the maker without any
+// other certificate: the reader only carries it; the caller opens it under the root and
+// checks that it names the maker key.
 #ifndef GONGKAI_PROTOCOL_BUNDLE_H_
 #define GONGKAI_PROTOCOL_BUNDLE_H_
 
@@ -39,6 +45,7 @@
 #include <vector>
 
 #include "protocol/bytes.h"
+#include "protocol/certificate.h"
 #include "protocol/ed25519ph.h"
 #include "protocol/envelope.h"
 #include "protocol/have.h"
@@ -48,7 +55,9 @@
 namespace gongkai {
 
 inline constexpr std::array<uint8_t, 4> kBundleMagic = {'G', 'K', 'B', 'N'};
-inline constexpr uint8_t kBundleVersion = 1;
+inline constexpr uint8_t kBundleVersion = 2;
+// The first version, without the maker certificate; still read.
+inline constexpr uint8_t kBundleVersionWithoutCertificate = 1;
 
 // Largest bundle file, in bytes.
 inline constexpr size_t kMaxBundleSize = size_t{1} << 30;  // 1 GiB
@@ -63,6 +72,7 @@ inline constexpr char kErrBundleVersion[] = "bundle.version";
 inline constexpr char kErrBundleTruncated[] = "bundle.truncated";
 inline constexpr char kErrBundleMaker[] = "bundle.maker";
 inline constexpr char kErrBundleRegion[] = "bundle.region";
+inline constexpr char kErrBundleCertificate[] = "bundle.certificate";  // longer than the limit
 inline constexpr char kErrBundleTooManyEnvelopes[] = "bundle.too_many_envelopes";
 inline constexpr char kErrBundleEnvelopeTooLarge[] = "bundle.envelope_too_large";
 inline constexpr char kErrBundleHaveTooLarge[] = "bundle.have_too_large";
@@ -76,6 +86,9 @@ struct BundleHeader {
   PublicKey maker_key{};
   uint64_t created_hlc = 0;
   std::string for_region;  // empty: for anyone
+  // The maker's certificate as the county root signed it (not checked by the reader); empty
+  // when the maker has none to give, and always in a version 1 bundle.
+  Bytes maker_certificate;
   uint32_t envelope_count = 0;
 
   NodeId maker() const { return NodeIdOf(maker_key); }
@@ -87,7 +100,7 @@ struct BundleHeader {
 class BundleWriter {
  public:
   // Writes the header to `out`, which must outlive the writer.
-  // Errors: bundle.region, bundle.too_many_envelopes, bundle.io.
+  // Errors: bundle.region, bundle.certificate, bundle.too_many_envelopes, bundle.io.
   static Result<BundleWriter> Start(std::ostream& out, const BundleHeader& header);
   // Writes to `path` + ".partial" and renames it to `path` when Finish succeeds, so a
   // complete bundle never shares its name with a partial one.
@@ -133,8 +146,8 @@ class BundleReader {
   explicit BundleReader(std::istream& in, uint64_t max_size = kMaxBundleSize);
 
   // Reads and checks the header. Errors: bundle.magic, bundle.version, bundle.truncated,
-  // bundle.maker (id does not match the key), bundle.region, bundle.too_many_envelopes,
-  // bundle.io.
+  // bundle.maker (id does not match the key), bundle.region, bundle.certificate,
+  // bundle.too_many_envelopes, bundle.io.
   Status Open();
   // REQUIRES: Open succeeded.
   const BundleHeader& header() const { return header_; }

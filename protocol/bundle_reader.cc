@@ -78,7 +78,8 @@ Status BundleReader::Open() {
     return Fail(Status::Invalid(
         kErrBundleMagic, "not a gongkai bundle (magic " + HexEncode(ByteView(b).first(4)) + ")"));
   }
-  if (b[4] != kBundleVersion) {
+  const uint8_t version = b[4];
+  if (version != kBundleVersion && version != kBundleVersionWithoutCertificate) {
     return Fail(Status::Invalid(kErrBundleVersion,
                                 "unknown bundle format version " + std::to_string(b[4])));
   }
@@ -103,6 +104,20 @@ Status BundleReader::Open() {
   header_.for_region.assign(b.begin(), b.end());
   if (region_length != 0 && !IsRegionCode(header_.for_region)) {
     return Fail(Status::Invalid(kErrBundleRegion, "bundle for_region is not all digits"));
+  }
+  header_.maker_certificate.clear();
+  if (version == kBundleVersion) {
+    if (Status s = Read(2, b, "maker certificate length"); !s.ok()) return Fail(s);
+    const size_t certificate_length = static_cast<size_t>(b[0]) << 8 | b[1];
+    if (certificate_length > kMaxCertificateSize) {
+      return Fail(Status::TooLarge(kErrBundleCertificate,
+                                   "bundle maker certificate of " +
+                                       std::to_string(certificate_length) +
+                                       " bytes exceeds the limit " +
+                                       std::to_string(kMaxCertificateSize)));
+    }
+    if (Status s = Read(certificate_length, b, "maker certificate"); !s.ok()) return Fail(s);
+    header_.maker_certificate = b;
   }
   Result<uint32_t> count = ReadU32("envelope count");
   if (!count.ok()) return Fail(count.status());

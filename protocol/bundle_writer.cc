@@ -15,6 +15,12 @@ Status CheckHeader(const BundleHeader& header) {
     return Status::Invalid(kErrBundleRegion, "bundle for_region '" + header.for_region +
                                                  "' is neither empty nor 6, 9 or 12 digits");
   }
+  if (header.maker_certificate.size() > kMaxCertificateSize) {
+    return Status::TooLarge(kErrBundleCertificate,
+                            "bundle maker certificate of " +
+                                std::to_string(header.maker_certificate.size()) +
+                                " bytes exceeds the limit " + std::to_string(kMaxCertificateSize));
+  }
   if (header.envelope_count > kMaxBundleEnvelopes) {
     return Status::TooLarge(kErrBundleTooManyEnvelopes, "bundle of " +
                                                             std::to_string(header.envelope_count) +
@@ -57,6 +63,7 @@ Result<BundleWriter> BundleWriter::Start(std::ostream& out, const BundleHeader& 
   h.Raw(header.maker_key);
   h.U64(header.created_hlc);
   h.String8(header.for_region);
+  h.Bytes16(header.maker_certificate);
   h.U32(header.envelope_count);
   GK_RETURN_IF_ERROR(w.Write(h.bytes()));
   return w;

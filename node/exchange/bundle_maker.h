@@ -9,9 +9,11 @@
 // failing that, in the bundle itself: a certificate row for the maker carried by an
 // envelope that this replica can already verify (a county signer it knows, not revoked, a
 // valid signature, a changeset that passes InspectChangeset), whose body opens under the
-// root key. So a node enrolled offline, which knows only the county node's certificate,
-// can take its first bundle from its township when the township relays the county's
-// certificate rows. Trust still comes only from the root key's signature.
+// root key; failing that too, in the maker certificate of the bundle's header (bundle
+// version 2), opened under the root key and naming the maker. So a node enrolled offline,
+// which knows only the county node's certificate, can take its first bundle from its
+// township, and a township that has not yet received the county's certificate rows can take
+// a bundle from a village. Trust still comes only from the root key's signature.
 //
 // Thread-safety: uses the replica's connection; one thread at a time.
 #ifndef GONGKAI_NODE_EXCHANGE_BUNDLE_MAKER_H_

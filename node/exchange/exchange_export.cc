@@ -218,6 +218,8 @@ Result<ExportReport> ExportBundle(const Replica& replica, const SecretKey& key,
   BundleHeader header;
   header.maker_key = key.public_key();
   header.for_region = options.for_region;
+  // Our certificate, so that a receiver with only the root key can check who made the file.
+  header.maker_certificate = self.certificate;
   header.created_hlc = options.created_hlc;
   if (header.created_hlc == 0) {
     GK_ASSIGN_OR_RETURN(header.created_hlc, replica.LastHlc());
@@ -231,8 +233,8 @@ Result<ExportReport> ExportBundle(const Replica& replica, const SecretKey& key,
   // The longest front part of the order within the limits.
   const size_t max_envelopes = std::min(options.max_envelopes, kMaxBundleEnvelopes);
   const uint64_t max_bytes = std::min<uint64_t>(options.max_bytes, kMaxBundleSize);
-  uint64_t total = kBundleRegionOffset + 1 + header.for_region.size() + 4 + 4 + have_bytes.size() +
-                   kSignatureSize;
+  uint64_t total = kBundleRegionOffset + 1 + header.for_region.size() + 2 +
+                   header.maker_certificate.size() + 4 + 4 + have_bytes.size() + kSignatureSize;
   if (total > max_bytes) {
     return Status::TooLarge(kErrBundleTooLarge, "数据包上限 " + std::to_string(max_bytes) +
                                                     " 字节容不下包头和本节点的持有摘要");

@@ -9,6 +9,7 @@
 #include "node/exchange/exchange.h"
 #include "node/exchange/peer_state.h"
 #include "node/replica/sql.h"
+#include "node/replica/trust.h"
 #include "protocol/envelope.h"
 
 namespace gongkai {
@@ -75,6 +76,16 @@ Result<ImportReport> ImportBundle(Replica& replica, const std::filesystem::path&
   // 1-2. The whole bundle and its maker, before anything is applied.
   GK_ASSIGN_OR_RETURN(BundleSpool spool, BundleSpool::Read(path, dir, reading));
   GK_ASSIGN_OR_RETURN(Certificate maker, TrustBundleMaker(replica, spool));
+  // A maker this replica knew only from the certificate its bundle carries: kept as a known
+  // certificate, so that the maker's own envelopes in the bundle verify.
+  if (!spool.header().maker_certificate.empty()) {
+    GK_ASSIGN_OR_RETURN(PublicKey root, replica.RootPublicKey());
+    auto held = FindSignerCertificate(replica.db(), maker.subject_id(), root);
+    if (!held.ok()) {
+      if (held.status().code() != kErrApplyUnknownSigner) return held.status();
+      GK_RETURN_IF_ERROR(replica.AddKnownCertificate(spool.header().maker_certificate));
+    }
+  }
 
   ImportReport report;
   report.maker = spool.header().maker();

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "node/replica/replica.h"
 #include "node/replica/sql.h"
+#include "protocol/certificate.h"
 #include "protocol/region.h"
 
 namespace gongkai {
@@ -39,7 +41,40 @@ std::string_view LevelRole(RegionLevel level) {
   return "";
 }
 
-// The certificate name of `region`, or "" when no certificate names it.
+// The name in a certificate this node was given at enrolment (known_certificate: its own
+// and the county hub's, from the certificate file) for `region` at its level, or "". Each
+// body is opened under the county root key again, as every other certificate is.
+Result<std::string> KnownCertificateName(sqlite3* db, std::string_view region) {
+  GK_ASSIGN_OR_RETURN(Statement root_row,
+                      Statement::Prepare(db, "SELECT value FROM settings WHERE key = ?"));
+  root_row.Bind(1, std::string_view(kSettingRootKey));
+  GK_ASSIGN_OR_RETURN(bool has_root, root_row.Step());
+  if (!has_root) return std::string();
+  const Bytes root_bytes = root_row.ColumnBlob(0);
+  if (root_bytes.size() != kPublicKeySize) return std::string();
+  PublicKey root{};
+  std::copy(root_bytes.begin(), root_bytes.end(), root.begin());
+  GK_ASSIGN_OR_RETURN(Statement known,
+                      Statement::Prepare(db, "SELECT body FROM known_certificate ORDER BY node_id"));
+  std::string name;
+  uint64_t newest = 0;
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool more, known.Step());
+    if (!more) break;
+    Result<Certificate> cert = OpenCertificate(known.ColumnBlob(0), root);
+    if (!cert.ok() || cert->region != region || RoleName(cert->role) != LevelRole(RegionLevelOf(region))) {
+      continue;
+    }
+    if (name.empty() || cert->issued_hlc > newest) {
+      name = cert->name;
+      newest = cert->issued_hlc;
+    }
+  }
+  return name;
+}
+
+// The certificate name of `region`: from the county's certificate rows, else from the
+// certificates given at enrolment; "" when none names it.
 Result<std::string> CertificateName(sqlite3* db, std::string_view region) {
   GK_ASSIGN_OR_RETURN(
       Statement stmt,
@@ -49,7 +84,8 @@ Result<std::string> CertificateName(sqlite3* db, std::string_view region) {
                          "WHERE r.node_id = c.node_id), hlc DESC, node_id DESC LIMIT 1"));
   stmt.Bind(1, region).Bind(2, LevelRole(RegionLevelOf(region)));
   GK_ASSIGN_OR_RETURN(bool found, stmt.Step());
-  return found ? stmt.ColumnText(0) : std::string();
+  if (found) return stmt.ColumnText(0);
+  return KnownCertificateName(db, region);
 }
 
 Status MissingName(std::string_view region, std::string_view level) {

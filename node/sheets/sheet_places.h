@@ -4,7 +4,11 @@
 // The certificate of region R: among `certificate` rows whose subject_region is R and whose
 // role is R's level (county, township or village), the latest (highest hlc, then node_id)
 // that is not revoked; when every one is revoked, the latest revoked one (a retired machine
-// still named the place rightly).
+// still named the place rightly). When no row names R, the certificates the node was given
+// at enrolment (known_certificate, opened under the root key: its own and the county
+// hub's) are used, so a node enrolled offline knows its county's name and its own before any
+// certificate row reaches it. A village enrolled offline still lacks its township's name
+// until the county's rows arrive: it is asked for at printing (kErrSheetPlaceName).
 // A certificate names its holder, "嘉陵区龙蟠镇石庙村 村委会"; the place name is its first
 // word (up to an ASCII space or U+3000) without the names of the levels above it at its
 // start: with the county named "嘉陵区" and the township "龙蟠镇", "嘉陵区龙蟠镇石庙村 村委会"

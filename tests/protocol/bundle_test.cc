@@ -63,19 +63,19 @@ void PutU32(Bytes& b, size_t at, uint32_t v) {
   for (int i = 0; i < 4; ++i) b[at + i] = static_cast<uint8_t>(v >> (24 - 8 * i));
 }
 
-// Offsets in SmallBundle() (9-digit region; then two 157-byte envelopes, a 40-byte have
-// summary and the signature).
-constexpr size_t kOffMaker = 5, kOffKey = 21, kOffHlc = 53, kOffRegion = 61, kOffCount = 71,
-                 kOffFirstLength = 75;
+// Offsets in SmallBundle() (9-digit region, no maker certificate; then two 157-byte
+// envelopes, a 40-byte have summary and the signature).
+constexpr size_t kOffMaker = 5, kOffKey = 21, kOffHlc = 53, kOffRegion = 61,
+                 kOffCertificate = 71, kOffCount = 73, kOffFirstLength = 77;
 
 TEST_CASE("fixed vector pins the bundle layout") {
   const SecretKey key = MakerKey();
   const std::vector<Bytes> envelopes = TwoEnvelopes(key);
   const Bytes bundle = SmallBundle();
   const Bytes have = *MakerHave(key).Encode();
-  const std::string expected_header = std::string("474b424e") + "01" + NodeIdHex(key.node_id()) +
+  const std::string expected_header = std::string("474b424e") + "02" + NodeIdHex(key.node_id()) +
                                       HexEncode(key.public_key()) + "0001926a3f4b5c07" + "09" +
-                                      HexEncode(AsBytes("511303101")) + "00000002";
+                                      HexEncode(AsBytes("511303101")) + "0000" + "00000002";
   CHECK(HexEncode(ByteView(bundle).first(kOffFirstLength)) == expected_header);
   size_t at = kOffFirstLength;
   for (const Bytes& e : envelopes) {
@@ -93,9 +93,54 @@ TEST_CASE("fixed vector pins the bundle layout") {
   std::copy(bundle.begin() + at, bundle.end(), sig.begin());
   CHECK(check.Verify(key.public_key(), sig));
   // Deterministic end to end.
-  CHECK(bundle.size() == 75 + 2 * (4 + 157) + 4 + 40 + 64);
+  CHECK(bundle.size() == 77 + 2 * (4 + 157) + 4 + 40 + 64);
   CHECK(HashHex(Sha256(ByteView(bundle))) ==
-        "ea4225c845ee4b23166c69620202b12b60f9a380731f2c6bea3bda0332e47f64");
+        "6349a6df1c3f3fe4f637ba2a3550506687f14d03e92747187b84afd24bff946b");
+}
+
+TEST_CASE("the maker certificate travels in the header, signed with the rest") {
+  const SecretKey key = MakerKey();
+  BundleHeader header = Header(key);
+  header.maker_certificate = Bytes{0x47, 0x4b, 0x43, 0x54, 0x01, 0x02, 0x03};
+  const Bytes bundle = *MakeBundle(header, TwoEnvelopes(key), MakerHave(key), key);
+  CHECK(HexEncode(ByteView(bundle).subspan(kOffCertificate, 2 + 7)) == "0007474b435401020" "3");
+  Result<BundleContents> read = ReadBundle(bundle);
+  REQUIRE(read.ok());
+  CHECK(read->header.maker_certificate == header.maker_certificate);
+  CHECK(read->envelopes.size() == 2);
+  Bytes altered = bundle;
+  altered[kOffCertificate + 2 + 6] ^= 1;
+  CHECK(Code(altered) == kErrBundleSignature);
+
+  header.maker_certificate.assign(kMaxCertificateSize + 1, 0);
+  std::ostringstream out;
+  CHECK(BundleWriter::Start(out, header).status().code() == kErrBundleCertificate);
+}
+
+TEST_CASE("a version 1 bundle (no maker certificate) is still read") {
+  const SecretKey key = MakerKey();
+  const std::vector<Bytes> envelopes = TwoEnvelopes(key);
+  ByteWriter w;
+  w.Raw(kBundleMagic);
+  w.U8(kBundleVersionWithoutCertificate);
+  w.Raw(key.node_id());
+  w.Raw(key.public_key());
+  w.U64(0x0001926a3f4b5c07);
+  w.String8("511303101");
+  w.U32(2);
+  for (const Bytes& e : envelopes) w.Bytes32(e);
+  w.Bytes32(*MakerHave(key).Encode());
+  Bytes v1 = w.Take();
+  Ed25519phStream signer;
+  signer.Update(v1);
+  const Signature sig = signer.Sign(key);
+  v1.insert(v1.end(), sig.begin(), sig.end());
+  Result<BundleContents> read = ReadBundle(v1);
+  INFO(read.status().ToString());
+  REQUIRE(read.ok());
+  CHECK(read->header.maker_certificate.empty());
+  CHECK(read->header.for_region == "511303101");
+  CHECK(read->envelopes.size() == 2);
 }
 
 TEST_CASE("write then read: header, envelopes and have come back") {
@@ -159,7 +204,10 @@ TEST_CASE("each refusal has its own code") {
     b[1] = 'X';
     CHECK(Code(b) == kErrBundleMagic);
     b = bundle;
-    b[4] = 2;
+    b[4] = 3;
+    CHECK(Code(b) == kErrBundleVersion);
+    b = bundle;
+    b[4] = 0;
     CHECK(Code(b) == kErrBundleVersion);
     b = bundle;
     b[kOffMaker] ^= 1;
@@ -179,6 +227,14 @@ TEST_CASE("each refusal has its own code") {
     CHECK(Code(b) == kErrBundleSignature);
     Result<BundleContents> r = ReadBundle(b);
     CHECK(r.status().kind() == StatusKind::kDenied);
+  }
+  SUBCASE("maker certificate: declared past the limit refused, within it read on") {
+    b[kOffCertificate] = static_cast<uint8_t>((kMaxCertificateSize + 1) >> 8);
+    b[kOffCertificate + 1] = static_cast<uint8_t>((kMaxCertificateSize + 1) & 0xff);
+    CHECK(Code(b) == kErrBundleCertificate);
+    b[kOffCertificate] = 0;
+    b[kOffCertificate + 1] = 4;
+    CHECK(Code(b) != kErrBundleCertificate);
   }
   SUBCASE("count mismatch") {
     PutU32(b, kOffCount, 3);

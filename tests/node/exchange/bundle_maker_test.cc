@@ -104,5 +104,81 @@ TEST_CASE("certificate rows the replica cannot verify do not make a maker known"
   CHECK(newcomer->JournalCount() == journal);
 }
 
+// A bundle by `maker` of `envelopes` whose header carries `certificate`.
+void WriteBundleCarrying(const std::filesystem::path& path, const TestNode& maker,
+                         const Bytes& certificate, const std::vector<Bytes>& envelopes) {
+  BundleHeader header;
+  header.maker_key = maker.key.public_key();
+  header.created_hlc = MakeHlc(testing::kWallMs, 9);
+  header.maker_certificate = certificate;
+  auto bytes = MakeBundle(header, envelopes, HaveSummary{}, maker.key);
+  REQUIRE(bytes.ok());
+  testing::WriteFile(path.string(), *bytes);
+}
+
+// A township enrolled offline that has not yet received the county's certificate rows.
+std::unique_ptr<TestNode> NewTownship(TestCounty& c) {
+  auto node = testing::MakeNode(c.dir, "township-new", c.root, Role::kTownship, testing::kTownship);
+  REQUIRE(node->replica->AddKnownCertificate(c.county->certificate).ok());
+  return node;
+}
+
+TEST_CASE("a village bundle carries its maker's certificate; a township with only the root "
+          "key takes it") {
+  TestCounty c;
+  auto township = NewTownship(c);
+  const Bytes v1 = WriteVersion(*c.village, "v1");
+  auto path = c.dir.path() / "b";
+  SUBCASE("without the certificate in the header the maker is unknown") {
+    WriteBundleCarrying(path, *c.village, {}, {v1});
+    CHECK(Judge(*township, path).status().code() == kErrExchangeUnknownMaker);
+  }
+  SUBCASE("with it the maker is trusted and its envelope applies") {
+    WriteBundleCarrying(path, *c.village, c.village->certificate, {v1});
+    auto cert = Judge(*township, path);
+    REQUIRE(cert.ok());
+    CHECK(cert->subject_id() == c.village->key.node_id());
+    ImportReport report = testing::ImportTo(*township, path);
+    CHECK(report.applied == 1);
+    CHECK(report.all_accepted());
+    CHECK(township->Count("disclosure_version") == 1);
+  }
+}
+
+TEST_CASE("a carried certificate of another node, or not signed by the root, is refused") {
+  TestCounty c;
+  auto township = NewTownship(c);
+  const Bytes v1 = WriteVersion(*c.village, "v1");
+  auto path = c.dir.path() / "b";
+  SUBCASE("another node's certificate") {
+    WriteBundleCarrying(path, *c.village, c.county->certificate, {v1});
+  }
+  SUBCASE("one byte of the certificate changed") {
+    Bytes altered = c.village->certificate;
+    altered[altered.size() / 2] ^= 1;
+    WriteBundleCarrying(path, *c.village, altered, {v1});
+  }
+  SUBCASE("a certificate under another root") {
+    const SecretKey other_root = SecretKey::Generate();
+    auto stranger = testing::MakeNode(c.dir, "stranger", other_root, Role::kVillage,
+                                      testing::kVillage);
+    WriteBundleCarrying(path, *stranger, stranger->certificate, {});
+  }
+  CHECK(Judge(*township, path).status().code() == kErrExchangeUnknownMaker);
+  auto imported = ImportBundle(*township->replica, path);
+  CHECK(imported.status().code() == kErrExchangeUnknownMaker);
+  CHECK(township->JournalCount() == 0);
+}
+
+TEST_CASE("an exported bundle carries the maker's certificate") {
+  TestCounty c;
+  WriteVersion(*c.village, "v1");
+  auto path = c.dir.path() / "b";
+  testing::ExportFrom(*c.village, path);
+  auto read = ReadBundleFile(path);
+  REQUIRE(read.ok());
+  CHECK(read->header.maker_certificate == c.village->certificate);
+}
+
 }  // namespace
 }  // namespace gongkai

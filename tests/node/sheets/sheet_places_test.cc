@@ -59,5 +59,30 @@ TEST_CASE("given names win; a level without a name is refused") {
   CHECK(ReadSheetPlaces(c.village->db(), "51130410020").status().code().starts_with("region."));
 }
 
+TEST_CASE("a node enrolled offline names its county and itself from its enrolment") {
+  testing::TestCounty c;
+  constexpr char kNewVillage[] = "511304100203";
+  // What CompleteEnrolment leaves: its own certificate and the county hub's, no rows.
+  auto newcomer = testing::MakeNode(c.dir, "newcomer", c.root, Role::kVillage, kNewVillage);
+  REQUIRE(newcomer->replica->AddKnownCertificate(c.county->certificate).ok());
+  REQUIRE(newcomer->Count("certificate") == 0);
+
+  auto county = ReadSheetPlaces(newcomer->db(), kCounty);
+  REQUIRE_MESSAGE(county.ok(), county.status().ToString());
+  CHECK(county->county == "county");
+  // The township is named by no certificate it holds: asked for, naming the township.
+  auto missing = ReadSheetPlaces(newcomer->db(), kNewVillage);
+  CHECK(missing.status().code() == kErrSheetPlaceName);
+  CHECK(missing.status().message().find(kTownship) != std::string::npos);
+  auto places = ReadSheetPlaces(newcomer->db(), kNewVillage, {"", "龙蟠镇", ""});
+  REQUIRE_MESSAGE(places.ok(), places.status().ToString());
+  CHECK(places->county == "county");
+  CHECK(places->village == "newcomer");
+
+  // A known certificate that does not open under the root names nothing.
+  REQUIRE(ExecSql(newcomer->db(), "UPDATE known_certificate SET body = CAST(x'00' AS BLOB)").ok());
+  CHECK(ReadSheetPlaces(newcomer->db(), kCounty).status().code() == kErrSheetPlaceName);
+}
+
 }  // namespace
 }  // namespace gongkai
