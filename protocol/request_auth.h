@@ -46,6 +46,13 @@ inline constexpr char kRequestTimeHeader[] = "X-Gongkai-Time";
 inline constexpr char kRequestNonceHeader[] = "X-Gongkai-Nonce";
 inline constexpr char kRequestSignatureHeader[] = "X-Gongkai-Signature";
 inline constexpr char kRequestSigningContext[] = "gongkai-request-v1";
+// On every answer of the hub: its wall clock (milliseconds since the epoch, decimal) when it
+// answered. A node whose request was refused auth.clock signs again at its own clock plus the
+// difference, so a PC whose clock is days off still syncs; the replay protection is
+// unchanged (the time must still fall within kMaxRequestClockSkewMs of the hub's clock, and
+// each nonce is taken once). The value is not signed: a wrong one only gets the next request
+// refused again.
+inline constexpr char kResponseHubTimeHeader[] = "X-Gongkai-Hub-Time";
 
 // A request's time may differ from the hub's clock by at most this much (5 minutes).
 inline constexpr int64_t kMaxRequestClockSkewMs = 5 * 60 * 1000;

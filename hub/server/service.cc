@@ -102,6 +102,12 @@ Result<std::unique_ptr<HubService>> HubService::Open(const std::filesystem::path
 }
 
 HubAnswer HubService::Handle(const HubRequest& request) {
+  HubAnswer answer = Answer(request);
+  answer.headers[kResponseHubTimeHeader] = std::to_string(wall_clock_ms_());
+  return answer;
+}
+
+HubAnswer HubService::Answer(const HubRequest& request) {
   if (request.method == "GET" && request.path == "/v1/health") {
     return JsonAnswer("{\"status\":\"ok\"}");
   }

@@ -104,6 +104,8 @@ class HubService {
   void EnableEnrolment(SecretKey root) { root_key_ = std::make_unique<SecretKey>(std::move(root)); }
 
  private:
+  // Handle without the hub-time header that every answer gets.
+  HubAnswer Answer(const HubRequest& request);
   HubService(County county, std::function<int64_t()> clock)
       : county_(std::move(county)), wall_clock_ms_(std::move(clock)) {}
 

@@ -213,6 +213,12 @@ TEST_CASE("requests: forged, impersonating, unknown, revoked, stale and replayed
     HubRequest request = s.Signed(s.village.key, "POST", "/v1/pull", body);
     s.now += kMaxRequestClockSkewMs + 1;
     RequireRequestRefused(s, request, 401, kErrAuthClock, s.village.id());
+    // The refusal tells the hub's time, against which the node signs again.
+    HubRequest late = s.Signed(s.village.key, "POST", "/v1/pull", body);
+    s.now += 3 * kMaxRequestClockSkewMs;
+    HubAnswer refused = s.Send(late);
+    CHECK(refused.status == 401);
+    CHECK(refused.headers[kResponseHubTimeHeader] == std::to_string(s.now));
   }
   SUBCASE("unsigned, and a malformed node id kept printable") {
     HubRequest request;
