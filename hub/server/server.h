@@ -2,17 +2,22 @@
 //
 // One line per request is written to `log` (stderr for `gongkai-hub serve`):
 //   <method> <target> <status> <answer bytes> <node id or ->
-// Limits, so that an oversize or slow request is cut off and costs the others nothing:
+// Limits (all in hub/server/server_limits.h, the table in hub/README.md), so that an oversize
+// or slow request is cut off and costs the others nothing:
 //   - a request that declares a body over kMaxRequestBodyBytes is answered 413
-//     serve.too_large from its headers, before any of the body is read; a POST without a
-//     Content-Length (chunked) is answered 411 serve.length_required;
+//     serve.too_large from its headers, before any of the body is read, and the connection
+//     is closed; a POST without a Content-Length (chunked) is answered 411;
+//   - the whole head of a request must arrive within head_deadline_ms, head and body within
+//     request_deadline_ms, however slowly they trickle (408 serve.head_timeout, then close);
 //   - a body that arrives slower than min_bytes_per_second on average, once slow_grace_ms
-//     have passed since it began, is cut off with 408 serve.too_slow (a 2G link sends several
-//     KB/s; the default floor is a tenth of that);
-//   - each read and write of a connection times out after kReadTimeoutSeconds /
-//     kWriteTimeoutSeconds (a client that sends nothing at all); a connection is kept alive
-//     at most kKeepAliveSeconds between requests.
-// Requests are served by httplib's pool of worker threads, one connection each.
+//     have passed since it began, is cut off with 408 serve.too_slow;
+//   - each read and write times out after kReadTimeoutSeconds / kWriteTimeoutSeconds; a
+//     connection is kept alive at most kKeepAliveSeconds between requests;
+//   - at most max_per_address connections from one address and max_connections in all are
+//     open; `workers` threads serve them, at most max_queued wait; a connection over any of
+//     these is answered 503 serve.busy with Retry-After and closed (over TLS: only closed).
+// The server accepts connections itself (ConnectionGuard counts them) and hands each to
+// httplib's per-connection processing on its own bounded pool of workers.
 //
 // With TLS files the server speaks HTTPS only (httplib's SSLServer over OpenSSL); nodes pin
 // the certificate's SHA-256 fingerprint (node/exchange/tls_pin.h) instead of trusting a CA.
@@ -21,8 +26,12 @@
 #ifndef GONGKAI_HUB_SERVER_SERVER_H_
 #define GONGKAI_HUB_SERVER_SERVER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
+#include <functional>
+#include <vector>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -30,8 +39,9 @@
 #include <optional>
 #include <string>
 
+#include "hub/server/connection_guard.h"
+#include "hub/server/server_limits.h"
 #include "hub/server/service.h"
-#include "protocol/envelope_batch.h"
 #include "protocol/status.h"
 
 namespace httplib {
@@ -40,24 +50,12 @@ class Server;
 
 namespace gongkai {
 
-inline constexpr size_t kMaxRequestBodyBytes = kMaxBatchSize;
-inline constexpr int kReadTimeoutSeconds = 30;
-inline constexpr int kWriteTimeoutSeconds = 60;
-inline constexpr int kKeepAliveSeconds = 5;
-
-inline constexpr int64_t kMinRequestBytesPerSecond = 256;
-inline constexpr int64_t kSlowRequestGraceMs = 30'000;
-
 inline constexpr char kErrServerListen[] = "server.listen";  // kIoError: cannot bind
 inline constexpr char kErrServerTooLarge[] = "serve.too_large";            // 413
 inline constexpr char kErrServerLengthRequired[] = "serve.length_required";  // 411
 inline constexpr char kErrServerTooSlow[] = "serve.too_slow";              // 408
 
-// How slow a request body may arrive (the defaults above; tests shorten the grace).
-struct HubServerLimits {
-  int64_t min_bytes_per_second = kMinRequestBytesPerSecond;
-  int64_t slow_grace_ms = kSlowRequestGraceMs;
-};
+inline constexpr char kErrServerHeadTimeout[] = "serve.head_timeout";  // 408
 // The TLS certificate or key does not load, or they do not match (kInvalid).
 inline constexpr char kErrServerTls[] = "server.tls";
 
@@ -89,17 +87,29 @@ class HubServer {
   void Stop();
 
  private:
-  // Stops httplib once, if it runs. REQUIRES: stop_mutex_ held.
-  void StopIfRunning();
+  // One worker: takes queued connections and serves each until it closes.
+  void Work();
+  // Answers `fd` 503 serve.busy (plain HTTP only) and closes it.
+  void RefuseBusy(int fd, const Status& why);
 
   HubService& service_;
   std::FILE* log_;
+  const HubServerLimits limits_;
+  const bool tls_;
   std::unique_ptr<httplib::Server> http_;
-  std::mutex stop_mutex_;
-  std::condition_variable stop_changed_;
-  bool stop_requested_ = false;  // guarded by stop_mutex_
-  bool stopped_ = false;         // guarded by stop_mutex_
-  bool run_finished_ = false;    // guarded by stop_mutex_
+  ConnectionGuard guard_;
+  int listen_fd_ = -1;
+  std::atomic<bool> stop_requested_{false};
+  // Held from accept4 to Admit, and while overdue connections are cut (see Run).
+  std::mutex accept_mutex_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  struct Queued {
+    int fd;
+    uint64_t id;
+  };
+  std::deque<Queued> queue_;  // guarded by queue_mutex_
+  bool draining_ = false;     // guarded by queue_mutex_
 };
 
 }  // namespace gongkai

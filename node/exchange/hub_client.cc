@@ -3,6 +3,10 @@
 
 #include <httplib.h>
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <thread>
 
@@ -36,7 +40,22 @@ Status ErrorFromAnswer(int status, const std::string& body) {
   return Status::Unavailable(code, message);
 }
 
+// A Retry-After given in seconds (the hub sends no dates); 0 when absent or unreadable.
+int RetryAfterSeconds(const std::string& text) {
+  int seconds = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (error != std::errc() || end != text.data() + text.size() || seconds < 0) return 0;
+  return std::min(seconds, kHubMaxRetryAfterSeconds);
+}
+
 }  // namespace
+
+int HubClient::RetryWaitMs(int backoff_ms, int retry_after_seconds, uint64_t random) {
+  const int half = backoff_ms / 2;
+  const int jittered = backoff_ms - static_cast<int>(random % static_cast<uint64_t>(half + 1));
+  const int retry_after_ms = std::min(retry_after_seconds, kHubMaxRetryAfterSeconds) * 1000;
+  return std::max(jittered, retry_after_ms);
+}
 
 Status CheckHubUrl(std::string_view url, std::string_view tls_pin) {
   const bool https = url.starts_with("https://");
@@ -83,6 +102,11 @@ Result<std::unique_ptr<HubClient>> HubClient::Create(std::string_view url, const
   client->sleep_ms_ = sleep_ms ? std::move(sleep_ms) : [](int ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   };
+  client->random_ = [] {
+    uint64_t value = 0;
+    randombytes_buf(&value, sizeof value);
+    return value;
+  };
   return client;
 }
 
@@ -105,6 +129,12 @@ Result<HubResponse> HubClient::Send(std::string_view method, std::string_view ta
     httplib::Result result = method == "POST" ? http_->Post(path.c_str(), headers, body.data(),
                                                             body.size(), "application/octet-stream")
                                               : http_->Get(path.c_str(), headers);
+    if (result && result->status == 503 && attempt < kHubAttempts) {
+      const int retry_after_seconds = RetryAfterSeconds(result->get_header_value("Retry-After"));
+      sleep_ms_(RetryWaitMs(wait_ms, retry_after_seconds, random_()));
+      wait_ms *= 2;
+      continue;
+    }
     if (result) {
       HubResponse response;
       response.status = result->status;
@@ -127,7 +157,7 @@ Result<HubResponse> HubClient::Send(std::string_view method, std::string_view ta
     }
     last_error = httplib::to_string(result.error());
     if (attempt < kHubAttempts) {
-      sleep_ms_(wait_ms);
+      sleep_ms_(RetryWaitMs(wait_ms, 0, random_()));
       wait_ms *= 2;
     }
   }

@@ -1,9 +1,12 @@
 // HubClient: a node's signed HTTP requests to the county hub (hub/server/service.h lists the
 // endpoints; protocol/request_auth.h the signature headers).
 //
-// Connection failures (no answer at all) are tried again up to kHubAttempts times in all,
-// waiting kHubRetryBaseMs, then twice as long each time; an answer from the hub, even an
-// error, is not retried. A non-2xx answer becomes the hub's {"code","message"} as a Status
+// Connection failures (no answer at all) and 503 answers (the hub is busy: serve.busy) are
+// tried again up to kHubAttempts times in all. Between attempts the client waits a backoff
+// of kHubRetryBaseMs, doubled each time, of which a random half is taken off (jitter, so
+// that villages refused together do not come back together); a 503's Retry-After (seconds,
+// at most kHubMaxRetryAfterSeconds) is waited at least. Any other answer from the hub, even
+// an error, is not retried. A non-2xx answer becomes the hub's {"code","message"} as a Status
 // (kDenied for 401/403, kTooLarge for 413, kNotFound for 404, kInvalid for other 4xx,
 // kUnavailable for 5xx), or sync.http with the status when the body is not such JSON.
 //
@@ -35,6 +38,7 @@ namespace gongkai {
 
 inline constexpr int kHubAttempts = 4;
 inline constexpr int kHubRetryBaseMs = 250;
+inline constexpr int kHubMaxRetryAfterSeconds = 60;
 inline constexpr int kHubConnectTimeoutSeconds = 10;
 inline constexpr int kHubReadTimeoutSeconds = 120;
 
@@ -69,6 +73,12 @@ class HubClient {
   Result<HubResponse> Send(std::string_view method, std::string_view target,
                            std::string_view body = {});
   int attempts_made() const { return attempts_; }
+  // Replaces the random source of the backoff's jitter (tests make it fixed).
+  void set_random(std::function<uint64_t()> random) { random_ = std::move(random); }
+
+  // How long to wait before attempt `attempt` + 1: `backoff_ms` less a random part of up to
+  // half of it, or `retry_after_seconds` (capped) when that is longer. Exposed for tests.
+  static int RetryWaitMs(int backoff_ms, int retry_after_seconds, uint64_t random);
 
  private:
   HubClient() = default;
@@ -78,6 +88,7 @@ class HubClient {
   const SecretKey* key_ = nullptr;
   std::function<int64_t()> wall_clock_ms_;
   std::function<void(int)> sleep_ms_;
+  std::function<uint64_t()> random_;
   int attempts_ = 0;
 };
 

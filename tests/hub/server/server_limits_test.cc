@@ -12,7 +12,10 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -40,6 +43,9 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
   ~RawConnection() { ::close(fd_); }
 
+  void SetReceiveTimeout(timeval timeout) {
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
   void Send(const std::string& text) {
     CHECK(::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) ==
           static_cast<ssize_t>(text.size()));
@@ -50,6 +56,17 @@ class RawConnection {
     const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
     return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
   }
+  // Reads until the server closes the connection (true) or nothing comes for the timeout.
+  bool ReadToClose() {
+    char buffer[1024];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) return true;
+      if (n < 0) return false;
+    }
+  }
+  // Sends one byte; false once the server has shut the connection.
+  bool SendByte(char c) { return ::send(fd_, &c, 1, MSG_NOSIGNAL) == 1; }
   // The answer's status line and headers, or what came before the server closed.
   std::string ReadHead() {
     std::string out;
@@ -160,6 +177,99 @@ TEST_CASE("a body at a fair pace is read whole and reaches the service") {
   INFO(answer);
   CHECK(answer.starts_with("HTTP/1.1 400"));
   CHECK(answer.find(kErrBatchMagic) != std::string::npos);
+}
+
+TEST_CASE("a 100 MB declared body is refused 413 without being read, and the connection closed") {
+  ServedHub hub(HubServerLimits{});
+  RawConnection big(hub.port);
+  big.Send(PushHead("Content-Length: 104857600\r\n"));
+  const std::string head = big.ReadHead();
+  INFO(head);
+  CHECK(head.starts_with("HTTP/1.1 413"));
+  CHECK(big.ReadToClose());
+  CHECK(hub.Healthy());
+}
+
+TEST_CASE("slowloris connections are cut by the head deadline and honest requests complete") {
+  HubServerLimits limits;
+  limits.head_deadline_ms = 400;
+  limits.workers = 3;  // fewer workers than slow connections: only the deadline frees them
+  constexpr int kSlow = 6;
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  ServedHub hub(limits);
+  for (int i = 0; i < kSlow; ++i) slow.push_back(std::make_unique<RawConnection>(hub.port));
+  std::vector<std::string> heads(kSlow);
+  std::vector<bool> closed(kSlow, false);
+  std::atomic<int> finished{0};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < kSlow; ++i) {
+    readers.emplace_back([&, i] {
+      heads[i] = slow[i]->ReadHead();
+      closed[i] = slow[i]->ReadToClose();
+      ++finished;
+    });
+  }
+  // A head that never ends, a byte at a time, bounded in count.
+  std::thread trickle([&] {
+    const std::string head = "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ";
+    for (int step = 0; step < 400 && finished < kSlow; ++step) {
+      for (auto& connection : slow) {
+        (void)connection->SendByte(step < static_cast<int>(head.size()) ? head[step] : 'a');
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  int healthy = 0;
+  for (int i = 0; i < 10; ++i) healthy += hub.Healthy() ? 1 : 0;
+  trickle.join();
+  for (auto& reader : readers) reader.join();
+  CHECK(healthy == 10);
+  for (int i = 0; i < kSlow; ++i) {
+    INFO(heads[i]);
+    CHECK(heads[i].starts_with("HTTP/1.1 408"));
+    CHECK(heads[i].find("Connection: close") != std::string::npos);
+    CHECK(closed[i]);
+  }
+}
+
+TEST_CASE("one address over its connection cap is answered 503 serve.busy with Retry-After") {
+  HubServerLimits limits;
+  limits.max_per_address = 2;
+  ServedHub hub(limits);
+  RawConnection first(hub.port);
+  RawConnection second(hub.port);
+  RawConnection third(hub.port);
+  std::string answer = third.ReadHead();
+  answer += third.ReadSome();
+  INFO(answer);
+  CHECK(answer.starts_with("HTTP/1.1 503"));
+  CHECK(answer.find("Retry-After: " + std::to_string(kBusyRetryAfterSeconds)) !=
+        std::string::npos);
+  CHECK(answer.find(kErrServeBusy) != std::string::npos);
+}
+
+TEST_CASE("a full queue answers 503 serve.busy with Retry-After; the first is served") {
+  HubServerLimits limits;
+  limits.workers = 1;
+  limits.max_queued = 1;
+  ServedHub hub(limits);
+  RawConnection held(hub.port);  // the one worker waits for its head
+  RawConnection b(hub.port);
+  RawConnection c(hub.port);
+  int refused = 0;
+  for (RawConnection* connection : {&b, &c}) {
+    timeval timeout{1, 0};  // a queued connection gets no answer: stop waiting for it
+    connection->SetReceiveTimeout(timeout);
+    std::string answer = connection->ReadHead();
+    if (answer.starts_with("HTTP/1.1 503")) {
+      ++refused;
+      CHECK(answer.find("Retry-After: ") != std::string::npos);
+    }
+  }
+  CHECK(refused >= 1);
+  // The held connection is still served once it sends its request.
+  held.Send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  CHECK(held.ReadHead().starts_with("HTTP/1.1 200"));
 }
 
 }  // namespace
