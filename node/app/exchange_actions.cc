@@ -48,6 +48,11 @@ Result<SyncOutcome> SyncNow(NodeSession& session, const std::optional<std::strin
   const int64_t now = WallClockMs();
   Result<SyncReport> report = SyncWithHub(replica, *client, now);
   RecordAttempt(replica.db(), now, report.status());
+  if (std::optional<int64_t> offset = client->hub_clock_offset_ms()) {
+    // For status and doctor; a failure to note it does not change the sync's result.
+    (void)replica.PutSetting(kSettingHubClockOffset, AsBytes(std::to_string(*offset)));
+    (void)replica.PutSetting(kSettingHubClockMeasuredAt, AsBytes(std::to_string(now)));
+  }
   if (!report.ok()) return report.status();
   outcome.report = std::move(*report);
   return outcome;

@@ -25,6 +25,10 @@ namespace gongkai {
 inline constexpr char kErrSyncNoHub[] = "sync.no_hub";
 // sync_state.peer of the county hub.
 inline constexpr char kHubPeer[] = "hub";
+// Settings written by each sync that got an answer: the hub's clock minus this PC's, in ms
+// (decimal text), and this PC's clock when it was measured.
+inline constexpr char kSettingHubClockOffset[] = "hub_clock_offset_ms";
+inline constexpr char kSettingHubClockMeasuredAt[] = "hub_clock_measured_at";
 
 struct SyncOutcome {
   std::string hub_url;
@@ -33,7 +37,8 @@ struct SyncOutcome {
 
 // 同步: pushes what the hub lacks and pulls what this node lacks. The hub is `hub_url` when
 // given, else the saved setting (kSettingHub) with its pinned TLS fingerprint. The attempt
-// and its result code are recorded in sync_state (peer kHubPeer) whatever happens. Errors:
+// and its result code are recorded in sync_state (peer kHubPeer) whatever happens, and the
+// hub's clock against this PC's (kSettingHubClockOffset) whenever the hub answered. Errors:
 // sync.no_hub (no address known), sync.* and the hub's refusals (node/exchange/hub_sync.h).
 // A report whose `refused` is not empty is still a result: the caller says what was refused.
 // REQUIRES: a session opened with need_key.

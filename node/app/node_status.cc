@@ -1,5 +1,9 @@
 #include "node/app/node_status.h"
 
+#include <charconv>
+#include <string>
+
+#include "node/app/exchange_actions.h"
 #include "node/replica/sql.h"
 
 namespace gongkai {
@@ -27,10 +31,44 @@ Result<NodeStatus> ReadNodeStatus(NodeSession& session) {
                                    status.node_id + "' AND status = 'own'");
   status.alarms = count("SELECT count(*) FROM alarm");
   status.last_sync_ms = count("SELECT ifnull(max(last_success_at), 0) FROM sync_state");
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> offset,
+                      session.replica->GetSetting(kSettingHubClockOffset));
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> measured,
+                      session.replica->GetSetting(kSettingHubClockMeasuredAt));
+  if (offset && measured) {
+    int64_t offset_ms = 0, measured_at = 0;
+    const std::string offset_text(offset->begin(), offset->end());
+    const std::string measured_text(measured->begin(), measured->end());
+    const auto [o_end, o_error] =
+        std::from_chars(offset_text.data(), offset_text.data() + offset_text.size(), offset_ms);
+    const auto [m_end, m_error] = std::from_chars(
+        measured_text.data(), measured_text.data() + measured_text.size(), measured_at);
+    if (o_error == std::errc() && m_error == std::errc()) {
+      status.hub_clock_offset_ms = offset_ms;
+      status.hub_clock_measured_at = measured_at;
+    }
+  }
   GK_ASSIGN_OR_RETURN(std::vector<HubRefusal> refusals, ListHubRefusals(db));
   status.hub_refused = static_cast<int64_t>(refusals.size());
   for (const HubRefusal& r : refusals) status.hub_refused_withheld += r.permanent ? 1 : 0;
   return status;
+}
+
+std::string DescribeClockOffset(int64_t offset_ms) {
+  if (offset_ms >= -kClockWarnMs && offset_ms <= kClockWarnMs) return "";
+  const bool behind = offset_ms > 0;
+  const uint64_t magnitude =
+      behind ? static_cast<uint64_t>(offset_ms) : 0 - static_cast<uint64_t>(offset_ms);
+  const uint64_t minutes_total = magnitude / 60000;
+  const uint64_t days = minutes_total / (24 * 60);
+  const uint64_t hours = minutes_total / 60 % 24;
+  const uint64_t minutes = minutes_total % 60;
+  std::string text = std::string("本机时钟比汇聚服务器") + (behind ? "慢" : "快") + " ";
+  if (days > 0) text += std::to_string(days) + " 天 ";
+  if (days > 0 || hours > 0) text += std::to_string(hours) + " 小时";
+  if (days == 0) text += (hours > 0 ? " " : "") + std::to_string(minutes) + " 分钟";
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
 }
 
 Result<NodeAlarms> ReadNodeAlarms(NodeSession& session) {

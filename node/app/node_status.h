@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,18 @@ struct NodeStatus {
   int64_t hub_refused = 0;           // envelopes the hub refused
   int64_t hub_refused_withheld = 0;  // of those, refused for good and no longer offered
   int64_t last_sync_ms = 0;          // last successful sync with the hub; 0 = never
+  // The hub's clock minus this PC's at the last sync that got an answer, and when that was
+  // (this PC's clock); nullopt before any.
+  std::optional<int64_t> hub_clock_offset_ms;
+  int64_t hub_clock_measured_at = 0;
 };
+
+// A difference from the hub's clock beyond this is told as a wrong clock.
+inline constexpr int64_t kClockWarnMs = 2 * 60 * 1000;
+
+// "本机时钟比汇聚服务器慢 3 天 2 小时" (or 快, down to minutes) when |offset_ms| >
+// kClockWarnMs; "" otherwise. `offset_ms` is the hub's clock minus this PC's.
+std::string DescribeClockOffset(int64_t offset_ms);
 
 // Counts as above. Errors: replica.* when the replica cannot be read.
 Result<NodeStatus> ReadNodeStatus(NodeSession& session);

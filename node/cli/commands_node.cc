@@ -63,6 +63,12 @@ int PrintStatus(const Args& args, const NodeStatus& status) {
     out.Set("hub_refused", status.hub_refused);
     out.Set("hub_refused_withheld", withheld);
     out.Set("last_sync_ms", last_sync);
+    if (status.hub_clock_offset_ms) {
+      out.Set("hub_clock_offset_ms", *status.hub_clock_offset_ms);
+      out.Set("hub_clock_measured_at", status.hub_clock_measured_at);
+      out.SetRaw("clock_wrong",
+                 DescribeClockOffset(*status.hub_clock_offset_ms).empty() ? "false" : "true");
+    }
     std::cout << out.ToString() << "\n";
     return kExitOk;
   }
@@ -77,6 +83,13 @@ int PrintStatus(const Args& args, const NodeStatus& status) {
   std::cout << "  数据包 " << journal << "（本节点 " << own << "，未获县级回执 " << pending
             << "）\n";
   if (alarms > 0) std::cout << "  告警 " << alarms << " 条：gongkai alarms 查看\n";
+  if (status.hub_clock_offset_ms) {
+    const std::string clock = DescribeClockOffset(*status.hub_clock_offset_ms);
+    if (!clock.empty()) {
+      std::cout << "  时钟 " << clock << "（上次同步时测得）：请在电脑右下角校准日期和时间。"
+                << "同步不受影响，但本机记下的时间会不准\n";
+    }
+  }
   if (status.hub_refused > 0) {
     std::cout << "  被县汇聚服务器拒收 " << status.hub_refused << " 个数据包（其中 " << withheld
               << " 个无法补救、不再送出，其余下次同步再送）：gongkai alarms 查看\n";

@@ -40,6 +40,26 @@ Status ErrorFromAnswer(int status, const std::string& body) {
   return Status::Unavailable(code, message);
 }
 
+// The hub's time in an answer's kResponseHubTimeHeader; nullopt when absent or unreadable.
+std::optional<int64_t> HubTimeOf(const httplib::Response& response) {
+  const std::string text = response.get_header_value(kResponseHubTimeHeader);
+  int64_t ms = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return ms;
+}
+
+// Whether an answer is the hub's auth.clock refusal.
+bool IsClockRefusal(int status, const std::string& body) {
+  if (status != 401) return false;
+  Result<JsonValue> json = ParseJsonObject(body);
+  if (!json.ok()) return false;
+  Result<std::string> code = json->StringOr("code", "");
+  return code.ok() && *code == kErrAuthClock;
+}
+
 // A Retry-After given in seconds (the hub sends no dates); 0 when absent or unreadable.
 int RetryAfterSeconds(const std::string& text) {
   int seconds = 0;
@@ -116,10 +136,12 @@ Result<HubResponse> HubClient::Send(std::string_view method, std::string_view ta
                                     std::string_view body) {
   int wait_ms = kHubRetryBaseMs;
   std::string last_error;
+  bool clock_retried = false;
   for (int attempt = 1; attempt <= kHubAttempts; ++attempt) {
     ++attempts_;
     // A new signature (time and nonce) for every attempt: the hub refuses a nonce twice.
-    const RequestAuth auth = SignRequest(*key_, method, target, AsBytes(body), wall_clock_ms_());
+    const RequestAuth auth =
+        SignRequest(*key_, method, target, AsBytes(body), wall_clock_ms_() + signing_offset_ms_);
     httplib::Headers headers = {{kRequestNodeHeader, auth.node},
                                 {kRequestTimeHeader, auth.time},
                                 {kRequestNonceHeader, auth.nonce},
@@ -129,6 +151,19 @@ Result<HubResponse> HubClient::Send(std::string_view method, std::string_view ta
     httplib::Result result = method == "POST" ? http_->Post(path.c_str(), headers, body.data(),
                                                             body.size(), "application/octet-stream")
                                               : http_->Get(path.c_str(), headers);
+    if (result) {
+      if (std::optional<int64_t> hub_time = HubTimeOf(*result)) {
+        hub_clock_offset_ms_ = *hub_time - wall_clock_ms_();
+      }
+      // Signed again at the hub's time, once (not counted as an attempt): a second refusal
+      // means the difference is not the cause, and it is returned.
+      if (!clock_retried && hub_clock_offset_ms_ && IsClockRefusal(result->status, result->body)) {
+        clock_retried = true;
+        signing_offset_ms_ = *hub_clock_offset_ms_;
+        --attempt;
+        continue;
+      }
+    }
     if (result && result->status == 503 && attempt < kHubAttempts) {
       const int retry_after_seconds = RetryAfterSeconds(result->get_header_value("Retry-After"));
       sleep_ms_(RetryWaitMs(wait_ms, retry_after_seconds, random_()));

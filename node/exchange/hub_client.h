@@ -10,6 +10,13 @@
 // (kDenied for 401/403, kTooLarge for 413, kNotFound for 404, kInvalid for other 4xx,
 // kUnavailable for 5xx), or sync.http with the status when the body is not such JSON.
 //
+// Clocks: every answer of the hub tells its time (protocol/request_auth.h
+// kResponseHubTimeHeader); the client keeps the difference from its own clock
+// (hub_clock_offset_ms). When the hub refuses a request auth.clock (the PC's clock is more
+// than kMaxRequestClockSkewMs off), the client signs it again, once, at its own clock plus
+// that difference, and keeps doing so for the requests that follow: a PC whose clock is days
+// off still syncs, and the hub's replay protection (time window, nonces) is unchanged.
+//
 // Over https the server's certificate must have the pinned SHA-256 fingerprint
 // (node/exchange/tls_pin.h); any other is refused at once with sync.tls_pin, not retried, and no
 // request is sent. An https URL without a pin is refused (sync.tls_unpinned): a node never
@@ -23,6 +30,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,6 +81,10 @@ class HubClient {
   Result<HubResponse> Send(std::string_view method, std::string_view target,
                            std::string_view body = {});
   int attempts_made() const { return attempts_; }
+  // The hub's clock minus this PC's, from the last answer that told it; nullopt before any.
+  std::optional<int64_t> hub_clock_offset_ms() const { return hub_clock_offset_ms_; }
+  // Added to this PC's clock in the requests' times: 0 until the hub refused one auth.clock.
+  int64_t signing_offset_ms() const { return signing_offset_ms_; }
   // Replaces the random source of the backoff's jitter (tests make it fixed).
   void set_random(std::function<uint64_t()> random) { random_ = std::move(random); }
 
@@ -90,6 +102,8 @@ class HubClient {
   std::function<void(int)> sleep_ms_;
   std::function<uint64_t()> random_;
   int attempts_ = 0;
+  std::optional<int64_t> hub_clock_offset_ms_;
+  int64_t signing_offset_ms_ = 0;
 };
 
 }  // namespace gongkai

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,10 +19,13 @@
 #include "hub/server/service.h"
 #include "node/replica/digest.h"
 #include "node/exchange/enrolment.h"
+#include "node/exchange/hub_client.h"
 #include "node/exchange/hub_sync.h"
 #include "node/json/json_value.h"
 #include "node/replica/node_key.h"
+#include "node/app/exchange_actions.h"
 #include "node/app/node_session.h"
+#include "node/app/node_status.h"
 #include "node/replica/sql.h"
 #include "protocol/checkpoint.h"
 #include "protocol/envelope_batch.h"
@@ -396,6 +400,91 @@ TEST_CASE("gongkai-hub serve stops cleanly on SIGTERM") {
   ServedCounty c;
   REQUIRE(kill(c.server->pid(), SIGTERM) == 0);
   CHECK(c.server->Wait() == 0);
+}
+
+}  // namespace
+}  // namespace gongkai::testing
+
+namespace gongkai::testing {
+namespace {
+
+TEST_CASE("a village whose clock is three days slow still syncs: it signs again at the hub's time") {
+  ServedCounty c;
+  c.Publish(c.village_a, "石庙村2024年村务公开");
+  Result<NodeSession> session = OpenNodeSession(c.village_a.string(), true);
+  REQUIRE(session.ok());
+  constexpr int64_t kSlow = 3 * 24 * 3600 * 1000LL;
+  auto client = HubClient::Create(c.Url(), *session->key, [] { return NowMs() - kSlow; },
+                                  [](int) {});
+  REQUIRE(client.ok());
+  Result<SyncReport> report = SyncWithHub(*session->replica, **client, NowMs() - kSlow);
+  INFO(report.status().ToString());
+  REQUIRE(report.ok());
+  CHECK(report->push_applied >= 1);
+  CHECK(report->receipts >= 1);
+  // The difference was measured from the hub's answers and used for the signatures.
+  REQUIRE((*client)->hub_clock_offset_ms().has_value());
+  CHECK(*(*client)->hub_clock_offset_ms() > kSlow - 60'000);
+  CHECK(*(*client)->hub_clock_offset_ms() < kSlow + 60'000);
+  CHECK((*client)->signing_offset_ms() > kSlow - 60'000);
+
+  SUBCASE("a node with a right clock signs at its own clock") {
+    auto right = HubClient::Create(c.Url(), *session->key, {}, [](int) {});
+    REQUIRE(right.ok());
+    REQUIRE((*right)->Send("GET", "/v1/checkpoint").ok());
+    CHECK((*right)->signing_offset_ms() == 0);
+    CHECK((*right)->attempts_made() == 1);
+    REQUIRE((*right)->hub_clock_offset_ms().has_value());
+    CHECK(std::abs(*(*right)->hub_clock_offset_ms()) < 60'000);
+  }
+  SUBCASE("the replay protection stands: a request signed at the slow clock is refused") {
+    RequestAuth auth = SignRequest(*session->key, "GET", "/v1/checkpoint", {}, NowMs() - kSlow);
+    httplib::Client http(c.Url());
+    auto res = http.Get("/v1/checkpoint", HeadersOf(auth));
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    CHECK(CodeOf(res->body) == kErrAuthClock);
+    CHECK(!res->get_header_value(kResponseHubTimeHeader).empty());
+  }
+}
+
+TEST_CASE("gongkai status tells a wrong clock in Chinese, from what the last sync measured") {
+  CHECK(DescribeClockOffset(0) == "");
+  CHECK(DescribeClockOffset(kClockWarnMs) == "");
+  CHECK(DescribeClockOffset(-kClockWarnMs) == "");
+  CHECK(DescribeClockOffset(3 * 24 * 3600 * 1000LL + 2 * 3600 * 1000LL + 59'000) ==
+        "本机时钟比汇聚服务器慢 3 天 2 小时");
+  CHECK(DescribeClockOffset(-(7 * 60 * 1000LL)) == "本机时钟比汇聚服务器快 7 分钟");
+  CHECK(DescribeClockOffset(-(90 * 60 * 1000LL)) == "本机时钟比汇聚服务器快 1 小时 30 分钟");
+
+  ServedCounty c;
+  CommandResult synced = c.Gongkai(c.village_a, {"sync", "--hub", c.Url(), "--json"});
+  INFO(synced.out);
+  REQUIRE(synced.exit_code == 0);
+  CommandResult right = c.Gongkai(c.village_a, {"status", "--json"});
+  REQUIRE(right.exit_code == 0);
+  Result<JsonValue> json = ParseJsonObject(right.out);
+  REQUIRE(json.ok());
+  INFO(right.out);
+  CHECK(std::abs(*json->IntegerOr("hub_clock_offset_ms", 1'000'000'000)) < 60'000);
+  CHECK(right.out.find("\"clock_wrong\":false") != std::string::npos);
+  CHECK(c.Gongkai(c.village_a, {"status"}).out.find("本机时钟") == std::string::npos);
+
+  {
+    // As a sync from a PC three days slow records it.
+    Result<NodeSession> session = OpenNodeSession(c.village_a.string(), false);
+    REQUIRE(session.ok());
+    REQUIRE(session->replica
+                ->PutSetting(kSettingHubClockOffset,
+                             AsBytes(std::to_string(3 * 24 * 3600 * 1000LL + 5 * 60 * 1000LL)))
+                .ok());
+  }
+  CommandResult wrong = c.Gongkai(c.village_a, {"status"});
+  INFO(wrong.out);
+  CHECK(wrong.out.find("本机时钟比汇聚服务器慢 3 天 0 小时") != std::string::npos);
+  CHECK(wrong.out.find("校准") != std::string::npos);
+  CHECK(c.Gongkai(c.village_a, {"status", "--json"}).out.find("\"clock_wrong\":true") !=
+        std::string::npos);
 }
 
 }  // namespace
