@@ -15,6 +15,7 @@ template <typename Body>
 int WithCounty(const Args& args, Body&& body) {
   Result<std::string> home = HomeDir(args, true);
   if (!home.ok()) return ReportFailure(home.status(), args.json());
+  NoteDatabaseFile((std::filesystem::path(*home) / kReplicaFileName).string());
   Result<County> county = OpenCounty(*home);
   if (!county.ok()) return ReportFailure(county.status(), args.json());
   return body(*county);

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "node/json/json_text.h"
+#include "node/replica/sql.h"
 
 namespace gongkai {
 
@@ -192,13 +193,30 @@ int RunCommandLine(std::string_view program, std::string_view summary,
   return kExitUsage;
 }
 
+namespace {
+std::string& NotedDatabaseFile() {
+  static std::string* path = new std::string();
+  return *path;
+}
+}  // namespace
+
+void NoteDatabaseFile(std::string path) { NotedDatabaseFile() = std::move(path); }
+
 int ReportFailure(const Status& status, bool json, const std::vector<ImportError>& errors) {
   std::cerr << "错误：" << ChineseMessage(status) << " [" << status.code() << "]\n";
+  const std::string& database = NotedDatabaseFile();
+  const bool corrupt = status.code() == kErrSqlCorrupt && !database.empty();
+  if (corrupt) {
+    std::cerr << "  损坏的数据库文件：" << database << "\n"
+              << "  请不要删除或覆盖它：先停止使用本程序，把这个文件和同一目录中的密钥文件"
+                 "各复制一份留存，再打电话给县政务公开办（见 README「数据库损坏」）\n";
+  }
   for (const ImportError& e : errors) std::cerr << "  " << e.message << " [" << e.code << "]\n";
   if (json) {
     JsonObject error;
     error.Set("code", status.code());
     error.Set("message", ChineseMessage(status));
+    if (corrupt) error.Set("file", database);
     std::vector<std::string> details;
     for (const ImportError& e : errors) {
       JsonObject o;
@@ -272,6 +290,7 @@ void Progress(std::string_view what, uint64_t done, uint64_t total) {
 
 Result<NodeSession> OpenCommandSession(const Args& args, bool need_key) {
   GK_ASSIGN_OR_RETURN(std::string home, HomeDir(args, false));
+  NoteDatabaseFile((std::filesystem::path(home) / kReplicaFileName).string());
   return OpenNodeSession(home, need_key);
 }
 

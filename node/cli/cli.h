@@ -88,7 +88,13 @@ int RunCommandLine(std::string_view program, std::string_view summary,
 // A failure, printed to stderr as "错误：<Chinese sentence>（<code>）", with every import
 // error on its own line; with --json also as {"error":{...}} on stdout. Returns
 // kExitFailed (kExitUsage for cli.usage).
+// A database failure found corrupt (sql.corrupt) also names the database file the command
+// opened (NoteDatabaseFile) and says what to do.
 int ReportFailure(const Status& status, bool json, const std::vector<ImportError>& errors = {});
+
+// The database file of this command's home, for ReportFailure. OpenCommandSession notes the
+// node's; gongkai-hub notes the hub's.
+void NoteDatabaseFile(std::string path);
 
 // ChineseMessage(status): node/app/status_message.h.
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -485,6 +486,61 @@ TEST_CASE("gongkai status tells a wrong clock in Chinese, from what the last syn
   CHECK(wrong.out.find("校准") != std::string::npos);
   CHECK(c.Gongkai(c.village_a, {"status", "--json"}).out.find("\"clock_wrong\":true") !=
         std::string::npos);
+}
+
+}  // namespace
+}  // namespace gongkai::testing
+
+namespace gongkai::testing {
+namespace {
+
+// Overwrites `count` bytes of `path` at `offset` with 0x5a.
+void Scribble(const std::filesystem::path& path, std::streamoff offset, size_t count) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  REQUIRE(file.is_open());
+  file.seekp(offset);
+  const std::string junk(count, '\x5a');
+  file.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  REQUIRE(file.good());
+}
+
+TEST_CASE("a corrupted replica is named with its file and a way back, and nothing crashes") {
+  ServedCounty c;
+  c.Publish(c.village_a, "石庙村2024年村务公开");
+  REQUIRE(c.Gongkai(c.village_a, {"sync", "--hub", c.Url()}).exit_code == 0);
+  const std::filesystem::path db = c.village_a / "replica.db";
+  REQUIRE(std::filesystem::file_size(db) > 8192);
+  std::vector<std::vector<std::string>> refused = {{"sync", "--hub", c.Url()}};
+  SUBCASE("the header: every command stops") {
+    Scribble(db, 0, 100);
+    refused.push_back({"status"});
+    refused.push_back({"list"});
+  }
+  SUBCASE("pages in the middle: sync checks the whole file first") {
+    Scribble(db, static_cast<std::streamoff>(std::filesystem::file_size(db) / 2), 8192);
+    CommandResult status = c.Gongkai(c.village_a, {"status"});
+    CHECK(status.exit_code >= 0);  // whatever it reads, it ends without a crash
+    CHECK(status.exit_code < 128);
+  }
+  for (const std::vector<std::string>& words : refused) {
+    const std::filesystem::path err = c.dir.path() / "stderr.txt";
+    std::filesystem::remove(err);
+    std::vector<std::string> argv = {NodeBinary()};
+    argv.insert(argv.end(), words.begin(), words.end());
+    argv.insert(argv.end(), {"--home", c.village_a.string()});
+    ChildProcess child(argv, err.string());
+    const std::string out = child.ReadAll();
+    const int exit_code = child.Wait();
+    std::ifstream err_file(err);
+    const std::string said =
+        out + std::string(std::istreambuf_iterator<char>(err_file), std::istreambuf_iterator<char>());
+    INFO(words[0] << ": " << said);
+    CHECK(exit_code > 0);  // an exit, not a signal
+    CHECK(exit_code < 128);
+    CHECK(said.find(db.string()) != std::string::npos);
+    CHECK(said.find("损坏") != std::string::npos);
+    CHECK(said.find("不要删除") != std::string::npos);
+  }
 }
 
 }  // namespace
