@@ -32,7 +32,8 @@ constexpr Sentence kSentences[] = {
     {"bundle.magic", "这不是 gongkai 数据包文件"},
     {"keyfile.passphrase", "口令不正确"},
     {"sql.busy", "数据库正被其他程序使用，请稍后再试"},
-    {"sql.io", "读写磁盘失败（磁盘已满或损坏）"},
+    {"sql.io", "读写磁盘失败（磁盘可能损坏）"},
+    {"sql.disk_full", "磁盘已满，没有写入：请删除不用的文件腾出空间后再试，已保存的数据都还在"},
     {"sql.corrupt", "数据库文件已损坏"},
 };
 constexpr Sentence kAreas[] = {

@@ -1,5 +1,6 @@
 #include "node/replica/sql.h"
 
+#include <cerrno>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -13,11 +14,17 @@ Status SqlStatus(sqlite3* db, int rc, std::string_view what) {
   if (db != nullptr && sqlite3_errcode(db) == rc) {
     message += " (" + std::string(sqlite3_errmsg(db)) + ")";
   }
+  // A full disk may come back as SQLITE_FULL or as a write error whose errno says so.
+  if ((rc & 0xff) == SQLITE_FULL ||
+      ((rc & 0xff) == SQLITE_IOERR && db != nullptr && sqlite3_system_errno(db) == ENOSPC)) {
+    return Status::IoError(kErrSqlDiskFull,
+                           "磁盘已满，没有写入：请删除不用的文件腾出空间后再试，已保存的数据都还在 (" +
+                               message + ")");
+  }
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::Unavailable(kErrSqlBusy, "数据库被占用: " + message);
-    case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:

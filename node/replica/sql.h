@@ -23,7 +23,8 @@ namespace gongkai {
 
 // Error codes for SQLite failures (the kind follows the cause).
 inline constexpr char kErrSqlBusy[] = "sql.busy";        // kUnavailable: locked too long
-inline constexpr char kErrSqlIo[] = "sql.io";            // kIoError: disk full, I/O error
+inline constexpr char kErrSqlIo[] = "sql.io";            // kIoError: I/O error
+inline constexpr char kErrSqlDiskFull[] = "sql.disk_full";  // kIoError: no space left
 inline constexpr char kErrSqlCorrupt[] = "sql.corrupt";  // kIoError: not a database/corrupt
 inline constexpr char kErrSqlFailed[] = "sql.failed";    // kInternal: anything else
 
