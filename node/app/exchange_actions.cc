@@ -1,10 +1,14 @@
 #include "node/app/exchange_actions.h"
 
+#include <charconv>
+#include <cstdlib>
+
 #include "node/exchange/hub_client.h"
 #include "node/exchange/peer_state.h"
 #include "node/exchange/tls_pin.h"
 #include "node/replica/sql.h"
 #include "protocol/region.h"
+#include "protocol/request_auth.h"
 
 namespace gongkai {
 
@@ -30,7 +34,27 @@ Result<std::string> SettingText(const Replica& replica, std::string_view key) {
 
 }  // namespace
 
+Result<std::optional<HubClockMeasure>> LoadHubClockMeasure(const Replica& replica) {
+  GK_ASSIGN_OR_RETURN(std::string offset, SettingText(replica, kSettingHubClockOffset));
+  GK_ASSIGN_OR_RETURN(std::string measured, SettingText(replica, kSettingHubClockMeasuredAt));
+  HubClockMeasure measure;
+  const auto [o_end, o_error] =
+      std::from_chars(offset.data(), offset.data() + offset.size(), measure.offset_ms);
+  const auto [m_end, m_error] =
+      std::from_chars(measured.data(), measured.data() + measured.size(), measure.measured_at);
+  if (offset.empty() || measured.empty() || o_error != std::errc() || m_error != std::errc() ||
+      o_end != offset.data() + offset.size() || m_end != measured.data() + measured.size()) {
+    return std::optional<HubClockMeasure>();
+  }
+  return std::optional<HubClockMeasure>(measure);
+}
+
 Result<SyncOutcome> SyncNow(NodeSession& session, const std::optional<std::string>& hub_url) {
+  return SyncNow(session, hub_url, WallClockMs);
+}
+
+Result<SyncOutcome> SyncNow(NodeSession& session, const std::optional<std::string>& hub_url,
+                            const std::function<int64_t()>& wall_clock_ms) {
   Replica& replica = *session.replica;
   SyncOutcome outcome;
   if (hub_url) {
@@ -52,8 +76,12 @@ Result<SyncOutcome> SyncNow(NodeSession& session, const std::optional<std::strin
   }
   GK_ASSIGN_OR_RETURN(std::string pin, SettingText(replica, kSettingHubTlsPin));
   GK_ASSIGN_OR_RETURN(std::unique_ptr<HubClient> client,
-                      HubClient::Create(outcome.hub_url, *session.key, {}, {}, pin));
-  const int64_t now = WallClockMs();
+                      HubClient::Create(outcome.hub_url, *session.key, wall_clock_ms, {}, pin));
+  GK_ASSIGN_OR_RETURN(std::optional<HubClockMeasure> measure, LoadHubClockMeasure(replica));
+  if (measure && std::abs(measure->offset_ms) > kMaxRequestClockSkewMs / 2) {
+    client->set_signing_offset_ms(measure->offset_ms);
+  }
+  const int64_t now = wall_clock_ms();
   Result<SyncReport> report = SyncWithHub(replica, *client, now);
   RecordAttempt(replica.db(), now, report.status());
   if (std::optional<int64_t> offset = client->hub_clock_offset_ms()) {

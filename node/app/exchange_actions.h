@@ -30,6 +30,15 @@ inline constexpr char kHubPeer[] = "hub";
 inline constexpr char kSettingHubClockOffset[] = "hub_clock_offset_ms";
 inline constexpr char kSettingHubClockMeasuredAt[] = "hub_clock_measured_at";
 
+// What the last sync that got an answer measured of the hub's clock.
+struct HubClockMeasure {
+  int64_t offset_ms = 0;    // the hub's clock minus this PC's
+  int64_t measured_at = 0;  // this PC's clock then
+};
+// The stored measure, or nullopt when no sync got an answer yet (or the settings are unreadable
+// as numbers).
+Result<std::optional<HubClockMeasure>> LoadHubClockMeasure(const Replica& replica);
+
 struct SyncOutcome {
   std::string hub_url;
   SyncReport report;
@@ -38,11 +47,18 @@ struct SyncOutcome {
 // 同步: pushes what the hub lacks and pulls what this node lacks. The hub is `hub_url` when
 // given, else the saved setting (kSettingHub) with its pinned TLS fingerprint. The attempt
 // and its result code are recorded in sync_state (peer kHubPeer) whatever happens, and the
-// hub's clock against this PC's (kSettingHubClockOffset) whenever the hub answered. Errors:
+// hub's clock against this PC's (kSettingHubClockOffset) whenever the hub answered. When
+// the stored difference is more than half the hub's window (kMaxRequestClockSkewMs), the
+// requests are signed at this PC's clock plus it from the start, so a PC whose clock stays
+// days off is not refused auth.clock once on every sync (the client still signs again at
+// the measured time if the difference has changed). Errors:
 // sync.no_hub (no address known), sync.* and the hub's refusals (node/exchange/hub_sync.h).
 // A report whose `refused` is not empty is still a result: the caller says what was refused.
 // REQUIRES: a session opened with need_key.
 Result<SyncOutcome> SyncNow(NodeSession& session, const std::optional<std::string>& hub_url);
+// The same, with this PC's wall clock given (tests).
+Result<SyncOutcome> SyncNow(NodeSession& session, const std::optional<std::string>& hub_url,
+                            const std::function<int64_t()>& wall_clock_ms);
 
 // The have summary last received from a node of `region` (from a bundle it made), or
 // nullopt: an export for that region then sends only what it lacks.

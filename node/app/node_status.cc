@@ -1,6 +1,5 @@
 #include "node/app/node_status.h"
 
-#include <charconv>
 #include <string>
 
 #include "node/app/exchange_actions.h"
@@ -31,22 +30,10 @@ Result<NodeStatus> ReadNodeStatus(NodeSession& session) {
                                    status.node_id + "' AND status = 'own'");
   status.alarms = count("SELECT count(*) FROM alarm");
   status.last_sync_ms = count("SELECT ifnull(max(last_success_at), 0) FROM sync_state");
-  GK_ASSIGN_OR_RETURN(std::optional<Bytes> offset,
-                      session.replica->GetSetting(kSettingHubClockOffset));
-  GK_ASSIGN_OR_RETURN(std::optional<Bytes> measured,
-                      session.replica->GetSetting(kSettingHubClockMeasuredAt));
-  if (offset && measured) {
-    int64_t offset_ms = 0, measured_at = 0;
-    const std::string offset_text(offset->begin(), offset->end());
-    const std::string measured_text(measured->begin(), measured->end());
-    const auto [o_end, o_error] =
-        std::from_chars(offset_text.data(), offset_text.data() + offset_text.size(), offset_ms);
-    const auto [m_end, m_error] = std::from_chars(
-        measured_text.data(), measured_text.data() + measured_text.size(), measured_at);
-    if (o_error == std::errc() && m_error == std::errc()) {
-      status.hub_clock_offset_ms = offset_ms;
-      status.hub_clock_measured_at = measured_at;
-    }
+  GK_ASSIGN_OR_RETURN(std::optional<HubClockMeasure> clock, LoadHubClockMeasure(*session.replica));
+  if (clock) {
+    status.hub_clock_offset_ms = clock->offset_ms;
+    status.hub_clock_measured_at = clock->measured_at;
   }
   GK_ASSIGN_OR_RETURN(std::vector<HubRefusal> refusals, ListHubRefusals(db));
   status.hub_refused = static_cast<int64_t>(refusals.size());

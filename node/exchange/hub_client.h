@@ -85,6 +85,9 @@ class HubClient {
   std::optional<int64_t> hub_clock_offset_ms() const { return hub_clock_offset_ms_; }
   // Added to this PC's clock in the requests' times: 0 until the hub refused one auth.clock.
   int64_t signing_offset_ms() const { return signing_offset_ms_; }
+  // Starts signing at this PC's clock plus `offset_ms` (a difference measured by an earlier
+  // sync). A refusal auth.clock still makes the client sign again at the newly measured one.
+  void set_signing_offset_ms(int64_t offset_ms) { signing_offset_ms_ = offset_ms; }
   // Replaces the random source of the backoff's jitter (tests make it fixed).
   void set_random(std::function<uint64_t()> random) { random_ = std::move(random); }
 

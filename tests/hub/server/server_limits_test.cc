@@ -19,7 +19,9 @@
 #include <string>
 #include <thread>
 
+#include "hub/server/tls_certificate.h"
 #include "protocol/envelope_batch.h"
+#include "protocol/temp_dir.h"
 #include "protocol/request_auth.h"
 #include "tests/hub/security_fixture.h"
 
@@ -86,7 +88,9 @@ struct ServedHub {
   std::thread serving;
   int port = 0;
 
-  explicit ServedHub(HubServerLimits limits) : server(*s.service, nullptr, std::nullopt, limits) {
+  explicit ServedHub(HubServerLimits limits,
+                     const std::optional<HubTlsFiles>& tls = std::nullopt)
+      : server(*s.service, nullptr, tls, limits) {
     Result<int> bound = server.Bind("127.0.0.1", 0);
     REQUIRE(bound.ok());
     port = *bound;
@@ -270,6 +274,86 @@ TEST_CASE("a full queue answers 503 serve.busy with Retry-After; the first is se
   // The held connection is still served once it sends its request.
   held.Send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   CHECK(held.ReadHead().starts_with("HTTP/1.1 200"));
+}
+
+TEST_CASE("a body that comes steadily but not within the request deadline is cut off") {
+  HubServerLimits limits;
+  limits.min_bytes_per_second = 10;  // the pace below is well above this floor
+  limits.slow_grace_ms = 60'000;
+  limits.request_deadline_ms = 500;
+  ServedHub hub(limits);
+  RawConnection steady(hub.port);
+  steady.Send(PushHead("Content-Length: 4000\r\n"));
+  // 40 bytes every 20 ms, 2,000 B/s: the whole body would take two seconds.
+  int sent = 0;
+  const auto began = std::chrono::steady_clock::now();
+  for (; sent < 4000; sent += 40) {
+    bool open = true;
+    for (int i = 0; i < 40 && open; ++i) open = steady.SendByte('x');
+    if (!open) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto took = std::chrono::steady_clock::now() - began;
+  INFO("sent " << sent << " bytes in "
+               << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+  CHECK(sent < 4000);
+  CHECK(steady.ReadToClose());
+  // Nothing of it reached the service, and others are served.
+  auto refused =
+      QueryInt(hub.s.hub.county.replica().db(), "SELECT count(*) FROM refused_envelope");
+  REQUIRE(refused.ok());
+  CHECK(refused->value_or(-1) == 0);
+  CHECK(hub.Healthy());
+}
+
+TEST_CASE("connections over the cap in all are answered 503 serve.busy, whatever their address") {
+  HubServerLimits limits;
+  limits.max_per_address = 100;  // only the total can refuse
+  limits.max_connections = 3;
+  ServedHub hub(limits);
+  std::vector<std::unique_ptr<RawConnection>> open;
+  for (int i = 0; i < 3; ++i) open.push_back(std::make_unique<RawConnection>(hub.port));
+  RawConnection over(hub.port);
+  std::string answer = over.ReadHead();
+  answer += over.ReadSome();
+  INFO(answer);
+  CHECK(answer.starts_with("HTTP/1.1 503"));
+  CHECK(answer.find(kErrServeBusy) != std::string::npos);
+  CHECK(over.ReadToClose());
+  // Once one closes, a new connection is served again.
+  open.pop_back();
+  bool served = false;
+  for (int attempt = 0; attempt < 50 && !served; ++attempt) {
+    served = hub.Healthy();
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(served);
+}
+
+TEST_CASE("over TLS a connection over the cap is closed without a plain-text answer") {
+  TempDir dir;
+  Result<MadeTlsCertificate> made = MakeTlsCertificate(dir.path(), "511304", false);
+  REQUIRE(made.ok());
+  HubServerLimits limits;
+  limits.max_per_address = 1;
+  ServedHub hub(limits, HubTlsFiles{made->certificate.string(), made->private_key.string()});
+  auto first = std::make_unique<RawConnection>(hub.port);
+  RawConnection over(hub.port);
+  // Bytes in the clear on a TLS port would be a protocol error to the client; it is closed.
+  CHECK(over.ReadSome().empty());
+  CHECK(over.ReadToClose());
+  // Once the first has gone, an HTTPS client is served: the cap, not TLS, refused the other.
+  first.reset();
+  bool served = false;
+  for (int attempt = 0; attempt < 50 && !served; ++attempt) {
+    httplib::SSLClient client("127.0.0.1", hub.port);
+    client.enable_server_certificate_verification(false);
+    client.set_read_timeout(5, 0);
+    auto answer = client.Get("/v1/health");
+    served = answer && answer->status == 200;
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(served);
 }
 
 }  // namespace

@@ -449,6 +449,50 @@ TEST_CASE("a village whose clock is three days slow still syncs: it signs again 
   }
 }
 
+// Refusals auth.clock the hub recorded (hub/log/refused_request.h).
+int64_t ClockRefusals(const std::filesystem::path& hub_home) {
+  auto replica = Replica::Open(hub_home / "replica.db", ReplicaOptions{false, 5000, {}});
+  REQUIRE(replica.ok());
+  auto n = QueryInt(replica->db(), "SELECT count(*) FROM refused_request WHERE code = 'auth.clock'");
+  REQUIRE(n.ok());
+  return n->value_or(0);
+}
+
+TEST_CASE("a PC whose clock stays days off is refused auth.clock once, not on every sync") {
+  ServedCounty c;
+  constexpr int64_t kSlow = 3 * 24 * 3600 * 1000LL;
+  auto slow_clock = [] { return NowMs() - kSlow; };
+  for (int round = 1; round <= 3; ++round) {
+    c.Publish(c.village_a, "石庙村2024年村务公开第" + std::to_string(round) + "期");
+    Result<NodeSession> session = OpenNodeSession(c.village_a.string(), true);
+    REQUIRE(session.ok());
+    Result<SyncOutcome> synced = SyncNow(*session, c.Url(), slow_clock);
+    INFO("sync " << round << ": " << synced.status().ToString());
+    REQUIRE(synced.ok());
+    CHECK(synced->report.push_applied >= 1);
+    // The first sync learns the difference from a refusal; the later ones sign with the
+    // difference it stored and are not refused.
+    CHECK(ClockRefusals(c.hub_home) == 1);
+    Result<std::optional<HubClockMeasure>> measure = LoadHubClockMeasure(*session->replica);
+    REQUIRE(measure.ok());
+    REQUIRE(measure->has_value());
+    CHECK((*measure)->offset_ms > kSlow - 60'000);
+  }
+  SUBCASE("once the clock is set right, the stored difference is refused once and replaced") {
+    Result<NodeSession> session = OpenNodeSession(c.village_a.string(), true);
+    REQUIRE(session.ok());
+    Result<SyncOutcome> synced = SyncNow(*session, c.Url(), [] { return NowMs(); });
+    INFO(synced.status().ToString());
+    REQUIRE(synced.ok());
+    CHECK(ClockRefusals(c.hub_home) == 2);
+    Result<std::optional<HubClockMeasure>> measure = LoadHubClockMeasure(*session->replica);
+    REQUIRE((measure.ok() && measure->has_value()));
+    CHECK(std::abs((*measure)->offset_ms) < 60'000);
+    REQUIRE(SyncNow(*session, c.Url(), [] { return NowMs(); }).ok());
+    CHECK(ClockRefusals(c.hub_home) == 2);
+  }
+}
+
 TEST_CASE("gongkai status tells a wrong clock in Chinese, from what the last sync measured") {
   CHECK(DescribeClockOffset(0) == "");
   CHECK(DescribeClockOffset(kClockWarnMs) == "");
