@@ -25,7 +25,7 @@ namespace gongkai {
 namespace {
 
 DoctorCheck Check(std::string id, CheckLevel level, std::string message, std::string advice = {}) {
-  return DoctorCheck{std::move(id), level, std::move(message), std::move(advice)};
+  return MakeCheck(std::move(id), level, std::move(message), std::move(advice));
 }
 
 std::string MegaBytes(uint64_t bytes) { return std::to_string(bytes >> 20) + " MB"; }
@@ -35,40 +35,6 @@ std::string Duration(int64_t ms) {
   if (hours >= 24) return std::to_string(hours / 24) + " 天" + std::to_string(hours % 24) + " 小时";
   if (hours > 0) return std::to_string(hours) + " 小时";
   return std::to_string(ms / 60'000) + " 分钟";
-}
-
-DoctorCheck CheckHome(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    return Check("home", CheckLevel::kFail, "数据目录 " + dir.string() + " 不存在或不是目录",
-                 "确认 --home 或 GONGKAI_HOME 指向本节点的数据目录；新电脑请先运行 gongkai init");
-  }
-  // Writing a file is the only test that also holds for root and read-only mounts.
-  const std::filesystem::path probe = dir / ".doctor-write-test";
-  {
-    std::ofstream out(probe, std::ios::binary | std::ios::trunc);
-    out << "gongkai";
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(probe, ec);
-      return Check("home", CheckLevel::kFail, "数据目录 " + dir.string() + " 不能写入",
-                   "检查磁盘是否只读或已拔出，以及本账户对该目录的权限");
-    }
-  }
-  std::filesystem::remove(probe, ec);
-  const std::filesystem::space_info space = std::filesystem::space(dir, ec);
-  if (ec) return Check("home", CheckLevel::kWarn, "无法查看数据目录所在磁盘的剩余空间");
-  if (space.available < kDoctorMinFreeBytes) {
-    return Check("home", CheckLevel::kFail,
-                 "数据目录所在磁盘只剩 " + MegaBytes(space.available) + "，写入会失败",
-                 "删除不需要的文件（旧的导出文件、下载的文件）或换更大的磁盘");
-  }
-  if (space.available < kDoctorLowFreeBytes) {
-    return Check("home", CheckLevel::kWarn, "数据目录所在磁盘只剩 " + MegaBytes(space.available),
-                 "尽快清理磁盘，剩余空间低于 100 MB 时将无法保存");
-  }
-  return Check("home", CheckLevel::kOk,
-               "数据目录 " + dir.string() + " 可写，剩余 " + MegaBytes(space.available));
 }
 
 DoctorCheck CheckDatabase(const Result<NodeSession>& session, const std::filesystem::path& db) {
@@ -85,18 +51,7 @@ DoctorCheck CheckDatabase(const Result<NodeSession>& session, const std::filesys
                      "（" + code + "）",
                  advice);
   }
-  Result<std::string> check = QuickCheck(session->replica->db());
-  if (!check.ok()) {
-    return Check("database", CheckLevel::kFail,
-                 "数据库文件 " + db.string() + " 无法检查：" + ChineseMessage(check.status()) +
-                     "（" + check.status().code() + "）",
-                 advice);
-  }
-  if (*check != "ok") {
-    return Check("database", CheckLevel::kFail,
-                 "数据库文件 " + db.string() + " 已损坏（" + *check + "）", advice);
-  }
-  return Check("database", CheckLevel::kOk, "数据库文件 " + db.string() + " 完整");
+  return CheckDatabaseFile(session->replica->db(), db, advice);
 }
 
 DoctorCheck CheckCertificate(NodeSession& session, const std::filesystem::path& dir) {
@@ -284,6 +239,60 @@ std::optional<Ran> RunProgram(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+DoctorCheck MakeCheck(std::string id, CheckLevel level, std::string message, std::string advice) {
+  return DoctorCheck{std::move(id), level, std::move(message), std::move(advice)};
+}
+
+DoctorCheck CheckDataFolder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Check("home", CheckLevel::kFail, "数据目录 " + dir.string() + " 不存在或不是目录",
+                 "确认 --home 或 GONGKAI_HOME 指向本节点的数据目录；新电脑请先运行 gongkai init");
+  }
+  // Writing a file is the only test that also holds for root and read-only mounts.
+  const std::filesystem::path probe = dir / ".doctor-write-test";
+  {
+    std::ofstream out(probe, std::ios::binary | std::ios::trunc);
+    out << "gongkai";
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(probe, ec);
+      return Check("home", CheckLevel::kFail, "数据目录 " + dir.string() + " 不能写入",
+                   "检查磁盘是否只读或已拔出，以及本账户对该目录的权限");
+    }
+  }
+  std::filesystem::remove(probe, ec);
+  const std::filesystem::space_info space = std::filesystem::space(dir, ec);
+  if (ec) return Check("home", CheckLevel::kWarn, "无法查看数据目录所在磁盘的剩余空间");
+  if (space.available < kDoctorMinFreeBytes) {
+    return Check("home", CheckLevel::kFail,
+                 "数据目录所在磁盘只剩 " + MegaBytes(space.available) + "，写入会失败",
+                 "删除不需要的文件（旧的导出文件、下载的文件）或换更大的磁盘");
+  }
+  if (space.available < kDoctorLowFreeBytes) {
+    return Check("home", CheckLevel::kWarn, "数据目录所在磁盘只剩 " + MegaBytes(space.available),
+                 "尽快清理磁盘，剩余空间低于 100 MB 时将无法保存");
+  }
+  return Check("home", CheckLevel::kOk,
+               "数据目录 " + dir.string() + " 可写，剩余 " + MegaBytes(space.available));
+}
+
+DoctorCheck CheckDatabaseFile(sqlite3* db, const std::filesystem::path& file,
+                              const std::string& advice) {
+  Result<std::string> check = QuickCheck(db);
+  if (!check.ok()) {
+    return Check("database", CheckLevel::kFail,
+                 "数据库文件 " + file.string() + " 无法检查：" + ChineseMessage(check.status()) +
+                     "（" + check.status().code() + "）",
+                 advice);
+  }
+  if (*check != "ok") {
+    return Check("database", CheckLevel::kFail,
+                 "数据库文件 " + file.string() + " 已损坏（" + *check + "）", advice);
+  }
+  return Check("database", CheckLevel::kOk, "数据库文件 " + file.string() + " 完整");
+}
+
 std::string_view CheckLevelName(CheckLevel level) {
   switch (level) {
     case CheckLevel::kOk:
@@ -338,7 +347,7 @@ std::vector<DoctorCheck> RunNodeDoctor(const std::string& home, const DoctorOpti
   const int64_t now = options.now_ms != 0 ? options.now_ms : WallClockMs();
   const std::filesystem::path dir(home);
   std::vector<DoctorCheck> checks;
-  checks.push_back(CheckHome(dir));
+  checks.push_back(CheckDataFolder(dir));
   Result<NodeSession> session = OpenNodeSession(home, false);
   checks.push_back(CheckDatabase(session, dir / kReplicaFileName));
   const bool usable = session.ok() && checks.back().level == CheckLevel::kOk;

@@ -5,7 +5,10 @@
 #ifndef GONGKAI_NODE_APP_DOCTOR_H_
 #define GONGKAI_NODE_APP_DOCTOR_H_
 
+#include <sqlite3.h>
+
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -62,6 +65,17 @@ struct DoctorOptions {
 // sheet font). A check that cannot run because an earlier one failed says so and fails too.
 // Never fails itself: every problem is a check.
 std::vector<DoctorCheck> RunNodeDoctor(const std::string& home, const DoctorOptions& options);
+
+// The checks gongkai-hub doctor shares. CheckDataFolder: `dir` is a folder, a file can be
+// written in it, free space (kDoctorMinFreeBytes / kDoctorLowFreeBytes); id "home".
+DoctorCheck CheckDataFolder(const std::filesystem::path& dir);
+// PRAGMA quick_check of `db`, opened from the file `file` (named in the finding); id
+// "database". `advice` is what to do when it is damaged.
+DoctorCheck CheckDatabaseFile(sqlite3* db, const std::filesystem::path& file,
+                              const std::string& advice);
+// A check with its fields; advice may be empty.
+DoctorCheck MakeCheck(std::string id, CheckLevel level, std::string message,
+                      std::string advice = {});
 
 // True when every check is kOk (warnings are not "all well").
 bool DoctorAllOk(const std::vector<DoctorCheck>& checks);
