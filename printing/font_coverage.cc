@@ -1,6 +1,7 @@
 #include "printing/font_coverage.h"
 
 #include <glib.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 
 namespace gongkai {
@@ -21,6 +22,12 @@ Result<FontCoverage> FontCoverage::Load(PangoContext* context) {
                                    (family ? family : "无") + "），请安装 fonts-noto-cjk");
   }
   return FontCoverage(std::move(font));
+}
+
+Status CheckSheetFont() {
+  // The default cairo font map is shared and owned by Pango; the context is ours.
+  PangoContextHandle context(pango_font_map_create_context(pango_cairo_font_map_get_default()));
+  return FontCoverage::Load(context.get()).status();
 }
 
 bool FontCoverage::HasChar(char32_t code_point) {

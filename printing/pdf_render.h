@@ -37,6 +37,10 @@ inline constexpr size_t kMaxMissingGlyphReports = 1000;
 
 inline constexpr char kErrPrintFontMissing[] = "print.font_missing";
 
+// Whether fontconfig gives the sheet font (kSheetFontFamily) itself, for `gongkai doctor`.
+// Errors: kErrPrintFontMissing (with the family fontconfig gives instead).
+Status CheckSheetFont();
+
 // One character the font lacks, and where it occurs: "第 12 行“户主姓名”", "标题", ...
 struct MissingGlyph {
   char32_t code_point = 0;

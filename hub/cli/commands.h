@@ -54,6 +54,9 @@ std::vector<CommandSpec> AuditCommands();
 // config set, show: the county's audit settings (commands_config.cc)
 std::vector<CommandSpec> CountyConfigCommands();
 
+// doctor (commands_doctor.cc)
+std::vector<CommandSpec> HubDoctorCommands();
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_HUB_CLI_COMMANDS_H_

@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   std::vector<CommandSpec> commands;
   for (auto group :
        {gongkai::CountyCommands, gongkai::ServeCommands, gongkai::TlsCommands,
-        gongkai::AuditVerifyCommands, gongkai::AuditCommands, gongkai::CountyConfigCommands}) {
+        gongkai::AuditVerifyCommands, gongkai::AuditCommands, gongkai::CountyConfigCommands,
+        gongkai::HubDoctorCommands}) {
     for (CommandSpec& spec : group()) commands.push_back(std::move(spec));
   }
   return gongkai::RunCommandLine(

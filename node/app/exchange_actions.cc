@@ -68,10 +68,10 @@ Result<SyncOutcome> SyncNow(NodeSession& session, const std::optional<std::strin
   }
   // A damaged file is not synced from: what it would send or take in could spread the
   // damage. quick_check reads every page (milliseconds for a village's replica).
-  GK_ASSIGN_OR_RETURN(Statement check, Statement::Prepare(replica.db(), "PRAGMA quick_check(1)"));
-  GK_ASSIGN_OR_RETURN(bool checked, check.Step());
-  if (checked && check.ColumnText(0) != "ok") {
-    return Status::IoError(kErrSqlCorrupt, "数据库文件完整性检查未通过（" + check.ColumnText(0) +
+  Result<std::string> check = QuickCheck(replica.db());
+  if (!check.ok()) return check.status();
+  if (*check != "ok") {
+    return Status::IoError(kErrSqlCorrupt, "数据库文件完整性检查未通过（" + *check +
                                                "），为免传出或写入损坏的数据，本次没有同步");
   }
   GK_ASSIGN_OR_RETURN(std::string pin, SettingText(replica, kSettingHubTlsPin));

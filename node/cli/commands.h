@@ -33,6 +33,14 @@ std::vector<CommandSpec> ProofCommands();
 // ui (commands_ui.cc)
 std::vector<CommandSpec> UiCommands();
 
+// doctor (commands_doctor.cc)
+std::vector<CommandSpec> DoctorCommands();
+// Prints doctor's checks (a ✓ / ! / ✗ list with the advice, or --json
+// {"ok":bool,"checks":[{"id","status","message","advice"}]}); returns kExitOk only when every
+// check is ok, else kExitFailed. Shared by gongkai doctor and gongkai-hub doctor.
+struct DoctorCheck;
+int PrintDoctorChecks(const Args& args, const std::vector<DoctorCheck>& checks);
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_CLI_COMMANDS_H_

@@ -226,4 +226,10 @@ Result<std::optional<int64_t>> QueryInt(sqlite3* db, std::string_view sql,
   return std::optional<int64_t>(stmt.ColumnInt(0));
 }
 
+Result<std::string> QuickCheck(sqlite3* db) {
+  GK_ASSIGN_OR_RETURN(Statement check, Statement::Prepare(db, "PRAGMA quick_check(1)"));
+  GK_ASSIGN_OR_RETURN(bool row, check.Step());
+  return row ? check.ColumnText(0) : std::string("ok");
+}
+
 }  // namespace gongkai

@@ -111,6 +111,11 @@ class Transaction {
 Result<std::optional<int64_t>> QueryInt(sqlite3* db, std::string_view sql,
                                         std::string_view text_param = {});
 
+// PRAGMA quick_check(1) on `db` (reads every page): "ok" for an undamaged file, else the first
+// problem SQLite names. Errors: sql.* when the check itself cannot run (a file too damaged to
+// read its schema is sql.corrupt).
+Result<std::string> QuickCheck(sqlite3* db);
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_REPLICA_SQL_H_
