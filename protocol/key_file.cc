@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "protocol/secret_buffer.h"
 #include "protocol/sha256.h"
 
 namespace gongkai {
@@ -22,25 +23,6 @@ static_assert(kKdfModerate.opslimit == crypto_pwhash_argon2id_OPSLIMIT_MODERATE)
 static_assert(kKdfModerate.memlimit == crypto_pwhash_argon2id_MEMLIMIT_MODERATE);
 static_assert(kKeyFileCheckOffset == kKeyFileMagicSize + 2 + 16 + kKeyFileSaltSize +
                                          kKeyFileNonceSize + kPublicKeySize + kKeyFileBoxSize);
-
-// Secret bytes in sodium_malloc'd memory (guard pages, no swap where allowed), wiped by
-// sodium_free.
-class SecretBuffer {
- public:
-  explicit SecretBuffer(size_t size)
-      : data_(static_cast<uint8_t*>(sodium_malloc(size))), size_(size) {
-    if (data_ == nullptr) std::abort();  // out of memory: nothing sensible to do
-  }
-  SecretBuffer(const SecretBuffer&) = delete;
-  SecretBuffer& operator=(const SecretBuffer&) = delete;
-  ~SecretBuffer() { sodium_free(data_); }
-  uint8_t* data() { return data_; }
-  ByteView view() const { return ByteView(data_, size_); }
-
- private:
-  uint8_t* data_;
-  size_t size_;
-};
 
 struct ParsedKeyFile {
   KdfParams params{};

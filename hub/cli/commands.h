@@ -56,6 +56,8 @@ std::vector<CommandSpec> CountyConfigCommands();
 
 // doctor (commands_doctor.cc)
 std::vector<CommandSpec> HubDoctorCommands();
+// backup, restore of the hub's home (commands_county.cc)
+std::vector<CommandSpec> HubBackupCommands();
 
 }  // namespace gongkai
 

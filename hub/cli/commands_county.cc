@@ -269,4 +269,8 @@ std::vector<CommandSpec> CountyCommands() {
   return commands;
 }
 
+std::vector<CommandSpec> HubBackupCommands() {
+  return BackupCommands(BackupKind::kHub, {kHubKeyFileName, kRootKeyFileName});
+}
+
 }  // namespace gongkai

@@ -43,7 +43,7 @@ Result<HubLog> HubLog::Open(Replica& replica, const SecretKey& hub_key, std::str
                                                   " 的密钥");
   }
   GK_ASSIGN_OR_RETURN(NoteVerifierKey verifier, MakeNoteVerifierKey(origin, hub_key.public_key()));
-  GK_RETURN_IF_ERROR(CreateLogTables(replica.db()));
+  GK_RETURN_IF_ERROR(CreateLogTables(replica.db(), replica.NowMs()));
   return HubLog(replica, hub_key, std::move(origin), std::move(verifier));
 }
 

@@ -1,9 +1,10 @@
 #include "hub/log/log_schema.h"
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
-#include "node/replica/sql.h"
+#include "hub/log/refused_request.h"
 #include "node/replica/sql.h"
 
 namespace gongkai {
@@ -63,7 +64,16 @@ CREATE INDEX IF NOT EXISTS refused_envelope_origin ON refused_envelope(origin);
 
 }  // namespace
 
-Status CreateLogTables(sqlite3* db) {
+std::span<const Migration> HubLogMigrations() {
+  static const Migration kSteps[] = {
+      {2, "refused_request: 被拒请求表归入日志表结构", RefusedRequestTableSql()},
+  };
+  return kSteps;
+}
+
+Status CreateLogTables(sqlite3* db, int64_t now_ms) {
+  constexpr LayoutName kLayout = {"hub_log", kMetaHubLogVersion, kErrLogSchemaVersion,
+                                  "审计日志表"};
   GK_ASSIGN_OR_RETURN(Transaction scope, Transaction::Begin(db));
   GK_ASSIGN_OR_RETURN(Statement read,
                       Statement::Prepare(db, "SELECT value FROM meta WHERE key = ?"));
@@ -71,20 +81,33 @@ Status CreateLogTables(sqlite3* db) {
   GK_ASSIGN_OR_RETURN(bool found, read.Step());
   const std::string held = found ? read.ColumnText(0) : std::string();
   read.Reset();
-  if (found && held != std::to_string(kHubLogVersion)) {
-    return Status::Invalid(
-        kErrLogSchemaVersion,
-        "审计日志的数据格式版本 " + held + " 不是本程序的版本 " + std::to_string(kHubLogVersion));
-  }
-  GK_RETURN_IF_ERROR(ExecSql(db, kLogTablesSql));
   if (!found) {
+    GK_RETURN_IF_ERROR(ExecSql(db, kLogTablesSql));
+    GK_RETURN_IF_ERROR(ExecSql(db, RefusedRequestTableSql()));
     GK_ASSIGN_OR_RETURN(Statement write,
                         Statement::Prepare(db, "INSERT INTO meta(key, value) VALUES(?, ?)"));
     const std::string version = std::to_string(kHubLogVersion);
     write.Bind(1, std::string_view(kMetaHubLogVersion)).Bind(2, std::string_view(version));
     GK_RETURN_IF_ERROR(write.Run());
+    GK_RETURN_IF_ERROR(RecordLayoutCreated(db, kLayout, kHubLogVersion, now_ms));
+    return scope.Commit();
   }
+  const bool numeric =
+      !held.empty() && held.size() < 6 && held.find_first_not_of("0123456789") == std::string::npos;
+  const int version = numeric ? std::stoi(held) : 0;
+  if (version < 1) {
+    return Status::Invalid(kErrLogSchemaVersion,
+                           "审计日志的数据格式版本 “" + held + "” 无效, 文件未被改动");
+  }
+  GK_RETURN_IF_ERROR(MigrateLayout(db, sqlite3_db_filename(db, "main"), kLayout, version,
+                                   kHubLogVersion, HubLogMigrations(), now_ms));
   return scope.Commit();
+}
+
+Status CreateLogTables(sqlite3* db) {
+  return CreateLogTables(db, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
 }
 
 }  // namespace gongkai

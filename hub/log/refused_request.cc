@@ -17,15 +17,16 @@ std::string Printable(std::string_view text, size_t max) {
 
 }  // namespace
 
-Status EnsureRefusedRequestTable(sqlite3* db) {
-  return ExecSql(db,
-                 "CREATE TABLE IF NOT EXISTS refused_request("
-                 " id INTEGER PRIMARY KEY,"
-                 " received_ms INTEGER NOT NULL,"
-                 " node_id TEXT NOT NULL,"
-                 " path TEXT NOT NULL,"
-                 " code TEXT NOT NULL) STRICT");
+std::string_view RefusedRequestTableSql() {
+  return "CREATE TABLE IF NOT EXISTS refused_request("
+         " id INTEGER PRIMARY KEY,"
+         " received_ms INTEGER NOT NULL,"
+         " node_id TEXT NOT NULL,"
+         " path TEXT NOT NULL,"
+         " code TEXT NOT NULL) STRICT;";
 }
+
+Status EnsureRefusedRequestTable(sqlite3* db) { return ExecSql(db, RefusedRequestTableSql()); }
 
 Status RecordRefusedRequest(sqlite3* db, int64_t received_ms, std::string_view node_id,
                             std::string_view path, std::string_view code, int64_t max_rows) {

@@ -3,8 +3,8 @@
 // enrolled or is revoked, or was too old or a replay (protocol/request_auth.h,
 // hub/server/service.h). Refused envelopes inside accepted requests are kept apart (refused.h).
 //
-// Table refused_request, in the hub's replica.db (created by EnsureRefusedRequestTable with
-// CREATE TABLE IF NOT EXISTS):
+// Table refused_request, in the hub's replica.db (part of the log layout since version 2,
+// log_schema.h; EnsureRefusedRequestTable creates it alone with CREATE TABLE IF NOT EXISTS):
 //   id           INTEGER PRIMARY KEY, in the order refused
 //   received_ms  hub wall clock (ms)
 //   node_id      the X-Gongkai-Node header as sent (unverified: who the request claims to
@@ -48,6 +48,9 @@ struct RefusedRequest {
   std::string path;
   std::string code;
 };
+
+// The DDL of refused_request (CREATE TABLE IF NOT EXISTS).
+std::string_view RefusedRequestTableSql();
 
 // Creates refused_request when missing. Errors: sql.*.
 Status EnsureRefusedRequestTable(sqlite3* db);

@@ -91,6 +91,16 @@ Result<SyncOutcome> SyncNow(NodeSession& session, const std::optional<std::strin
   }
   if (!report.ok()) return report.status();
   outcome.report = std::move(*report);
+  // A complete sync brought back every envelope of this node that the hub holds: a replica
+  // restored from a backup may write again (kSettingRestoredFrom).
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> restored, replica.GetSetting(kSettingRestoredFrom));
+  if (restored.has_value()) {
+    GK_ASSIGN_OR_RETURN(Statement clear,
+                        Statement::Prepare(replica.db(), "DELETE FROM settings WHERE key = ?"));
+    clear.Bind(1, std::string_view(kSettingRestoredFrom));
+    GK_RETURN_IF_ERROR(clear.Run());
+    outcome.restore_confirmed = true;
+  }
   return outcome;
 }
 

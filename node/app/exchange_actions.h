@@ -42,6 +42,9 @@ Result<std::optional<HubClockMeasure>> LoadHubClockMeasure(const Replica& replic
 struct SyncOutcome {
   std::string hub_url;
   SyncReport report;
+  // The replica was restored from a backup and this sync brought back what the node had
+  // signed since: writing is allowed again (kSettingRestoredFrom cleared).
+  bool restore_confirmed = false;
 };
 
 // 同步: pushes what the hub lacks and pulls what this node lacks. The hub is `hub_url` when
@@ -51,7 +54,8 @@ struct SyncOutcome {
 // the stored difference is more than half the hub's window (kMaxRequestClockSkewMs), the
 // requests are signed at this PC's clock plus it from the start, so a PC whose clock stays
 // days off is not refused auth.clock once on every sync (the client still signs again at
-// the measured time if the difference has changed). Errors:
+// the measured time if the difference has changed). A complete sync clears
+// kSettingRestoredFrom (restore_confirmed). Errors:
 // sync.no_hub (no address known), sync.* and the hub's refusals (node/exchange/hub_sync.h).
 // A report whose `refused` is not empty is still a result: the caller says what was refused.
 // REQUIRES: a session opened with need_key.

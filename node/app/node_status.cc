@@ -35,6 +35,15 @@ Result<NodeStatus> ReadNodeStatus(NodeSession& session) {
     status.hub_clock_offset_ms = clock->offset_ms;
     status.hub_clock_measured_at = clock->measured_at;
   }
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> restored,
+                      session.replica->GetSetting(kSettingRestoredFrom));
+  if (restored) {
+    const std::string text(restored->begin(), restored->end());
+    status.restored_from_backup_ms = text.find_first_not_of("0123456789") == std::string::npos &&
+                                             !text.empty() && text.size() < 19
+                                         ? std::stoll(text)
+                                         : 1;
+  }
   GK_ASSIGN_OR_RETURN(std::vector<HubRefusal> refusals, ListHubRefusals(db));
   status.hub_refused = static_cast<int64_t>(refusals.size());
   for (const HubRefusal& r : refusals) status.hub_refused_withheld += r.permanent ? 1 : 0;

@@ -37,6 +37,9 @@ struct NodeStatus {
   // (this PC's clock); nullopt before any.
   std::optional<int64_t> hub_clock_offset_ms;
   int64_t hub_clock_measured_at = 0;
+  // Restored from a backup made at this time (ms) and not yet synced: writing is refused
+  // (kSettingRestoredFrom); 0 otherwise.
+  int64_t restored_from_backup_ms = 0;
 };
 
 // A difference from the hub's clock beyond this is told as a wrong clock.

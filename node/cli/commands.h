@@ -3,10 +3,12 @@
 #ifndef GONGKAI_NODE_CLI_COMMANDS_H_
 #define GONGKAI_NODE_CLI_COMMANDS_H_
 
+#include <string>
 #include <vector>
 
 #include "node/cli/cli.h"
 #include "node/replica/replica.h"
+#include "protocol/backup_file.h"
 
 namespace gongkai {
 
@@ -32,6 +34,11 @@ std::vector<CommandSpec> ProofCommands();
 
 // ui (commands_ui.cc)
 std::vector<CommandSpec> UiCommands();
+
+// backup, restore (commands_backup.cc) of a home of `kind`, in which `required` files (its
+// key files) must be; NodeBackupCommands for gongkai.
+std::vector<CommandSpec> BackupCommands(BackupKind kind, std::vector<std::string> required);
+std::vector<CommandSpec> NodeBackupCommands();
 
 // doctor (commands_doctor.cc)
 std::vector<CommandSpec> DoctorCommands();

@@ -69,6 +69,7 @@ int PrintStatus(const Args& args, const NodeStatus& status) {
       out.SetRaw("clock_wrong",
                  DescribeClockOffset(*status.hub_clock_offset_ms).empty() ? "false" : "true");
     }
+    out.Set("restored_from_backup_ms", status.restored_from_backup_ms);
     std::cout << out.ToString() << "\n";
     return kExitOk;
   }
@@ -83,6 +84,10 @@ int PrintStatus(const Args& args, const NodeStatus& status) {
   std::cout << "  数据包 " << journal << "（本节点 " << own << "，未获县级回执 " << pending
             << "）\n";
   if (alarms > 0) std::cout << "  告警 " << alarms << " 条：gongkai alarms 查看\n";
+  if (status.restored_from_backup_ms > 0) {
+    std::cout << "  本机数据从备份恢复，尚未同步：同步之前不能提交、审核或登记张贴，"
+                 "请先运行 gongkai sync\n";
+  }
   if (status.hub_clock_offset_ms) {
     const std::string clock = DescribeClockOffset(*status.hub_clock_offset_ms);
     if (!clock.empty()) {

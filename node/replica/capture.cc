@@ -1,5 +1,6 @@
 #include "node/replica/capture.h"
 
+#include <optional>
 #include <set>
 #include <string>
 
@@ -53,6 +54,12 @@ Result<CapturedEnvelope> Capture(Replica& replica, const SecretKey& key, HlcCloc
     return Status::Invalid(kErrCaptureKeyMismatch, "签名密钥 " + NodeIdHex(key.node_id()) +
                                                        " 不是本节点 " +
                                                        NodeIdHex(identity.node_id) + " 的密钥");
+  }
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> restored, replica.GetSetting(kSettingRestoredFrom));
+  if (restored.has_value()) {
+    return Status::Conflict(kErrCaptureRestored,
+                            "本机数据是从备份恢复的, 还没有从县级平台取回备份之后本机签发的记录; "
+                            "现在写入可能与那些记录重号. 请先同步 (gongkai sync), 再写入");
   }
   sqlite3* db = replica.db();
   GK_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));

@@ -16,6 +16,8 @@
 //      row per inserted row, persists the HLC, and commits.
 // Any failure rolls everything back: the data and the envelope commit or vanish together.
 //
+// Refused with capture.restored while the replica holds kSettingRestoredFrom (replica.h).
+//
 // REQUIRES: the replica has an identity (Replica::SetIdentity) and key is its node key
 // (capture.key_mismatch otherwise). `writes` must only write synced tables and only through
 // the given connection, must not begin or end transactions, and must not change the schema.
@@ -44,6 +46,10 @@ inline constexpr char kErrCaptureTwoRegions[] = "capture.two_regions";
 inline constexpr char kErrCaptureKeyMismatch[] = "capture.key_mismatch";
 inline constexpr char kErrCaptureChangeset[] = "capture.changeset";
 inline constexpr char kErrCaptureClockBehind[] = "capture.clock_behind";
+// kConflict: the replica was restored from a backup and has not yet learned, from the hub,
+// the envelopes it signed after that backup (kSettingRestoredFrom): a capture now could
+// reuse a sequence number with other content, which every receiver treats as tampering.
+inline constexpr char kErrCaptureRestored[] = "capture.restored";
 
 // What the writes put in every row's origin and hlc columns.
 struct CaptureStamp {

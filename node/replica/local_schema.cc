@@ -86,6 +86,13 @@ CREATE TABLE IF NOT EXISTS draft(
 
 }  // namespace
 
-std::string_view LocalSchemaSql() { return kSql; }
+std::string LocalSchemaSql() { return std::string(kSql) + std::string(MigrationTableSql()); }
+
+std::span<const Migration> LocalMigrations() {
+  static const Migration kSteps[] = {
+      {2, "schema_migration: 记录数据库的每次升级", MigrationTableSql()},
+  };
+  return kSteps;
+}
 
 }  // namespace gongkai

@@ -17,6 +17,7 @@
 //   sync_state  per peer: cursor (an opaque text the sync code owns), last attempt, last
 //               success, last result.
 //   draft       local drafts of disclosures before they are submitted.
+//   schema_migration  every upgrade of a layout this file went through (migrate.h).
 //
 // All are STRICT tables. Identifiers (envelope ids) are stored as 64 lowercase hex digits so
 // that a person reading the file with the sqlite3 shell can compare them with sha256sum.
@@ -24,18 +25,26 @@
 #define GONGKAI_NODE_REPLICA_LOCAL_SCHEMA_H_
 
 #include <array>
+#include <span>
+#include <string>
 #include <string_view>
+
+#include "node/replica/migrate.h"
 
 namespace gongkai {
 
-// The version of the node-local layout above. A replica whose meta says another value is
-// refused (replica.h). Bump it, and teach Replica::Open to upgrade, when a table changes.
-inline constexpr int kLocalSchemaVersion = 1;
+// The version of the node-local layout above. An older file is upgraded by the steps of
+// LocalMigrations() when it is opened; a newer one is refused (replica.h). When a table
+// changes: bump this, change LocalSchemaSql() for new files, and add the step that brings a
+// file of the previous version to the same shape.
+//   1  the first release
+//   2  schema_migration
+inline constexpr int kLocalSchemaVersion = 2;
 
 // Names of the node-local tables, in creation order. A session never attaches these.
-inline constexpr std::array<std::string_view, 8> kLocalTables = {
-    "meta",  "settings",   "journal", "provenance", "known_certificate",
-    "alarm", "sync_state", "draft"};
+inline constexpr std::array<std::string_view, 9> kLocalTables = {
+    "meta",  "settings",   "journal", "provenance",      "known_certificate",
+    "alarm", "sync_state", "draft",   "schema_migration"};
 
 // Journal status values (journal.status).
 inline constexpr char kJournalApplied[] = "applied";  // its rows are in the synced tables
@@ -52,8 +61,12 @@ inline constexpr char kAlarmBrokenLink[] = "broken_link";
 inline constexpr std::array<std::string_view, 3> kDraftCategories = {"affairs", "finance",
                                                                      "subsidy"};
 
-// The DDL of every node-local table, as one script (CREATE TABLE IF NOT EXISTS ...).
-std::string_view LocalSchemaSql();
+// The DDL of every node-local table at kLocalSchemaVersion, as one script (CREATE TABLE IF
+// NOT EXISTS ...).
+std::string LocalSchemaSql();
+
+// The steps from version 1 up to kLocalSchemaVersion, one per version 2, 3, ...
+std::span<const Migration> LocalMigrations();
 
 }  // namespace gongkai
 

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "node/replica/local_schema.h"
+#include "node/replica/migrate.h"
 #include "node/replica/sql.h"
 #include "protocol/schema.h"
 
@@ -34,22 +35,29 @@ Result<std::optional<std::string>> MetaValue(sqlite3* db, std::string_view key) 
   return std::optional<std::string>(stmt.ColumnText(0));
 }
 
-// Refuses a file made by another build, before anything is written to it.
-Status CheckVersions(sqlite3* db, const std::filesystem::path& path) {
+constexpr LayoutName kLocalLayout = {"local", kMetaLocalVersion, kErrReplicaSchemaVersion,
+                                     "本地表"};
+
+// Upgrades the node-local layout of a file made by an older release, and refuses a file made
+// by a newer one (or with other synced tables), before anything else is written to it.
+Status CheckVersions(sqlite3* db, const std::filesystem::path& path, int64_t now_ms) {
   GK_ASSIGN_OR_RETURN(std::optional<std::string> local, MetaValue(db, kMetaLocalVersion));
   GK_ASSIGN_OR_RETURN(std::optional<std::string> synced, MetaValue(db, kMetaSyncedVersion));
-  std::string want_local = std::to_string(kLocalSchemaVersion);
   std::string want_synced = std::to_string(kSchemaVersion);
-  if (local.value_or("") != want_local) {
-    return VersionRefused(path, "本地表", local.value_or("缺失"), kLocalSchemaVersion);
-  }
   if (synced.value_or("") != want_synced) {
     return VersionRefused(path, "同步表", synced.value_or("缺失"), kSchemaVersion);
   }
-  return Status::Ok();
+  int found = 0;
+  if (local.has_value() && !local->empty() && local->size() < 6 &&
+      local->find_first_not_of("0123456789") == std::string::npos) {
+    found = std::stoi(*local);
+  }
+  if (found < 1) return VersionRefused(path, "本地表", local.value_or("缺失"), kLocalSchemaVersion);
+  return MigrateLayout(db, path.string(), kLocalLayout, found, kLocalSchemaVersion,
+                       LocalMigrations(), now_ms);
 }
 
-Status CreateTables(sqlite3* db) {
+Status CreateTables(sqlite3* db, int64_t now_ms) {
   GK_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
   GK_RETURN_IF_ERROR(ExecSql(db, SyncedSchemaSql()));
   GK_RETURN_IF_ERROR(ExecSql(db, LocalSchemaSql()));
@@ -60,6 +68,7 @@ Status CreateTables(sqlite3* db) {
   put.Reset();
   put.Bind(1, kMetaSyncedVersion).Bind(2, std::to_string(kSchemaVersion));
   GK_RETURN_IF_ERROR(put.Run());
+  GK_RETURN_IF_ERROR(RecordLayoutCreated(db, kLocalLayout, kLocalSchemaVersion, now_ms));
   return tx.Commit();
 }
 
@@ -90,15 +99,15 @@ Result<Replica> Replica::Open(const std::filesystem::path& path, const ReplicaOp
   GK_ASSIGN_OR_RETURN(
       std::optional<int64_t> has_meta,
       QueryInt(db.get(), "SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'"));
+  auto clock =
+      options.wall_clock_ms ? options.wall_clock_ms : std::function<int64_t()>(SystemClockMs);
   if (tables.value_or(0) == 0) {
-    GK_RETURN_IF_ERROR(CreateTables(db.get()));
+    GK_RETURN_IF_ERROR(CreateTables(db.get(), clock()));
   } else if (has_meta.value_or(0) == 0) {
     return VersionRefused(path, "本地表", "缺失", kLocalSchemaVersion);
   }
-  GK_RETURN_IF_ERROR(CheckVersions(db.get(), path));
+  GK_RETURN_IF_ERROR(CheckVersions(db.get(), path, clock()));
 
-  auto clock =
-      options.wall_clock_ms ? options.wall_clock_ms : std::function<int64_t()>(SystemClockMs);
   return Replica(std::move(db), path, std::move(clock));
 }
 

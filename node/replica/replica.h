@@ -9,8 +9,10 @@
 //                         foreign keys: facts may arrive in any order);
 //   busy_timeout          options.busy_timeout_ms, for the web UI and sync running together.
 // A new file gets every table and a meta row per version (kMetaLocalVersion,
-// kMetaSyncedVersion). An existing file whose versions this build does not know is refused
-// with replica.schema_version and left untouched.
+// kMetaSyncedVersion). An existing file whose node-local layout is older is upgraded in one
+// transaction at open (node/replica/migrate.h, LocalMigrations()); one whose versions are
+// newer than this build's, or whose synced version differs, is refused with
+// replica.schema_version and left untouched.
 //
 // The node's identity lives in settings (keys kSetting*): node id, role, region, its
 // certificate (the bytes signed by the county root) and the county root public key.
@@ -53,6 +55,11 @@ inline constexpr char kSettingRegion[] = "region";            // region code
 inline constexpr char kSettingCertificate[] = "certificate";  // signed certificate bytes
 inline constexpr char kSettingRootKey[] = "root_public_key";  // 32 bytes
 inline constexpr char kSettingHlc[] = "hlc_last";             // decimal text
+// Set by a restore from a backup (node/app/backup_actions.h), as the backup's time in
+// milliseconds (decimal text); cleared by the first complete pull from the hub. While set,
+// capture refuses (capture.restored): the node may have signed envelopes after the backup
+// that this file does not hold, and must learn them before it signs the next.
+inline constexpr char kSettingRestoredFrom[] = "restored_from_backup";
 
 inline constexpr int kDefaultBusyTimeoutMs = 5000;
 
