@@ -1,7 +1,5 @@
 #include "hub/app/hub_doctor.h"
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -55,22 +53,15 @@ DoctorCheck CheckTls(const std::filesystem::path& dir, int64_t now_ms) {
   if (!std::filesystem::exists(path, ec)) {
     return MakeCheck("tls", CheckLevel::kOk, "未配置 TLS 证书：汇聚服务器以 http 提供服务");
   }
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  X509* cert = file ? PEM_read_X509(file, nullptr, nullptr, nullptr) : nullptr;
-  if (file) std::fclose(file);
-  if (cert == nullptr) {
+  Result<int64_t> not_after = TlsCertificateNotAfter(path);
+  if (!not_after.ok()) {
     return MakeCheck("tls", CheckLevel::kFail, "TLS 证书 " + path.string() + " 无法读取",
                      "用 gongkai-hub tls init --replace 重新生成，并把新指纹告诉各节点");
   }
-  int days = 0, seconds = 0;
-  const time_t now = static_cast<time_t>(now_ms / 1000);
-  ASN1_TIME* now_time = ASN1_TIME_set(nullptr, now);
-  const bool diffed = ASN1_TIME_diff(&days, &seconds, now_time, X509_get0_notAfter(cert)) == 1;
-  ASN1_TIME_free(now_time);
-  X509_free(cert);
-  if (!diffed) return MakeCheck("tls", CheckLevel::kFail, "TLS 证书的有效期无法读取");
+  const int64_t left_seconds = *not_after - now_ms / 1000;
+  const int64_t days = left_seconds / 86400;
   const std::string renew = "用 gongkai-hub tls init --replace 重新生成，并把新指纹告诉各节点";
-  if (days < 0 || (days == 0 && seconds <= 0)) {
+  if (left_seconds <= 0) {
     return MakeCheck("tls", CheckLevel::kFail, "TLS 证书 " + path.string() + " 已过期", renew);
   }
   if (days < kDoctorTlsWarnDays) {

@@ -9,7 +9,9 @@
 #include <string>
 #include <thread>
 
+#include "hub/app/hub_metrics.h"
 #include "hub/cli/commands.h"
+#include "hub/server/metrics_listener.h"
 #include "hub/server/server.h"
 #include "hub/server/service.h"
 
@@ -56,6 +58,35 @@ int RunServe(const Args& args) {
     (*service)->EnableEnrolment(std::move(*root));
   }
 
+  // The address Prometheus scrapes, apart from the sync API (hub/server/metrics_listener.h).
+  std::unique_ptr<HubMetrics> metrics;
+  std::unique_ptr<MetricsListener> metrics_listener;
+  if (args.Has("metrics-token-file") && !args.Has("metrics-listen")) {
+    return ReportFailure(
+        Status::Invalid(kErrCliUsage, "--metrics-token-file 要与 --metrics-listen 一起给"),
+        args.json());
+  }
+  std::optional<std::pair<std::string, int>> metrics_address;
+  if (args.Has("metrics-listen")) {
+    auto parsed = ParseListen(*args.Get("metrics-listen"));
+    if (!parsed.ok()) return ReportFailure(parsed.status(), args.json());
+    metrics_address = *parsed;
+    std::string token;
+    if (args.Has("metrics-token-file")) {
+      Result<std::string> read = ReadMetricsToken(*args.Get("metrics-token-file"));
+      if (!read.ok()) return ReportFailure(read.status(), args.json());
+      token = std::move(*read);
+    }
+    HubMetricsOptions options;
+    options.version = GONGKAI_VERSION;
+    if (tls) options.tls_certificate = tls->certificate;
+    Result<std::unique_ptr<HubMetrics>> opened = HubMetrics::Open(*home, **service, options);
+    if (!opened.ok()) return ReportFailure(opened.status(), args.json());
+    metrics = std::move(*opened);
+    metrics_listener = std::make_unique<MetricsListener>(
+        [collector = metrics.get()] { return collector->Collect(); }, std::move(token));
+  }
+
   // The signals go to one waiting thread, not to whichever thread httplib happens to run.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -67,6 +98,13 @@ int RunServe(const Args& args) {
   Result<int> port = server.Bind(listen->first, listen->second);
   if (!port.ok()) return ReportFailure(port.status(), args.json());
   std::printf("listening on %s:%d\n", listen->first.c_str(), *port);
+  if (metrics_listener) {
+    Result<int> metrics_port =
+        metrics_listener->Bind(metrics_address->first, metrics_address->second);
+    if (!metrics_port.ok()) return ReportFailure(metrics_port.status(), args.json());
+    metrics_listener->Start();
+    std::printf("metrics on %s:%d\n", metrics_address->first.c_str(), *metrics_port);
+  }
   std::fflush(stdout);
 
   std::atomic<bool> finished{false};
@@ -82,6 +120,7 @@ int RunServe(const Args& args) {
   });
   Status ran = server.Run();
   finished.store(true);
+  if (metrics_listener) metrics_listener->Stop();
   // Wakes the waiter when the server stopped for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
@@ -101,9 +140,15 @@ std::vector<CommandSpec> ServeCommands() {
       {"tls-key", "FILE", "TLS 私钥（PEM）"},
       {"enrol", "",
        "开启在线登记（POST /v1/enrol）：启动时输入一次县根密钥口令，服务期间保存在内存中"},
-      {"passphrase-file", "FILE", "与 --enrol 同用：从文件第一行读取县根密钥口令"}};
+      {"passphrase-file", "FILE", "与 --enrol 同用：从文件第一行读取县根密钥口令"},
+      {"metrics-listen", "地址:端口",
+       "另开一个监听地址供 Prometheus 抓取 /metrics（不需签名）；不给则不开"},
+      {"metrics-token-file", "FILE",
+       "与 --metrics-listen 同用：抓取须带 Authorization: Bearer 口令，口令取自此文件第一行"
+       "（文件权限须为 600，口令至少 16 个字符）"}};
   spec.details =
-      "启动后在标准输出打印一行“listening on 地址:端口”；每个请求在标准错误输出一行日志。"
+      "启动后在标准输出打印一行“listening on 地址:端口”（给了 --metrics-listen 时再打印一行"
+      "“metrics on 地址:端口”）；每个请求在标准错误输出一行日志。"
       "收到 SIGTERM 或 SIGINT 后停止接受新连接，处理完进行中的请求后退出。"
       "给了 --tls-cert/--tls-key 时只提供 https，各节点按证书的 SHA-256 指纹认服务器。";
   spec.run = RunServe;

@@ -163,6 +163,7 @@ HubServer::HubServer(HubService& service, std::FILE* log, const std::optional<Hu
   });
   http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     guard_.RequestDone(req.remote_addr, req.remote_port, ConnectionGuard::Clock::now());
+    service_.CountResponse(res.status);
     if (log_ == nullptr) return;
     std::string node = req.get_header_value(kRequestNodeHeader);
     std::fprintf(log_, "%s %s %d %zu %s\n", req.method.c_str(), req.target.c_str(), res.status,
@@ -195,6 +196,7 @@ Result<int> HubServer::Bind(const std::string& host, int port) {
 }
 
 void HubServer::RefuseBusy(int fd, const Status& why) {
+  service_.CountResponse(503);
   if (!tls_) {
     const std::string reply = RawReply(503, "Service Unavailable", why, limits_.retry_after_seconds);
     (void)::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -133,7 +133,10 @@ HubAnswer HubService::Answer(const HubRequest& request) {
   error.body = ErrorJson(answer.status());
   const std::string code = answer.status().code();
   if (code.starts_with("auth.") || code == kErrServeUnknownNode || code == kErrServeRevokedNode) {
-    ++requests_refused_[code];
+    {
+      std::lock_guard counting(counters_mutex_);
+      ++counters_.requests_refused[code];
+    }
     // A refusal that cannot be recorded is still a refusal: the answer stands.
     if (Status recorded = RecordRefusedRequest(county_.replica().db(), wall_clock_ms_(),
                                                request.auth.node, request.path, code);
@@ -219,9 +222,12 @@ Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& reque
     GK_RETURN_IF_ERROR(transaction.Commit());
   }
   results += "]";
-  accepted_ += accepted;
-  duplicate_ += duplicate;
-  for (const auto& [code, count] : refused) refused_by_code_[code] += count;
+  {
+    std::lock_guard counting(counters_mutex_);
+    counters_.envelopes_accepted += accepted;
+    counters_.envelopes_duplicate += duplicate;
+    for (const auto& [code, count] : refused) counters_.envelopes_refused[code] += count;
+  }
   GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
   return JsonAnswer("{\"checkpoint\":" + JsonQuote(checkpoint.note) + ",\"results\":" + results +
                     "}");
@@ -275,31 +281,67 @@ Result<HubAnswer> HubService::Inclusion(const HubRequest& request) {
                     ",\"tree_size\":" + std::to_string(proof.tree_size) + "}");
 }
 
+HubCounters HubService::Counters() const {
+  std::lock_guard counting(counters_mutex_);
+  return counters_;
+}
+
+void HubService::CountResponse(int http_status) {
+  const int hundreds = http_status / 100;
+  if (hundreds < 1 || hundreds > 5) return;
+  std::lock_guard counting(counters_mutex_);
+  ++counters_.responses[std::to_string(hundreds) + "xx"];
+}
+
+std::string HubCountersText(const HubCounters& counters) {
+  std::string text;
+  auto family = [&](const char* name, const char* type, const char* help) {
+    text += std::string("# HELP ") + name + " " + help + "\n";
+    text += std::string("# TYPE ") + name + " " + type + "\n";
+  };
+  auto by_label = [&](const char* name, const char* label,
+                      const std::map<std::string, uint64_t>& values) {
+    for (const auto& [value, count] : values) {
+      std::string escaped;
+      for (char c : value) {
+        if (c == '\\' || c == '"') escaped += '\\';
+        if (c == '\n') {
+          escaped += "\\n";
+          continue;
+        }
+        escaped += c;
+      }
+      text += std::string(name) + "{" + label + "=\"" + escaped + "\"} " +
+              std::to_string(count) + "\n";
+    }
+  };
+  family("gongkai_hub_start_time_seconds", "gauge", "When the hub service started (Unix time).");
+  text += "gongkai_hub_start_time_seconds " + std::to_string(counters.started_at_ms / 1000) + "\n";
+  family("gongkai_hub_envelopes_accepted_total", "counter",
+         "Envelopes applied and logged since start.");
+  text += "gongkai_hub_envelopes_accepted_total " + std::to_string(counters.envelopes_accepted) +
+          "\n";
+  family("gongkai_hub_envelopes_duplicate_total", "counter", "Envelopes pushed again since start.");
+  text += "gongkai_hub_envelopes_duplicate_total " + std::to_string(counters.envelopes_duplicate) +
+          "\n";
+  family("gongkai_hub_envelopes_refused_total", "counter",
+         "Envelopes refused since start, by code.");
+  by_label("gongkai_hub_envelopes_refused_total", "code", counters.envelopes_refused);
+  family("gongkai_hub_requests_refused_total", "counter",
+         "Requests refused as unsigned, forged, replayed or from unknown or revoked nodes since "
+         "start, by code.");
+  by_label("gongkai_hub_requests_refused_total", "code", counters.requests_refused);
+  family("gongkai_hub_http_responses_total", "counter",
+         "Answers of the sync API since start, by HTTP status class.");
+  by_label("gongkai_hub_http_responses_total", "class", counters.responses);
+  return text;
+}
+
 Result<HubAnswer> HubService::Metrics() {
   GK_ASSIGN_OR_RETURN(uint64_t size, log_->Size());
   GK_ASSIGN_OR_RETURN(std::optional<int64_t> nodes,
                       QueryInt(county_.replica().db(), "SELECT count(*) FROM certificate"));
-  std::string text;
-  text += "# HELP gongkai_hub_envelopes_accepted_total Envelopes applied and logged since start.\n";
-  text += "# TYPE gongkai_hub_envelopes_accepted_total counter\n";
-  text += "gongkai_hub_envelopes_accepted_total " + std::to_string(accepted_) + "\n";
-  text += "# HELP gongkai_hub_envelopes_duplicate_total Envelopes pushed again since start.\n";
-  text += "# TYPE gongkai_hub_envelopes_duplicate_total counter\n";
-  text += "gongkai_hub_envelopes_duplicate_total " + std::to_string(duplicate_) + "\n";
-  text += "# HELP gongkai_hub_envelopes_refused_total Envelopes refused since start, by code.\n";
-  text += "# TYPE gongkai_hub_envelopes_refused_total counter\n";
-  for (const auto& [code, count] : refused_by_code_) {
-    text += "gongkai_hub_envelopes_refused_total{code=\"" + code + "\"} " + std::to_string(count) +
-            "\n";
-  }
-  text +=
-      "# HELP gongkai_hub_requests_refused_total Requests refused as unsigned, forged, replayed "
-      "or from unknown or revoked nodes since start, by code.\n";
-  text += "# TYPE gongkai_hub_requests_refused_total counter\n";
-  for (const auto& [code, count] : requests_refused_) {
-    text +=
-        "gongkai_hub_requests_refused_total{code=\"" + code + "\"} " + std::to_string(count) + "\n";
-  }
+  std::string text = HubCountersText(Counters());
   text += "# HELP gongkai_hub_log_size Entries in the audit log.\n";
   text += "# TYPE gongkai_hub_log_size gauge\n";
   text += "gongkai_hub_log_size " + std::to_string(size) + "\n";

@@ -30,7 +30,10 @@
 //                      body {"token","request","role"}, answer {"certificate_file":"<base64>"}.
 //                      503 enrol.disabled unless EnableEnrolment was called; 429 when
 //                      enrol.rate_limited.
-//   GET /metrics                        Prometheus text (signed like the others)
+//   GET /metrics                        Prometheus text (signed like the others): the counters,
+//                                       the log size and the number of nodes. The unsigned
+//                                       scrape for Prometheus, with every gauge, is a separate
+//                                       listener (hub/app/hub_metrics.h).
 // A request refused before its body is read (auth.*, serve.unknown_node, serve.revoked_node)
 // is recorded in refused_request (hub/log/refused_request.h) and counted in /metrics by code.
 // Errors are answered as {"code":"...","message":"..."} with 400 (kInvalid), 401 (auth.*
@@ -83,6 +86,19 @@ struct HubRequest {
   std::string peer;  // the client's address, for the enrolment attempt limits
 };
 
+// What a HubService has counted since it started (the counters of /metrics).
+struct HubCounters {
+  int64_t started_at_ms = 0;                          // wall clock
+  uint64_t envelopes_accepted = 0;                    // applied and logged
+  uint64_t envelopes_duplicate = 0;                   // pushed again
+  std::map<std::string, uint64_t> envelopes_refused;  // by code
+  std::map<std::string, uint64_t> requests_refused;   // auth.*, unknown or revoked node; by code
+  std::map<std::string, uint64_t> responses;          // by class: "2xx", "3xx", "4xx", "5xx"
+};
+
+// The counters in Prometheus text format (version 0.0.4), HELP and TYPE lines included.
+std::string HubCountersText(const HubCounters& counters);
+
 struct HubAnswer {
   int status = 200;
   std::string content_type = "application/json";
@@ -103,11 +119,21 @@ class HubService {
   // service keeps until it is destroyed. Call before serving.
   void EnableEnrolment(SecretKey root) { root_key_ = std::make_unique<SecretKey>(std::move(root)); }
 
+  // A copy of the counters. Never waits for a request in progress (they have their own lock),
+  // so a scrape answers while a long push runs.
+  HubCounters Counters() const;
+  // Counts one answer by the class of its HTTP status; HubServer calls it for every answer,
+  // including those it gives without asking the service (413, 411, 408 serve.too_slow,
+  // 503 serve.busy); not the 408 written to a connection whose head never arrived.
+  void CountResponse(int http_status);
+
  private:
   // Handle without the hub-time header that every answer gets.
   HubAnswer Answer(const HubRequest& request);
   HubService(County county, std::function<int64_t()> clock)
-      : county_(std::move(county)), wall_clock_ms_(std::move(clock)) {}
+      : county_(std::move(county)), wall_clock_ms_(std::move(clock)) {
+    counters_.started_at_ms = wall_clock_ms_();
+  }
 
   // The certificate region and role of a request's signer, after checking its signature.
   struct Caller {
@@ -130,10 +156,8 @@ class HubService {
   std::function<int64_t()> wall_clock_ms_;
   NonceCache nonces_;
   std::unique_ptr<SecretKey> root_key_;  // set by EnableEnrolment
-  uint64_t accepted_ = 0;
-  uint64_t duplicate_ = 0;
-  std::map<std::string, uint64_t> refused_by_code_;
-  std::map<std::string, uint64_t> requests_refused_;  // by code
+  mutable std::mutex counters_mutex_;  // taken after mutex_ when both are
+  HubCounters counters_;               // guarded by counters_mutex_
 };
 
 // The HTTP status for an error status (see the file comment).

@@ -7,6 +7,8 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include <cstdio>
+#include <ctime>
 #include <memory>
 
 #include "node/exchange/tls_pin.h"
@@ -99,6 +101,20 @@ Result<MadeTlsCertificate> MakeTlsCertificate(const fs::path& dir, std::string_v
   if (wrote.ok()) wrote = WriteFileAtomically(made.certificate.string(), AsBytes(cert_pem), 0644);
   if (!wrote.ok()) return Status::IoError(kErrTlsWrite, "无法写入 TLS 证书：" + wrote.message());
   return made;
+}
+
+Result<int64_t> TlsCertificateNotAfter(const fs::path& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return Status::Invalid(kErrTlsRead, "TLS 证书 " + path.string() + " 无法打开");
+  }
+  std::unique_ptr<X509, X509Free> cert(PEM_read_X509(file, nullptr, nullptr, nullptr));
+  std::fclose(file);
+  std::tm end{};
+  if (cert == nullptr || ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &end) != 1) {
+    return Status::Invalid(kErrTlsRead, "TLS 证书 " + path.string() + " 无法读取");
+  }
+  return static_cast<int64_t>(timegm(&end));
 }
 
 }  // namespace gongkai

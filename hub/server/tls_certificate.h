@@ -14,6 +14,7 @@
 #ifndef GONGKAI_HUB_SERVER_TLS_CERTIFICATE_H_
 #define GONGKAI_HUB_SERVER_TLS_CERTIFICATE_H_
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ inline constexpr int kTlsCertificateValidDays = 3650;
 inline constexpr char kErrTlsExists[] = "tls.exists";  // kConflict: never replaced silently
 inline constexpr char kErrTlsMake[] = "tls.make";      // kInternal: OpenSSL failed
 inline constexpr char kErrTlsWrite[] = "tls.write";    // kIoError
+inline constexpr char kErrTlsRead[] = "tls.read";      // kInvalid: not a PEM certificate
 
 struct MadeTlsCertificate {
   std::filesystem::path certificate;
@@ -41,6 +43,10 @@ struct MadeTlsCertificate {
 // either file exists (kErrTlsExists), unless `replace`. Errors: kErrTlsMake, kErrTlsWrite.
 Result<MadeTlsCertificate> MakeTlsCertificate(const std::filesystem::path& dir,
                                               std::string_view county_code, bool replace);
+
+// The end of the validity (notAfter) of the PEM certificate in `path`, in Unix seconds.
+// Errors: kErrTlsRead when the file cannot be read or holds no certificate.
+Result<int64_t> TlsCertificateNotAfter(const std::filesystem::path& path);
 
 }  // namespace gongkai
 

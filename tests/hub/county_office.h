@@ -158,13 +158,15 @@ class Office {
   // --- The hub served on 127.0.0.1 ---------------------------------------------------------
 
   // Starts `gongkai-hub serve`; port 0 picks a free one. A restart passes the old port so that
-  // nodes (and a sync that is retrying) find the hub where it was.
-  void StartHub(int port = 0) {
+  // nodes (and a sync that is retrying) find the hub where it was. `extra` options of serve
+  // are kept for the restarts.
+  void StartHub(int port = 0, std::vector<std::string> extra = {}) {
+    if (!extra.empty()) serve_extra_ = std::move(extra);
     for (int attempt = 0;; ++attempt) {
-      server_ = std::make_unique<ChildProcess>(
-          std::vector<std::string>{HubBinary(), "serve", "--home", (dir_ / "hub").string(),
-                                   "--listen", "127.0.0.1:" + std::to_string(port)},
-          (dir_ / "hub-serve.log").string());
+      std::vector<std::string> argv = {HubBinary(), "serve", "--home", (dir_ / "hub").string(),
+                                       "--listen", "127.0.0.1:" + std::to_string(port)};
+      argv.insert(argv.end(), serve_extra_.begin(), serve_extra_.end());
+      server_ = std::make_unique<ChildProcess>(argv, (dir_ / "hub-serve.log").string());
       const std::string line = server_->ReadLine();
       const std::string prefix = "listening on 127.0.0.1:";
       if (line.starts_with(prefix)) {
@@ -196,6 +198,11 @@ class Office {
   void RestartHubAfterKill() {
     KillHub();
     StartHub(port_);
+  }
+  // The next line the served hub printed after "listening on" (e.g. "metrics on …").
+  std::string ReadHubLine() {
+    REQUIRE(server_ != nullptr);
+    return server_->ReadLine();
   }
   bool hub_running() const { return server_ != nullptr; }
   pid_t hub_pid() const { return server_ != nullptr ? server_->pid() : -1; }
@@ -231,6 +238,7 @@ class Office {
   std::filesystem::path dir_;
   int carried_ = 0;
   std::unique_ptr<ChildProcess> server_;
+  std::vector<std::string> serve_extra_;
   int port_ = 0;
 };
 
