@@ -1,7 +1,6 @@
 // HubMetrics (hub/app/hub_metrics.h).
 #include "hub/app/hub_metrics.h"
 
-#include <chrono>
 #include <optional>
 #include <system_error>
 
@@ -15,31 +14,12 @@ namespace gongkai {
 
 namespace {
 
-int64_t SystemWallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Appends one metric family with a single sample.
 void Gauge(std::string& text, const std::string& name, const std::string& help, int64_t value,
            const std::string& labels = "") {
   text += "# HELP " + name + " " + help + "\n";
   text += "# TYPE " + name + " gauge\n";
   text += name + labels + " " + std::to_string(value) + "\n";
-}
-
-std::string LabelValue(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -56,7 +36,7 @@ Result<std::string> HubMetrics::Collect() {
   const int64_t now_ms = options_.wall_clock_ms();
   std::string text;
   Gauge(text, "gongkai_hub_build_info", "The gongkai release this hub runs.", 1,
-        "{version=\"" + LabelValue(options_.version) + "\"}");
+        "{version=\"" + PrometheusLabelValue(options_.version) + "\"}");
   text += HubCountersText(service_.Counters());
 
   std::lock_guard lock(mutex_);

@@ -16,13 +16,26 @@
 
 namespace gongkai {
 
-namespace {
-
 int64_t SystemWallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+std::string PrometheusLabelValue(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+namespace {
 
 HubAnswer JsonAnswer(std::string body) {
   HubAnswer answer;
@@ -302,16 +315,7 @@ std::string HubCountersText(const HubCounters& counters) {
   auto by_label = [&](const char* name, const char* label,
                       const std::map<std::string, uint64_t>& values) {
     for (const auto& [value, count] : values) {
-      std::string escaped;
-      for (char c : value) {
-        if (c == '\\' || c == '"') escaped += '\\';
-        if (c == '\n') {
-          escaped += "\\n";
-          continue;
-        }
-        escaped += c;
-      }
-      text += std::string(name) + "{" + label + "=\"" + escaped + "\"} " +
+      text += std::string(name) + "{" + label + "=\"" + PrometheusLabelValue(value) + "\"} " +
               std::to_string(count) + "\n";
     }
   };

@@ -54,6 +54,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "hub/county/county.h"
 #include "hub/log/log.h"
@@ -95,6 +96,11 @@ struct HubCounters {
   std::map<std::string, uint64_t> requests_refused;   // auth.*, unknown or revoked node; by code
   std::map<std::string, uint64_t> responses;          // by class: "2xx", "3xx", "4xx", "5xx"
 };
+
+// Milliseconds since the epoch by the system clock (the service's default clock).
+int64_t SystemWallClockMs();
+// `value` escaped for a Prometheus label value (backslash, double quote, line feed).
+std::string PrometheusLabelValue(std::string_view value);
 
 // The counters in Prometheus text format (version 0.0.4), HELP and TYPE lines included.
 std::string HubCountersText(const HubCounters& counters);
