@@ -6,12 +6,8 @@
 
 namespace gongkai {
 
-Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& nodes, int64_t days,
-                                          int64_t now_ms) {
-  if (days < 1 || days > kMaxStaleDays) {
-    return Status::Invalid(kErrAuditInput,
-                           "天数须在 1 到 " + std::to_string(kMaxStaleDays) + " 之间");
-  }
+Result<std::vector<StaleNode>> NodeContacts(sqlite3* db, const NodeDirectory& nodes,
+                                            int64_t now_ms) {
   GK_ASSIGN_OR_RETURN(Statement own,
                       Statement::Prepare(db,
                                          "SELECT count(*), max(l.received_at) FROM journal j "
@@ -26,10 +22,9 @@ Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& node
                       Statement::Prepare(db,
                                          "SELECT max(last_received_at) FROM refused_envelope "
                                          "WHERE source = ?"));
-  const int64_t cutoff = now_ms - days * kMsPerDay;
   std::vector<StaleNode> out;
   for (const auto& [id, node] : nodes.nodes) {
-    if (node.is_hub || !node.revoked.empty()) continue;
+    if (node.is_hub) continue;
     StaleNode s;
     s.node = node;
     own.Reset();
@@ -50,9 +45,29 @@ Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& node
         s.last_contact = std::max(s.last_contact.value_or(at), at);
       }
     }
-    if (s.last_contact && *s.last_contact >= cutoff) continue;
     if (s.last_contact)
       s.days_silent = std::max<int64_t>(0, (now_ms - *s.last_contact) / kMsPerDay);
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const StaleNode& a, const StaleNode& b) {
+    return a.node.region != b.node.region ? a.node.region < b.node.region
+                                          : a.node.node_id < b.node.node_id;
+  });
+  return out;
+}
+
+Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& nodes, int64_t days,
+                                          int64_t now_ms) {
+  if (days < 1 || days > kMaxStaleDays) {
+    return Status::Invalid(kErrAuditInput,
+                           "天数须在 1 到 " + std::to_string(kMaxStaleDays) + " 之间");
+  }
+  GK_ASSIGN_OR_RETURN(std::vector<StaleNode> contacts, NodeContacts(db, nodes, now_ms));
+  const int64_t cutoff = now_ms - days * kMsPerDay;
+  std::vector<StaleNode> out;
+  for (StaleNode& s : contacts) {
+    if (!s.node.revoked.empty()) continue;
+    if (s.last_contact && *s.last_contact >= cutoff) continue;
     out.push_back(std::move(s));
   }
   std::sort(out.begin(), out.end(), [](const StaleNode& a, const StaleNode& b) {

@@ -34,6 +34,12 @@ struct StaleNode {
   std::optional<int64_t> days_silent;   // whole days since last contact
 };
 
+// Every node but the hub, revoked ones included, with its last contact as above (days_silent
+// counted to now_ms), ordered by region, then node id: the console's list of nodes.
+// Errors: sql.*.
+Result<std::vector<StaleNode>> NodeContacts(sqlite3* db, const NodeDirectory& nodes,
+                                            int64_t now_ms);
+
 // Nodes with no contact since now_ms - days. audit.input unless 1 <= days <= kMaxStaleDays.
 // Ordered: never synced first, then longest silent; ties by region. Errors: sql.*.
 Result<std::vector<StaleNode>> AuditStale(sqlite3* db, const NodeDirectory& nodes, int64_t days,

@@ -2,6 +2,8 @@
 #ifndef GONGKAI_HUB_CLI_COMMANDS_H_
 #define GONGKAI_HUB_CLI_COMMANDS_H_
 
+#include <functional>
+#include <utility>
 #include <vector>
 
 #include "hub/county/county.h"
@@ -58,6 +60,17 @@ std::vector<CommandSpec> CountyConfigCommands();
 std::vector<CommandSpec> HubDoctorCommands();
 // backup, restore of the hub's home (commands_county.cc)
 std::vector<CommandSpec> HubBackupCommands();
+// gongkai-hub console, console user add|list|remove (commands_console.cc).
+std::vector<CommandSpec> ConsoleCommands();
+
+// The servers' stop: BlockStopSignals before any thread starts (SIGTERM and SIGINT then go
+// to no thread but the waiter), then RunUntilStopSignal runs `run` and calls `stop` (again
+// until `run` has returned) when either signal comes.
+void BlockStopSignals();
+void RunUntilStopSignal(const std::function<void()>& run, const std::function<void()>& stop);
+
+// "ADDRESS:PORT" (port 0: any free one) as given to --listen; cli.usage otherwise.
+Result<std::pair<std::string, int>> ParseListen(const std::string& text);
 
 }  // namespace gongkai
 

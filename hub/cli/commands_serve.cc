@@ -21,6 +21,39 @@ namespace {
 
 inline constexpr char kDefaultListen[] = "127.0.0.1:8440";
 
+}  // namespace
+
+void BlockStopSignals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+}
+
+void RunUntilStopSignal(const std::function<void()>& run, const std::function<void()>& stop) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  std::atomic<bool> finished{false};
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    // A signal that comes before the server has started listening would find nothing to
+    // stop, and it would then serve for ever: stop again until it has returned.
+    while (!finished.load()) {
+      stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  run();
+  finished.store(true);
+  // Wakes the waiter when the server stopped for another reason.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+}
+
 Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
   const size_t colon = text.rfind(':');
   const std::string port = colon == std::string::npos ? "" : text.substr(colon + 1);
@@ -31,6 +64,8 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
   }
   return std::make_pair(text.substr(0, colon), std::stoi(port));
 }
+
+namespace {
 
 int RunServe(const Args& args) {
   Result<std::string> home = HomeDir(args, true);
@@ -88,12 +123,7 @@ int RunServe(const Args& args) {
   }
 
   // The signals go to one waiting thread, not to whichever thread httplib happens to run.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
+  BlockStopSignals();
   HubServer server(**service, stderr, tls);
   Result<int> port = server.Bind(listen->first, listen->second);
   if (!port.ok()) return ReportFailure(port.status(), args.json());
@@ -107,23 +137,9 @@ int RunServe(const Args& args) {
   }
   std::fflush(stdout);
 
-  std::atomic<bool> finished{false};
-  std::thread waiter([&] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    // A signal that comes before Run has started listening would find nothing to stop, and
-    // Run would then serve for ever: stop again until Run has returned.
-    while (!finished.load()) {
-      server.Stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-  Status ran = server.Run();
-  finished.store(true);
+  Status ran = Status::Ok();
+  RunUntilStopSignal([&] { ran = server.Run(); }, [&] { server.Stop(); });
   if (metrics_listener) metrics_listener->Stop();
-  // Wakes the waiter when the server stopped for another reason.
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
   std::fprintf(stderr, "stopped\n");
   if (!ran.ok()) return ReportFailure(ran, args.json());
   return kExitOk;

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   for (auto group :
        {gongkai::CountyCommands, gongkai::ServeCommands, gongkai::TlsCommands,
         gongkai::AuditVerifyCommands, gongkai::AuditCommands, gongkai::CountyConfigCommands,
-        gongkai::HubDoctorCommands, gongkai::HubBackupCommands}) {
+        gongkai::HubDoctorCommands, gongkai::HubBackupCommands, gongkai::ConsoleCommands}) {
     for (CommandSpec& spec : group()) commands.push_back(std::move(spec));
   }
   return gongkai::RunCommandLine(

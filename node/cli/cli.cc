@@ -165,10 +165,10 @@ int RunCommandLine(std::string_view program, std::string_view summary,
     help = true;
     words.erase(words.begin());
   }
-  for (int n : {2, 1}) {
+  for (int n : {3, 2, 1}) {
     if (words.size() < static_cast<size_t>(n)) continue;
     std::string name = words[0];
-    if (n == 2) name += " " + words[1];
+    for (int i = 1; i < n; ++i) name += " " + words[i];
     for (const CommandSpec& spec : commands) {
       if (spec.name != name) continue;
       std::vector<std::string> rest(words.begin() + n, words.end());

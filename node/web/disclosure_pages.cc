@@ -278,7 +278,7 @@ void RegisterDisclosurePages(UiApp& app, httplib::Server& server) {
       return rendered;
     });
     if (!status.ok()) {
-      res.status = HttpStatusFor(status);
+      res.status = PageStatusFor(status);
       res.set_content(ChineseMessage(status) + "（" + status.code() + "）",
                       "text/plain; charset=utf-8");
       return;

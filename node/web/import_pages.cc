@@ -224,7 +224,7 @@ void SavePending(UiApp& app, const httplib::Request& req, httplib::Response& res
   pending.errors = errors;
   pending.summary = ChineseMessage(id.status()) + "（" + id.status().code() + "）";
   app.UpdatePending(pending);
-  ShowPending(app, req, res, pending, HttpStatusFor(id.status()));
+  ShowPending(app, req, res, pending, PageStatusFor(id.status()));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "node/web/embedded_files.h"
 #include "protocol/status.h"
 
 namespace gongkai {
@@ -23,6 +24,11 @@ Result<std::string> RenderTemplate(std::string_view name, const mstch::map& cont
 // Renders the page `name` inside the layout; `context` must hold "title" (the page title)
 // and may hold "csrf", "node_name", "role_label", "notice", "error", "error_code".
 Result<std::string> RenderPage(std::string_view name, mstch::map context);
+
+// RenderPage over another table of embedded files (the county console's, hub/console), whose
+// templates/ hold their own "layout".
+Result<std::string> RenderPageFrom(const std::vector<EmbeddedFile>& files, std::string_view name,
+                                   mstch::map context);
 
 }  // namespace gongkai
 

@@ -96,26 +96,6 @@ std::string FormField(const httplib::Request& req, const std::string& name) {
   return req.has_param(name) ? req.get_param_value(name) : "";
 }
 
-int HttpStatusFor(const Status& status) {
-  switch (status.kind()) {
-    case StatusKind::kOk:
-      return 200;
-    case StatusKind::kInvalid:
-    case StatusKind::kTooLarge:
-      return 400;
-    case StatusKind::kNotFound:
-      return 404;
-    case StatusKind::kDenied:
-      return 403;
-    case StatusKind::kConflict:
-      return 409;
-    case StatusKind::kUnavailable:
-      return 503;
-    default:
-      return 500;
-  }
-}
-
 void SendPage(UiApp& app, const httplib::Request& req, httplib::Response& res,
               const std::string& page, mstch::map context, int http_status) {
   const std::string session = RequestSession(app, req);
@@ -157,7 +137,7 @@ void SendErrorPage(UiApp& app, const httplib::Request& req, httplib::Response& r
   }
   context["has_import_errors"] = !rows.empty();
   context["import_errors"] = rows;
-  SendPage(app, req, res, page, std::move(context), HttpStatusFor(status));
+  SendPage(app, req, res, page, std::move(context), PageStatusFor(status));
 }
 
 void Redirect(httplib::Response& res, const std::string& location, const std::string& notice) {

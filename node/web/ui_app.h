@@ -106,9 +106,6 @@ std::string RequestSession(UiApp& app, const httplib::Request& req);
 // A form field of a url-encoded or multipart request ("" when absent).
 std::string FormField(const httplib::Request& req, const std::string& name);
 
-// The HTTP status for a failed action.
-int HttpStatusFor(const Status& status);
-
 // Renders templates/<page>.mustache in the layout and sends it. Adds to `context` the
 // layout's values (title given by the caller; csrf, node name, role, navigation).
 void SendPage(UiApp& app, const httplib::Request& req, httplib::Response& res,

@@ -18,6 +18,26 @@ std::string RandomToken() {
   return out;
 }
 
+int PageStatusFor(const Status& status) {
+  switch (status.kind()) {
+    case StatusKind::kOk:
+      return 200;
+    case StatusKind::kInvalid:
+    case StatusKind::kTooLarge:
+      return 400;
+    case StatusKind::kNotFound:
+      return 404;
+    case StatusKind::kDenied:
+      return 403;
+    case StatusKind::kConflict:
+      return 409;
+    case StatusKind::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
 bool TokensEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size() || a.empty()) return false;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/status.h"
+
 namespace gongkai {
 
 inline constexpr char kSessionCookieName[] = "gongkai_ui";
@@ -28,6 +30,10 @@ inline constexpr size_t kMaxUiSessions = 64;
 
 // 32 random bytes (libsodium) as 64 lowercase hex digits.
 std::string RandomToken();
+
+// The HTTP status of a page that reports a failed action (the node's interface and the
+// county console): 400 bad input, 403 denied, 404, 409 conflict, 503 unavailable, else 500.
+int PageStatusFor(const Status& status);
 
 // Equal in constant time (length aside).
 bool TokensEqual(std::string_view a, std::string_view b);

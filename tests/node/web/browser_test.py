@@ -19,11 +19,12 @@ import sys
 import tempfile
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from browser_support import Browser  # noqa: E402
 
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("GONGKAI_BUILD_DIR", "build"))
 G = os.path.join(BUILD, "node", "gongkai")
@@ -111,41 +112,9 @@ def main():
         files["corrected"] = os.path.join(work, "补贴名册-更正.csv")
         write_csv(files["corrected"], corrected)
 
-        options = webdriver.ChromeOptions()
-        for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--user-data-dir=" + os.path.join(work, "chromium-profile"), "--window-size=1366,768",
-                    "--lang=zh-CN"]:
-            options.add_argument(arg)
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        driver.set_window_size(1366, 768)
-        wait = WebDriverWait(driver, 30)
-
-        def shot(name):
-            driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
-
-        def text():
-            return driver.find_element(By.TAG_NAME, "body").text
-
-        def button(label, scope=None):
-            root = scope or driver
-            for b in root.find_elements(By.TAG_NAME, "button"):
-                if b.text.strip() == label and b.is_displayed():
-                    return b
-            raise AssertionError("no button 「%s」 on %s" % (label, driver.current_url))
-
-        def click(label, scope=None):
-            # Every button sends a form: wait for the next page to replace this one.
-            old_page = driver.find_element(By.TAG_NAME, "html")
-            button(label, scope).click()
-            def replaced(_):
-                try:
-                    old_page.is_enabled()
-                    return False
-                except Exception:  # stale, or no longer in the document
-                    return True
-            wait.until(replaced)
-            wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        browser = Browser(os.path.join(work, "chromium-profile"), SHOTS)
+        driver, wait = browser.driver, browser.wait
+        shot, text, button, click = browser.shot, browser.text, browser.button, browser.click
 
         def sync():
             driver.get(base() + "/sync")
@@ -329,7 +298,7 @@ def main():
         raise
     finally:
         if driver is not None:
-            driver.quit()
+            browser.quit()
         for p in processes:
             p.terminate()
         for p in processes:
