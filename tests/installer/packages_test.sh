@@ -45,6 +45,7 @@ getent passwd gongkai >/dev/null && user_existed=1
 work=$(mktemp -d /tmp/gongkai-packages.XXXXXX)
 chmod 0755 "$work"
 hub_pid=""
+console_pid=""
 stop_hub() {
   if [ -n "$hub_pid" ]; then
     kill -TERM "$hub_pid" 2>/dev/null || true
@@ -52,9 +53,17 @@ stop_hub() {
     hub_pid=""
   fi
 }
+stop_console() {
+  if [ -n "$console_pid" ]; then
+    kill -TERM "$console_pid" 2>/dev/null || true
+    wait "$console_pid" 2>/dev/null || true
+    console_pid=""
+  fi
+}
 cleanup() {
   local status=$?
   stop_hub
+  stop_console
   for p in gongkai gongkai-hub; do
     if dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qv '^not-installed$'; then
       dpkg --purge "$p" >/dev/null 2>&1 || echo "清理 cleanup: dpkg --purge $p failed" >&2
@@ -216,6 +225,7 @@ as_gongkai "$G" init --home "$node" --certificate "$work/exchange/shimiao.cert" 
 
 step "改配置文件 changing both conffiles (the hub on 127.0.0.1, a port it picks; sync every 7 minutes)"
 sed -i 's/^GONGKAI_HUB_LISTEN=.*/GONGKAI_HUB_LISTEN=127.0.0.1:0/' /etc/gongkai/hub.conf
+sed -i 's/^GONGKAI_HUB_CONSOLE_LISTEN=.*/GONGKAI_HUB_CONSOLE_LISTEN=127.0.0.1:0/' /etc/gongkai/hub.conf
 sed -i 's/^GONGKAI_SYNC_MINUTES=.*/GONGKAI_SYNC_MINUTES=7/' /etc/gongkai/node.conf
 cp /etc/gongkai/hub.conf "$work/hub.conf.changed"
 cp /etc/gongkai/node.conf "$work/node.conf.changed"
@@ -290,6 +300,32 @@ snapshot upgraded
   fail "after the upgraded sync the node's and the hub's digests differ"
 ! cmp -s "$work/before.node-digest" "$work/upgraded.node-digest" || fail "the second disclosure changed nothing"
 grep -q "${second:0:8}" "$work/upgraded.list" || fail "the second disclosure is not listed"
+
+step "县级管理界面 the console as gongkai-hub-console.service runs it: login page, and nothing without a session"
+printf '县里的管理员密码-安装\n' >"$work/exchange/admin.txt"
+chown gongkai:gongkai "$work/exchange/admin.txt"
+as_gongkai "$H" console user add 王科长 --role admin --home "$hub" \
+  --passphrase-file "$work/exchange/admin.txt" >/dev/null
+unit_command gongkai-hub-console.service
+[ "$user" = gongkai ] || fail "gongkai-hub-console.service runs as '$user', not gongkai"
+setpriv --reuid="$user" --regid="$user" --init-groups -- "${command[@]}" \
+  >"$work/console.out" 2>"$work/console.log" &
+console_pid=$!
+for _ in $(seq 1 100); do
+  grep -q '^console on ' "$work/console.out" && break
+  kill -0 "$console_pid" 2>/dev/null || { cat "$work/console.log" >&2; fail "the console did not start"; }
+  sleep 0.1
+done
+console_url=$(sed -n 's/^console on //p' "$work/console.out")
+[ -n "$console_url" ] || fail "the console printed no address"
+curl -s "${console_url}login" | grep -q '登录县级管理界面' || fail "the console shows no login page"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "${console_url}audit/report")" = 303 ] ||
+  fail "the console answered without a session"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode 'name=王科长' \
+      --data-urlencode 'password=县里的管理员密码-安装' "${console_url}login")" = 303 ] ||
+  fail "the console refused its admin"
+stop_console
+echo "县级管理界面 console: ${console_url} (${command[*]})"
 
 step "汇聚服务停止时同步安静地不做事 the hub down: the sync unit succeeds quietly (exit 75)"
 stop_hub
