@@ -89,6 +89,12 @@ DoctorCheck CheckLog(sqlite3* db) {
   }
   const int64_t n = entries->value_or(0);
   const int64_t envelopes = journal->value_or(0);
+  // Other commands (the console, the audit queries) may make the log's tables before the hub
+  // has ever served; nothing logged and nothing signed is a hub not yet started.
+  if (n == 0 && !checkpoint->has_value()) {
+    return MakeCheck("log", CheckLevel::kWarn, "汇聚日志尚未建立：汇聚服务从未启动过",
+                     "运行 gongkai-hub serve 启动汇聚服务");
+  }
   if (n != envelopes) {
     return MakeCheck("log", CheckLevel::kFail,
                      "汇聚日志有 " + std::to_string(n) + " 条，数据库中的数据包却有 " +

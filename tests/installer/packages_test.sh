@@ -301,6 +301,21 @@ snapshot upgraded
 ! cmp -s "$work/before.node-digest" "$work/upgraded.node-digest" || fail "the second disclosure changed nothing"
 grep -q "${second:0:8}" "$work/upgraded.list" || fail "the second disclosure is not listed"
 
+step "自检 gongkai doctor and gongkai-hub doctor on the installed homes"
+set +e
+as_gongkai "$H" doctor --home "$hub" --json >"$work/hub-doctor.json"
+hub_doctor=$?
+as_gongkai "$G" doctor --home "$node" --json >"$work/node-doctor.json"
+set -e
+cat "$work/hub-doctor.json" "$work/node-doctor.json"
+# The hub has served, logged and checkpointed everything: all is well.
+[ "$hub_doctor" -eq 0 ] || fail "gongkai-hub doctor found a problem on the installed hub"
+# The node: its own files and the hub must be well; a CI machine has no printer queue.
+for id in home database certificate hub outbox; do
+  grep -q "\"id\":\"$id\",\"message\":\"[^\"]*\",\"status\":\"ok\"" "$work/node-doctor.json" ||
+    fail "gongkai doctor: check $id is not ok on the installed node"
+done
+
 step "县级管理界面 the console as gongkai-hub-console.service runs it: login page, and nothing without a session"
 printf '县里的管理员密码-安装\n' >"$work/exchange/admin.txt"
 chown gongkai:gongkai "$work/exchange/admin.txt"
