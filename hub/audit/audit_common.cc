@@ -108,14 +108,6 @@ std::string BeijingMinuteText(int64_t ms) {
   return text;
 }
 
-Deadline PeriodDeadline(const Period& period, int64_t deadline_day) {
-  const CivilDate after = CivilFromDays(DaysFromCivil(period.last) + 1);
-  Deadline deadline;
-  deadline.day = CivilDate{after.year, after.month, static_cast<int>(deadline_day)};
-  deadline.ends_at_ms = (DaysFromCivil(deadline.day) + 1) * kMsPerDay - kBeijingOffsetMs;
-  return deadline;
-}
-
 std::string TownshipOf(std::string_view village_region) {
   return std::string(village_region.substr(0, 9));
 }

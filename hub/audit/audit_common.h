@@ -82,14 +82,7 @@ int64_t HlcMs(int64_t hlc);
 // The Beijing civil date of `ms`.
 CivilDate BeijingCivilDate(int64_t ms);
 
-// The deadline of a period: day `deadline_day` of the month after the period's last day
-// (2026Q3, day 15 -> 2026-10-15; 2026-07 -> 2026-08-15; 2026 -> 2027-01-15), and the first
-// millisecond after that day ends in Beijing time: what is received before it is on time.
-struct Deadline {
-  CivilDate day;
-  int64_t ends_at_ms = 0;
-};
-Deadline PeriodDeadline(const Period& period, int64_t deadline_day);
+// Deadline and PeriodDeadline: node/intake/calendar.h.
 
 // A 12-digit village code's township (its first 9 digits).
 std::string TownshipOf(std::string_view village_region);

@@ -180,4 +180,25 @@ Result<Period> ParsePeriod(std::string_view text) {
   return period;
 }
 
+Period QuarterOf(const CivilDate& date) {
+  const int quarter = (date.month - 1) / 3 + 1;
+  Period period;
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04dQ%d", static_cast<int>(date.year), quarter);
+  period.text = buffer;
+  period.first = {date.year, quarter * 3 - 2, 1};
+  period.last = {date.year, quarter * 3, DaysInMonth(date.year, quarter * 3)};
+  return period;
+}
+
+Deadline PeriodDeadline(const Period& period, int64_t deadline_day) {
+  constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+  constexpr int64_t kBeijingMs = int64_t{8} * 3600 * 1000;
+  const CivilDate after = CivilFromDays(DaysFromCivil(period.last) + 1);
+  Deadline deadline;
+  deadline.day = CivilDate{after.year, after.month, static_cast<int>(deadline_day)};
+  deadline.ends_at_ms = (DaysFromCivil(deadline.day) + 1) * kDayMs - kBeijingMs;
+  return deadline;
+}
+
 }  // namespace gongkai

@@ -53,6 +53,20 @@ struct Period {
 // Errors: kErrImportPeriodFormat ("import.period_format").
 Result<Period> ParsePeriod(std::string_view text);
 
+// The quarter ("2026Q4") holding `date`.
+Period QuarterOf(const CivilDate& date);
+
+// The deadline of a period: day `deadline_day` of the month after the period's last day
+// (2026Q3, day 15 -> 2026-10-15; 2026-07 -> 2026-08-15; 2026 -> 2027-01-15), and the first
+// millisecond after that day ends in Beijing time: what is received before it is on time.
+// The county sets the day (finance.deadline_day, hub/audit/audit_settings.h), 1..28.
+inline constexpr int64_t kDefaultFinanceDeadlineDay = 15;
+struct Deadline {
+  CivilDate day;
+  int64_t ends_at_ms = 0;
+};
+Deadline PeriodDeadline(const Period& period, int64_t deadline_day);
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_INTAKE_CALENDAR_H_

@@ -5,6 +5,7 @@
 #include "node/web/home_data.h"
 #include "node/web/page_data.h"
 #include "node/web/ui_app.h"
+#include "node/workflow/finance_due.h"
 
 namespace gongkai {
 
@@ -13,13 +14,47 @@ namespace {
 // 公示期 ending within this many days are listed as due.
 constexpr int64_t kPublicityDueDays = 3;
 
-std::string BeijingToday(int64_t now_ms) {
-  const int64_t days = (now_ms + 8 * 3'600'000) / 86'400'000;
-  const CivilDate d = CivilFromDays(days);
+std::string DateText(const CivilDate& d) {
   char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(d.year),
-                static_cast<int>(d.month), static_cast<int>(d.day));
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", d.year, d.month, d.day);
   return text;
+}
+
+std::string BeijingToday(int64_t now_ms) {
+  return DateText(CivilFromDays((now_ms + 8 * 3'600'000) / 86'400'000));
+}
+
+// The quarterly finance reminders (node/workflow/finance_due.h) as the home page shows them.
+mstch::array FinanceDueRows(const std::vector<FinanceDueItem>& items) {
+  mstch::array rows;
+  for (const FinanceDueItem& item : items) {
+    std::string what;
+    if (item.state == "approved") {
+      what = "已审核通过";
+    } else if (item.state == "submitted") {
+      what = "已提交，等乡镇审核";
+    } else if (item.state == "returned") {
+      what = "被退回，请按乡镇意见修改后重新提交";
+    } else if (item.state == "draft") {
+      what = "草稿还没提交";
+    } else if (item.ended) {
+      what = "还没有建立：请新建财务公开，在期限前提交并经乡镇审核通过";
+    } else {
+      what = "本季度结束后编制";
+    }
+    std::string when = "期限 " + DateText(item.deadline);
+    if (item.state != "approved") {
+      when += item.days_left >= 0 ? "（还有 " + std::to_string(item.days_left) + " 天）"
+                                  : "（已过 " + std::to_string(-item.days_left) + " 天）";
+    }
+    rows.push_back(mstch::map{{"period", item.period},
+                              {"what", what},
+                              {"when", when},
+                              {"id", item.disclosure_id},
+                              {"urgent", item.state != "approved" && item.ended},
+                              {"create", item.state == "none" && item.ended}});
+  }
+  return rows;
 }
 
 int64_t DaysUntil(const std::string& date, int64_t now_ms) {
@@ -77,6 +112,11 @@ void Home(UiApp& app, const httplib::Request& req, httplib::Response& res) {
     ctx["due"] = due;
     ctx["today"] = BeijingToday(now);
     ctx["categories"] = CategoryChoices("finance");
+    GK_ASSIGN_OR_RETURN(std::optional<Bytes> day_setting,
+                        node.replica->GetSetting(kSettingFinanceDeadlineDay));
+    const int64_t deadline_day = FinanceDeadlineDayOf(
+        day_setting ? std::string(day_setting->begin(), day_setting->end()) : std::string());
+    ctx["finance_due"] = FinanceDueRows(FinanceDue(all, node.identity.region, deadline_day, now));
     GK_ASSIGN_OR_RETURN(ctx["sync"], SyncSummary(node));
     ctx["node_name"] = node.node_name;
     ctx["region"] = node.identity.region;

@@ -140,6 +140,11 @@ def main():
         # Village and township each open their own interface (different ports: own cookies).
         as_clerk()
         check("今天要做的事" in text(), "clerk home not shown: " + text())
+        beijing = time.gmtime(time.time() + 8 * 3600)
+        quarter = "%dQ%d" % (beijing.tm_year, (beijing.tm_mon - 1) // 3 + 1)
+        finance_due = driver.find_element(By.ID, "finance-due").text
+        check(quarter in finance_due and "期限" in finance_due,
+              "the quarterly finance deadline is not on the home page: " + finance_due)
         Select(driver.find_element(By.NAME, "category")).select_by_value("subsidy")
         click("新建公开事项")
         driver.find_element(By.NAME, "title").send_keys(TITLE)

@@ -1,0 +1,77 @@
+// FinanceDue (node/workflow/finance_due.h).
+#include "node/workflow/finance_due.h"
+
+namespace gongkai {
+
+namespace {
+
+constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+constexpr int64_t kBeijingMs = int64_t{8} * 3600 * 1000;
+constexpr int64_t kListedAfterDeadlineDays = 60;
+
+int Rank(std::string_view state) {
+  if (state == "approved") return 4;
+  if (state == "submitted") return 3;
+  if (state == "returned") return 2;
+  if (state == "draft") return 1;
+  return 0;
+}
+
+std::string StateOf(const DisclosureState& s) {
+  switch (s.status) {
+    case DisclosureStatus::kApproved:
+      return "approved";
+    case DisclosureStatus::kSubmitted:
+      return "submitted";
+    case DisclosureStatus::kReturned:
+      return "returned";
+    case DisclosureStatus::kDraft:
+      return "draft";
+    default:
+      return "none";
+  }
+}
+
+}  // namespace
+
+int64_t FinanceDeadlineDayOf(std::string_view setting) {
+  if (setting.empty() || setting.size() > 2 ||
+      setting.find_first_not_of("0123456789") != std::string_view::npos) {
+    return kDefaultFinanceDeadlineDay;
+  }
+  const int64_t day = std::stoll(std::string(setting));
+  return day >= 1 && day <= 28 ? day : kDefaultFinanceDeadlineDay;
+}
+
+std::vector<FinanceDueItem> FinanceDue(const std::vector<DisclosureState>& held,
+                                       std::string_view region, int64_t deadline_day,
+                                       int64_t now_ms) {
+  const int64_t today = (now_ms + kBeijingMs) / kDayMs;
+  const Period current = QuarterOf(CivilFromDays(today));
+  const Period previous = QuarterOf(CivilFromDays(DaysFromCivil(current.first) - 1));
+  std::vector<FinanceDueItem> out;
+  for (const Period* period : {&previous, &current}) {
+    FinanceDueItem item;
+    item.period = period->text;
+    const Deadline deadline = PeriodDeadline(*period, deadline_day);
+    item.deadline = deadline.day;
+    item.days_left = DaysFromCivil(deadline.day) - today;
+    item.ended = today > DaysFromCivil(period->last);
+    if (item.days_left < -kListedAfterDeadlineDays) continue;
+    item.state = "none";
+    for (const DisclosureState& s : held) {
+      if (s.category != Category::kFinance || s.region != region || s.period != period->text) {
+        continue;
+      }
+      const std::string state = StateOf(s);
+      if (Rank(state) > Rank(item.state)) {
+        item.state = state;
+        item.disclosure_id = s.id;
+      }
+    }
+    out.push_back(item);
+  }
+  return out;
+}
+
+}  // namespace gongkai
