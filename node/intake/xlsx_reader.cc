@@ -63,10 +63,26 @@ struct Failure {
 class XlsxFile {
  public:
   explicit XlsxFile(std::string_view bytes, std::uint64_t max_part_bytes)
-      : stream_(bytes.data(), bytes.size()), max_part_bytes_(max_part_bytes) {}
+      : bytes_(bytes), stream_(bytes.data(), bytes.size()), max_part_bytes_(max_part_bytes) {}
 
   // Poco may throw here; the caller catches.
   std::optional<Failure> Open() {
+    // Poco allocates what a Zip64 end-of-central-directory record says it holds before
+    // checking it against the file: a record claiming more bytes than the file has is refused
+    // here, wherever its signature stands.
+    static constexpr std::string_view kZip64End("PK\x06\x06", 4);
+    for (size_t at = bytes_.find(kZip64End); at != std::string_view::npos;
+         at = bytes_.find(kZip64End, at + 1)) {
+      std::uint64_t declared = 0;
+      if (at + 12 <= bytes_.size()) {
+        for (int i = 7; i >= 0; --i) {
+          declared = (declared << 8) | static_cast<unsigned char>(bytes_[at + 4 + i]);
+        }
+      }
+      if (at + 12 > bytes_.size() || declared > bytes_.size() - at - 12) {
+        return Failure{kErrImportXlsxFormat, 0, "压缩包的 Zip64 目录记录长度不对，这不是有效的XLSX工作簿"};
+      }
+    }
     archive_.emplace(stream_);
     std::size_t entries = 0;
     for (auto it = archive_->headerBegin(); it != archive_->headerEnd(); ++it) ++entries;
@@ -140,6 +156,7 @@ class XlsxFile {
         name + "解压后超过" + std::to_string(max_part_bytes_) + "字节，拒绝读取（可能是压缩炸弹）"};
   }
 
+  std::string_view bytes_;
   Poco::MemoryInputStream stream_;
   std::uint64_t max_part_bytes_;
   std::optional<Poco::Zip::ZipArchive> archive_;
