@@ -88,8 +88,9 @@ void CheckNodeConsistent(Office& o, const std::string& home) {
 // The hub's database after a kill: sound, every journal envelope logged, nothing refused.
 void CheckHubConsistent(Office& o) {
   CHECK(o.IntegrityCheck("hub") == "ok");
-  CHECK(o.Count("hub", "SELECT count(*) FROM log_entry") ==
-        o.Count("hub", "SELECT count(*) FROM journal"));
+  // One snapshot (see kill_trials_test.cc): a killed client's push may still be committing.
+  CHECK(o.Count("hub", "SELECT (SELECT count(*) FROM log_entry) - (SELECT count(*) FROM journal)") ==
+        0);
   CHECK(o.Count("hub", "SELECT count(*) FROM refused_envelope") == 0);
 }
 
