@@ -1,4 +1,5 @@
 #include "protocol/hlc.h"
+#include "protocol/wall_clock.h"
 
 #include <algorithm>
 #include <chrono>
@@ -87,9 +88,7 @@ HlcClock::HlcClock(WallClock wall, Hlc last)
     : wall_(std::move(wall)), last_(HlcIsValid(last) ? last : kHlcMaxValue) {}
 
 uint64_t HlcClock::SystemWallMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+  return static_cast<uint64_t>(WallClockMs());
 }
 
 uint64_t HlcClock::WallMs() const { return std::min(wall_(), kHlcMaxPhysicalMs); }

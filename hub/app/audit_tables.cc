@@ -18,25 +18,12 @@ TableCell NumberCell(const std::optional<int64_t>& n) {
   return n ? TableCell(*n) : TableCell::Null();
 }
 
-std::string RoleLabel(std::string_view role) {
-  if (role == "village") return "村";
-  if (role == "township") return "乡镇";
-  if (role == "county") return "县";
-  if (role == "auditor") return "审计";
-  return std::string(role);
-}
-
 // "+2天3小时" / "-2天0小时": a signed duration for people.
 std::string OffsetText(int64_t ms) {
   const int64_t abs = ms < 0 ? -ms : ms;
   const int64_t hours = abs / 3'600'000;
   return std::string(ms < 0 ? "-" : "+") + std::to_string(hours / 24) + "天" +
          std::to_string(hours % 24) + "小时";
-}
-
-std::string HoursText(int64_t ms) {
-  const int64_t tenths = (ms + 180'000) / 360'000;  // rounded to 0.1 h
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
 
 std::string HeldLabel(std::string_view held) {
@@ -47,6 +34,20 @@ std::string HeldLabel(std::string_view held) {
 }
 
 }  // namespace
+
+std::string RoleLabel(std::string_view role) {
+  if (role == "village") return "村";
+  if (role == "township") return "乡镇";
+  if (role == "county") return "县";
+  if (role == "auditor") return "审计";
+  return std::string(role);
+}
+
+std::string HoursText(int64_t ms) {
+  const int64_t tenths = (ms + 180'000) / 360'000;  // rounded to 0.1 h
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
+
 
 Table FinanceTable(const OverdueReport& report, const NodeDirectory& nodes) {
   Table table;

@@ -20,6 +20,11 @@
 
 namespace gongkai {
 
+// A node role for people: "村", "乡镇", "县", "审计" (else the role as given).
+std::string RoleLabel(std::string_view role);
+// A duration in hours with one decimal, rounded: "26.5".
+std::string HoursText(int64_t ms);
+
 Table HistoryTable(const std::vector<HistoryEvent>& events, TableFormat format);
 Table StaleTable(const std::vector<StaleNode>& stale, TableFormat format);
 Table FinanceTable(const OverdueReport& report, const NodeDirectory& nodes);

@@ -9,6 +9,7 @@
 #include "hub/audit/audit_stale.h"
 #include "hub/server/tls_certificate.h"
 #include "node/replica/sql.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
@@ -27,7 +28,7 @@ void Gauge(std::string& text, const std::string& name, const std::string& help, 
 Result<std::unique_ptr<HubMetrics>> HubMetrics::Open(const std::filesystem::path& home,
                                                      const HubService& service,
                                                      HubMetricsOptions options) {
-  if (!options.wall_clock_ms) options.wall_clock_ms = SystemWallClockMs;
+  if (!options.wall_clock_ms) options.wall_clock_ms = WallClockMs;
   GK_ASSIGN_OR_RETURN(County county, OpenCounty(home));
   return std::unique_ptr<HubMetrics>(new HubMetrics(std::move(county), service, std::move(options)));
 }

@@ -1,5 +1,4 @@
 // gongkai-hub audit history | stale | overdue | report | alarms.
-#include <chrono>
 #include <iostream>
 
 #include "hub/app/audit_tables.h"
@@ -18,6 +17,7 @@
 #include "node/workflow/disclosure_view.h"
 #include "node/workflow/workflow.h"
 #include "protocol/keys.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
@@ -25,11 +25,6 @@ namespace {
 
 const OptionSpec kCsvOption{"csv", "", "以 CSV 表格输出（可用电子表格打开）"};
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 TableFormat FormatOf(const Args& args) {
   if (args.json()) return TableFormat::kJson;
@@ -83,7 +78,7 @@ int RunStale(const Args& args) {
   Result<std::optional<int64_t>> days = args.GetInt("days", 1, kMaxStaleDays);
   if (!days.ok()) return ReportFailure(days.status(), args.json());
   const int64_t n = days->value_or(settings->stale_days);
-  Result<std::vector<StaleNode>> stale = AuditStale(session->db(), session->nodes, n, NowMs());
+  Result<std::vector<StaleNode>> stale = AuditStale(session->db(), session->nodes, n, WallClockMs());
   if (!stale.ok()) return ReportFailure(stale.status(), args.json());
   const Table table = StaleTable(*stale, FormatOf(args));
   PrintTable(table, args);
@@ -109,7 +104,7 @@ int RunOverdue(const Args& args) {
   Result<AuditSettings> settings = LoadAuditSettings(session->county.replica());
   if (!settings.ok()) return ReportFailure(settings.status(), args.json());
   Result<OverdueReport> report =
-      AuditOverdue(session->db(), session->nodes, *period, *settings, NowMs());
+      AuditOverdue(session->db(), session->nodes, *period, *settings, WallClockMs());
   if (!report.ok()) return ReportFailure(report.status(), args.json());
   const Table finance = FinanceTable(*report, session->nodes);
   const Table subsidy = SubsidyTable(*report, session->nodes);
@@ -155,7 +150,7 @@ int RunReport(const Args& args) {
   Result<AuditSettings> settings = LoadAuditSettings(session->county.replica());
   if (!settings.ok()) return ReportFailure(settings.status(), args.json());
   Result<std::vector<ReportRow>> rows =
-      AuditYearReport(session->db(), session->nodes, **year, *settings, NowMs());
+      AuditYearReport(session->db(), session->nodes, **year, *settings, WallClockMs());
   if (!rows.ok()) return ReportFailure(rows.status(), args.json());
   const Table table = ReportTable(*rows, FormatOf(args));
   PrintTable(table, args);

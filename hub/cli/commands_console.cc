@@ -1,6 +1,5 @@
 // gongkai-hub console (the county office's interface) and its accounts:
 // console user add | list | remove.
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -10,6 +9,7 @@
 #include "node/json/json_text.h"
 #include "node/cli/table_output.h"
 #include "hub/audit/audit_common.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
@@ -17,11 +17,6 @@ namespace {
 
 inline constexpr char kDefaultConsoleListen[] = "127.0.0.1:8442";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int RunConsole(const Args& args) {
   Result<std::string> home = HomeDir(args, true);
@@ -75,7 +70,7 @@ int RunUserAdd(const Args& args) {
   const std::string name = args.positional()[0];
   Result<std::string> password = ReadPassphrase(args, "为 " + name + " 设置密码：", true);
   if (!password.ok()) return ReportFailure(password.status(), args.json());
-  Status added = AddConsoleUser(county->replica().db(), name, *role, *password, NowMs());
+  Status added = AddConsoleUser(county->replica().db(), name, *role, *password, WallClockMs());
   if (!added.ok()) return ReportFailure(added, args.json());
   if (args.json()) {
     JsonObject o;

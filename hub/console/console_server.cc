@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -35,16 +34,12 @@
 #include "protocol/proof_file.h"
 #include "protocol/keys.h"
 #include "protocol/region.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
 namespace {
 
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Field(const httplib::Request& req, const std::string& name) {
   if (req.is_multipart_form_data()) {
@@ -122,36 +117,6 @@ std::string QrPath(const QrMatrix& qr, int* size) {
 std::string RevokedLabel(const std::optional<RevocationReason>& reason) {
   if (!reason) return "";
   return *reason == RevocationReason::kCompromised ? "已吊销（密钥泄露）" : "已吊销（停用）";
-}
-
-std::string RoleText(std::string_view role) {
-  if (role == "village") return "村";
-  if (role == "township") return "乡镇";
-  if (role == "county") return "县";
-  if (role == "auditor") return "审计";
-  return std::string(role);
-}
-
-// `text` percent-encoded for a URL query value (RFC 3986 unreserved characters kept).
-std::string QueryValue(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// Whole hours, one decimal, of a duration in ms.
-std::string Hours(int64_t ms) {
-  const int64_t tenths = (ms + 180'000) / 360'000;
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
 
 }  // namespace
@@ -315,7 +280,7 @@ void ConsoleServer::Impl::NodesPage(httplib::Response& res, const ConsoleSession
     rows.push_back(mstch::map{
         {"region", s.node.region},
         {"name", s.node.name},
-        {"role", RoleText(s.node.role)},
+        {"role", RoleLabel(s.node.role)},
         {"node_id", s.node.node_id},
         {"short_id", s.node.node_id.substr(0, 8)},
         {"enrolled", BeijingMinuteText(s.node.enrolled_ms)},
@@ -475,7 +440,7 @@ void ConsoleServer::Impl::ReportPage(const httplib::Request& req, httplib::Respo
         {"speed", r->timed_approvals == 0 ? std::string("—")
                   : r->average_approval_ms() < 3'600'000
                       ? std::to_string((r->average_approval_ms() + 30'000) / 60'000) + " 分钟"
-                      : Hours(r->average_approval_ms()) + " 小时"}});
+                      : HoursText(r->average_approval_ms()) + " 小时"}});
     y += kRowHeight;
   }
   mstch::map context{{"title", std::string("年度报告")},
@@ -581,7 +546,7 @@ void ConsoleServer::Impl::Routes() {
                     {"node_id", node->node_id},
                     {"name", node->name},
                     {"region", node->region},
-                    {"role", RoleText(node->role)}});
+                    {"role", RoleLabel(node->role)}});
   });
   Post("/nodes/revoke", true, [this](const httplib::Request& req, httplib::Response& res,
                                      const ConsoleSession& s) {
@@ -661,7 +626,7 @@ void ConsoleServer::Impl::Routes() {
                     {"token", issued->token},
                     {"name", issued->name},
                     {"region", issued->region},
-                    {"role", RoleText(RoleName(issued->role))},
+                    {"role", RoleLabel(RoleName(issued->role))},
                     {"expires", BeijingMinuteText(issued->expires_at_ms)},
                     {"fingerprint", fingerprint},
                     {"command", command},
@@ -834,8 +799,8 @@ void ConsoleServer::Impl::Routes() {
         HistoryTable(*events, TableFormat::kTerminal),
         "共 " + std::to_string(events->size()) +
             " 条。写入时间为写入节点自己的时钟，接收时间为县级汇聚节点的时钟。",
-        "/audit/history.csv?region=" + QueryValue(query.region) +
-            "&disclosure=" + QueryValue(disclosure))};
+        "/audit/history.csv?region=" + UrlEncode(query.region) +
+            "&disclosure=" + UrlEncode(disclosure))};
     Page(res, s, "audit_tables", std::move(context));
   };
   Get("/audit/history", history);
@@ -849,7 +814,7 @@ void ConsoleServer::Impl::Routes() {
 
 Result<std::unique_ptr<ConsoleServer>> ConsoleServer::Open(const std::filesystem::path& home,
                                                            ConsoleOptions options) {
-  if (!options.wall_clock_ms) options.wall_clock_ms = SystemNowMs;
+  if (!options.wall_clock_ms) options.wall_clock_ms = WallClockMs;
   GK_ASSIGN_OR_RETURN(County county, OpenCounty(home));
   GK_RETURN_IF_ERROR(CreateConsoleTables(county.replica().db()));
   GK_RETURN_IF_ERROR(CreateEnrolTables(county.replica().db()));

@@ -1,11 +1,11 @@
 #include "hub/log/log_schema.h"
 
-#include <chrono>
 #include <string>
 #include <string_view>
 
 #include "hub/log/refused_request.h"
 #include "node/replica/sql.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
@@ -105,9 +105,7 @@ Status CreateLogTables(sqlite3* db, int64_t now_ms) {
 }
 
 Status CreateLogTables(sqlite3* db) {
-  return CreateLogTables(db, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count());
+  return CreateLogTables(db, WallClockMs());
 }
 
 }  // namespace gongkai

@@ -1,7 +1,6 @@
 // HubService (hub/server/service.h).
 #include "hub/server/service.h"
 
-#include <chrono>
 
 #include "hub/enrolment/enrol_token.h"
 #include "hub/log/refused_request.h"
@@ -13,14 +12,10 @@
 #include "node/replica/trust.h"
 #include "protocol/envelope_batch.h"
 #include "protocol/have.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
-int64_t SystemWallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string PrometheusLabelValue(std::string_view value) {
   std::string out;
@@ -101,7 +96,7 @@ std::string ErrorJson(const Status& status) {
 
 Result<std::unique_ptr<HubService>> HubService::Open(const std::filesystem::path& home,
                                                      std::function<int64_t()> wall_clock_ms) {
-  if (!wall_clock_ms) wall_clock_ms = SystemWallClockMs;
+  if (!wall_clock_ms) wall_clock_ms = WallClockMs;
   GK_ASSIGN_OR_RETURN(County county, OpenCounty(home));
   std::unique_ptr<HubService> service(new HubService(std::move(county), std::move(wall_clock_ms)));
   GK_ASSIGN_OR_RETURN(HubLog log,

@@ -97,8 +97,6 @@ struct HubCounters {
   std::map<std::string, uint64_t> responses;          // by class: "2xx", "3xx", "4xx", "5xx"
 };
 
-// Milliseconds since the epoch by the system clock (the service's default clock).
-int64_t SystemWallClockMs();
 // `value` escaped for a Prometheus label value (backslash, double quote, line feed).
 std::string PrometheusLabelValue(std::string_view value);
 

@@ -8,11 +8,6 @@
 
 namespace gongkai {
 
-int64_t WallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Actor NodeSession::ActorFor(const std::optional<std::string>& by) const {
   Actor actor;

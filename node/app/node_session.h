@@ -12,6 +12,7 @@
 #include "node/workflow/workflow.h"
 #include "protocol/hlc.h"
 #include "protocol/keys.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
@@ -34,9 +35,6 @@ struct NodeSession {
 // Opens an enrolled node's home. replica.open when the home has no replica,
 // replica.not_enrolled before enrolment, key file errors when need_key.
 Result<NodeSession> OpenNodeSession(const std::string& home, bool need_key);
-
-// The system wall clock in milliseconds.
-int64_t WallClockMs();
 
 }  // namespace gongkai
 

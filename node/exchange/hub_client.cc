@@ -12,16 +12,12 @@
 
 #include "node/json/json_value.h"
 #include "protocol/request_auth.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
 namespace {
 
-int64_t SystemWallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status ErrorFromAnswer(int status, const std::string& body) {
   std::string code = kErrSyncHttp;
@@ -118,7 +114,7 @@ Result<std::unique_ptr<HubClient>> HubClient::Create(std::string_view url, const
   client->http_->set_read_timeout(kHubReadTimeoutSeconds, 0);
   client->http_->set_write_timeout(kHubReadTimeoutSeconds, 0);
   client->key_ = &key;
-  client->wall_clock_ms_ = wall_clock_ms ? std::move(wall_clock_ms) : SystemWallClockMs;
+  client->wall_clock_ms_ = wall_clock_ms ? std::move(wall_clock_ms) : WallClockMs;
   client->sleep_ms_ = sleep_ms ? std::move(sleep_ms) : [](int ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   };

@@ -8,16 +8,12 @@
 #include "node/replica/migrate.h"
 #include "node/replica/sql.h"
 #include "protocol/schema.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
 namespace {
 
-int64_t SystemClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status VersionRefused(const std::filesystem::path& path, std::string_view what,
                       std::string_view found, int expected) {
@@ -100,7 +96,7 @@ Result<Replica> Replica::Open(const std::filesystem::path& path, const ReplicaOp
       std::optional<int64_t> has_meta,
       QueryInt(db.get(), "SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'"));
   auto clock =
-      options.wall_clock_ms ? options.wall_clock_ms : std::function<int64_t()>(SystemClockMs);
+      options.wall_clock_ms ? options.wall_clock_ms : std::function<int64_t()>(WallClockMs);
   if (tables.value_or(0) == 0) {
     GK_RETURN_IF_ERROR(CreateTables(db.get(), clock()));
   } else if (has_meta.value_or(0) == 0) {

@@ -172,21 +172,6 @@ void PostForm(UiApp& app, httplib::Server& server, const std::string& pattern,
   });
 }
 
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string Yuan(int64_t cents) {
   const std::string sign = cents < 0 ? "-" : "";
   const int64_t a = cents < 0 ? -cents : cents;

@@ -119,9 +119,6 @@ void SendErrorPage(UiApp& app, const httplib::Request& req, httplib::Response& r
 // A 303 redirect to `location` with an optional notice shown once on that page (?notice=).
 void Redirect(httplib::Response& res, const std::string& location, const std::string& notice = "");
 
-// Percent-encodes `text` for a URL query value.
-std::string UrlEncode(std::string_view text);
-
 // Amount in cents as "1234.56".
 std::string Yuan(int64_t cents);
 

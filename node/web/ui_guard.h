@@ -38,6 +38,9 @@ int PageStatusFor(const Status& status);
 // Equal in constant time (length aside).
 bool TokensEqual(std::string_view a, std::string_view b);
 
+// `text` percent-encoded for a URL query value (RFC 3986 unreserved characters kept).
+std::string UrlEncode(std::string_view text);
+
 class UiGuard {
  public:
   // `host` is what the Host header must be, e.g. "127.0.0.1:8421".

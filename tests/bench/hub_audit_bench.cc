@@ -30,6 +30,7 @@
 #include "node/replica/sql.h"
 #include "protocol/hlc.h"
 #include "protocol/key_file.h"
+#include "protocol/wall_clock.h"
 #include "tests/bench/bench_support.h"
 
 namespace gongkai {
@@ -88,11 +89,7 @@ void BuildLog(const std::filesystem::path& dir, uint64_t entries) {
   Must(ExecSql(village.db(), "PRAGMA synchronous=OFF"), "village pragma");
   const SecretKey key = Must(LoadNodeKey(village_home / "node.key"), "village key");
   HlcClock clock(
-      [] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      },
+      [] { return static_cast<uint64_t>(WallClockMs()); },
       Must(village.LastHlc(), "hlc"));
   Must(ExecSql(county.replica().db(), "PRAGMA synchronous=OFF"), "hub pragma");
   HubLog log =

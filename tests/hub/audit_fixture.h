@@ -9,7 +9,6 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
-#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -22,6 +21,7 @@
 #include "node/json/json_value.h"
 #include "node/replica/sql.h"
 #include "protocol/sqlite_handles.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai::testing {
 
@@ -29,15 +29,9 @@ inline constexpr char kAuditTownship[] = "511304100";
 inline constexpr char kAuditVillageA[] = "511304100201";
 inline constexpr char kAuditVillageB[] = "511304100202";
 
-inline int64_t AuditNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 inline void AuditEnrol(County& county, const std::filesystem::path& home, std::string_view region,
                        std::string_view name, Role role) {
-  Result<Bytes> request = StartEnrolment(home, region, name, static_cast<uint64_t>(AuditNowMs()));
+  Result<Bytes> request = StartEnrolment(home, region, name, static_cast<uint64_t>(WallClockMs()));
   REQUIRE(request.ok());
   Result<Bytes> certificate = EnrollFromRequest(county, kPassphrase, *request, role);
   INFO(certificate.status().ToString());

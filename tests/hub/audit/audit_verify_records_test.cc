@@ -91,7 +91,7 @@ Alarm AlarmOf(const Bytes& held, const Bytes& other, const std::string& origin, 
   alarm.other_envelope_id = HashHex(Sha256(other));
   alarm.other_bytes = other;
   alarm.source = "hub";
-  alarm.raised_at = AuditNowMs();
+  alarm.raised_at = WallClockMs();
   alarm.message = "序号重复";
   return alarm;
 }
@@ -174,11 +174,11 @@ TEST_CASE("a refused-envelope record passes; one that disagrees with its bytes i
     Equivocation e = MakeEquivocation(county, hub);
     Result<int64_t> recorded = RecordRefused(
         hub.db.get(), ByteView(e.other), "511304100201",
-        Status::Conflict("chain.equivocation", "序号重复"), AuditNowMs());
+        Status::Conflict("chain.equivocation", "序号重复"), WallClockMs());
     REQUIRE(recorded.ok());
     Result<int64_t> junk = RecordRefused(hub.db.get(), ByteView(Bytes(100, 7)), "bundle:u盘",
                                          Status::Invalid("envelope.decode", "不是信封"),
-                                         AuditNowMs());
+                                         WallClockMs());
     REQUIRE(junk.ok());
   }
   {

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "tests/hub/child_process.h"
+#include "protocol/wall_clock.h"
 #include "tests/hub/county_fixture.h"
 #include "hub/county/county.h"
 #include "node/exchange/enrolment.h"
@@ -32,15 +32,10 @@ namespace {
 constexpr char kTownshipRegion[] = "511304100";
 constexpr char kVillage[] = "511304100201";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void Enrol(County& county, const std::filesystem::path& home, std::string_view region,
            std::string_view name, Role role) {
-  Result<Bytes> request = StartEnrolment(home, region, name, static_cast<uint64_t>(NowMs()));
+  Result<Bytes> request = StartEnrolment(home, region, name, static_cast<uint64_t>(WallClockMs()));
   REQUIRE(request.ok());
   Result<Bytes> certificate = EnrollFromRequest(county, kPassphrase, *request, role);
   REQUIRE(certificate.ok());

@@ -6,13 +6,13 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "protocol/wall_clock.h"
 #include "tests/hub/child_process.h"
 #include "tests/hub/county_fixture.h"
 #include "hub/county/county.h"
@@ -42,15 +42,10 @@ constexpr char kTownshipRegion[] = "511304100";
 constexpr char kVillageA[] = "511304100201";
 constexpr char kVillageB[] = "511304100202";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void Enrol(County& county, const std::filesystem::path& home, std::string_view region,
            std::string_view name, Role role) {
-  Result<Bytes> request = StartEnrolment(home, region, name, static_cast<uint64_t>(NowMs()));
+  Result<Bytes> request = StartEnrolment(home, region, name, static_cast<uint64_t>(WallClockMs()));
   INFO(request.status().ToString());
   REQUIRE(request.ok());
   Result<Bytes> certificate = EnrollFromRequest(county, kPassphrase, *request, role);
@@ -167,7 +162,7 @@ std::string CodeOf(const std::string& body) {
 
 httplib::Result SignedPost(httplib::Client& client, const SecretKey& key, const std::string& path,
                            const std::string& body) {
-  RequestAuth auth = SignRequest(key, "POST", path, AsBytes(body), NowMs());
+  RequestAuth auth = SignRequest(key, "POST", path, AsBytes(body), WallClockMs());
   return client.Post(path.c_str(), HeadersOf(auth), body, "application/octet-stream");
 }
 
@@ -229,14 +224,14 @@ TEST_CASE("the hub refuses unsigned, unknown, forged and replayed requests") {
     CHECK(CodeOf(res->body) == kErrServeUnknownNode);
   }
   SUBCASE("forged signature: the body is not what was signed") {
-    RequestAuth auth = SignRequest(village, "POST", "/v1/pull", AsBytes(std::string("x")), NowMs());
+    RequestAuth auth = SignRequest(village, "POST", "/v1/pull", AsBytes(std::string("x")), WallClockMs());
     auto res = client.Post("/v1/pull", HeadersOf(auth), body, "application/octet-stream");
     REQUIRE(res);
     CHECK(res->status == 401);
     CHECK(CodeOf(res->body) == kErrAuthSignature);
   }
   SUBCASE("replayed") {
-    RequestAuth auth = SignRequest(village, "POST", "/v1/pull", AsBytes(body), NowMs());
+    RequestAuth auth = SignRequest(village, "POST", "/v1/pull", AsBytes(body), WallClockMs());
     auto first = client.Post("/v1/pull", HeadersOf(auth), body, "application/octet-stream");
     REQUIRE(first);
     CHECK(first->status == 200);
@@ -247,7 +242,7 @@ TEST_CASE("the hub refuses unsigned, unknown, forged and replayed requests") {
   }
   SUBCASE("a time far from the hub's clock") {
     RequestAuth auth = SignRequest(village, "POST", "/v1/pull", AsBytes(body),
-                                   NowMs() - kMaxRequestClockSkewMs - 60000);
+                                   WallClockMs() - kMaxRequestClockSkewMs - 60000);
     auto res = client.Post("/v1/pull", HeadersOf(auth), body, "application/octet-stream");
     REQUIRE(res);
     CHECK(res->status == 401);
@@ -286,7 +281,7 @@ TEST_CASE("garbage and truncated pushes are refused and leave the hub working") 
   CHECK(c.Digest(c.village_a, kVillageA) == c.HubDigest(kVillageA));
 
   // The metrics count the refused envelope.
-  RequestAuth auth = SignRequest(village, "GET", "/metrics", {}, NowMs());
+  RequestAuth auth = SignRequest(village, "GET", "/metrics", {}, WallClockMs());
   auto metrics = client.Get("/metrics", HeadersOf(auth));
   REQUIRE(metrics);
   CHECK(metrics->status == 200);
@@ -303,7 +298,7 @@ TEST_CASE("the hub serves its checkpoint and proofs that verify") {
   httplib::Client client(c.Url());
   const SecretKey village = c.KeyOf(c.village_a);
   auto get = [&](const std::string& target) {
-    RequestAuth auth = SignRequest(village, "GET", target, {}, NowMs());
+    RequestAuth auth = SignRequest(village, "GET", target, {}, WallClockMs());
     auto res = client.Get(target.c_str(), HeadersOf(auth));
     REQUIRE(res);
     return std::make_pair(res->status, res->body);
@@ -415,10 +410,10 @@ TEST_CASE("a village whose clock is three days slow still syncs: it signs again 
   Result<NodeSession> session = OpenNodeSession(c.village_a.string(), true);
   REQUIRE(session.ok());
   constexpr int64_t kSlow = 3 * 24 * 3600 * 1000LL;
-  auto client = HubClient::Create(c.Url(), *session->key, [] { return NowMs() - kSlow; },
+  auto client = HubClient::Create(c.Url(), *session->key, [] { return WallClockMs() - kSlow; },
                                   [](int) {});
   REQUIRE(client.ok());
-  Result<SyncReport> report = SyncWithHub(*session->replica, **client, NowMs() - kSlow);
+  Result<SyncReport> report = SyncWithHub(*session->replica, **client, WallClockMs() - kSlow);
   INFO(report.status().ToString());
   REQUIRE(report.ok());
   CHECK(report->push_applied >= 1);
@@ -439,7 +434,7 @@ TEST_CASE("a village whose clock is three days slow still syncs: it signs again 
     CHECK(std::abs(*(*right)->hub_clock_offset_ms()) < 60'000);
   }
   SUBCASE("the replay protection stands: a request signed at the slow clock is refused") {
-    RequestAuth auth = SignRequest(*session->key, "GET", "/v1/checkpoint", {}, NowMs() - kSlow);
+    RequestAuth auth = SignRequest(*session->key, "GET", "/v1/checkpoint", {}, WallClockMs() - kSlow);
     httplib::Client http(c.Url());
     auto res = http.Get("/v1/checkpoint", HeadersOf(auth));
     REQUIRE(res);
@@ -461,7 +456,7 @@ int64_t ClockRefusals(const std::filesystem::path& hub_home) {
 TEST_CASE("a PC whose clock stays days off is refused auth.clock once, not on every sync") {
   ServedCounty c;
   constexpr int64_t kSlow = 3 * 24 * 3600 * 1000LL;
-  auto slow_clock = [] { return NowMs() - kSlow; };
+  auto slow_clock = [] { return WallClockMs() - kSlow; };
   for (int round = 1; round <= 3; ++round) {
     c.Publish(c.village_a, "石庙村2024年村务公开第" + std::to_string(round) + "期");
     Result<NodeSession> session = OpenNodeSession(c.village_a.string(), true);
@@ -481,14 +476,14 @@ TEST_CASE("a PC whose clock stays days off is refused auth.clock once, not on ev
   SUBCASE("once the clock is set right, the stored difference is refused once and replaced") {
     Result<NodeSession> session = OpenNodeSession(c.village_a.string(), true);
     REQUIRE(session.ok());
-    Result<SyncOutcome> synced = SyncNow(*session, c.Url(), [] { return NowMs(); });
+    Result<SyncOutcome> synced = SyncNow(*session, c.Url(), [] { return WallClockMs(); });
     INFO(synced.status().ToString());
     REQUIRE(synced.ok());
     CHECK(ClockRefusals(c.hub_home) == 2);
     Result<std::optional<HubClockMeasure>> measure = LoadHubClockMeasure(*session->replica);
     REQUIRE((measure.ok() && measure->has_value()));
     CHECK(std::abs((*measure)->offset_ms) < 60'000);
-    REQUIRE(SyncNow(*session, c.Url(), [] { return NowMs(); }).ok());
+    REQUIRE(SyncNow(*session, c.Url(), [] { return WallClockMs(); }).ok());
     CHECK(ClockRefusals(c.hub_home) == 2);
   }
 }
