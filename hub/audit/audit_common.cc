@@ -85,13 +85,6 @@ Result<std::optional<RowReceipt>> ReceiptOfRow(sqlite3* db, std::string_view tab
 
 int64_t HlcMs(int64_t hlc) { return static_cast<int64_t>(HlcPhysicalMs(static_cast<Hlc>(hlc))); }
 
-CivilDate BeijingCivilDate(int64_t ms) {
-  const int64_t local = ms + kBeijingOffsetMs;
-  int64_t days = local / kMsPerDay;
-  if (local % kMsPerDay < 0) --days;
-  return CivilFromDays(days);
-}
-
 std::string BeijingMinuteText(int64_t ms) {
   const int64_t local = ms + kBeijingOffsetMs;
   int64_t days = local / kMsPerDay;

@@ -25,8 +25,6 @@
 
 namespace gongkai {
 
-inline constexpr int64_t kMsPerDay = int64_t{24} * 3600 * 1000;
-
 // Error codes.
 inline constexpr char kErrAuditInput[] = "audit.input";  // a bad argument (kInvalid)
 
@@ -79,8 +77,6 @@ Result<std::optional<RowReceipt>> ReceiptOfRow(sqlite3* db, std::string_view tab
 std::string BeijingMinuteText(int64_t ms);
 // Milliseconds of the physical part of an HLC.
 int64_t HlcMs(int64_t hlc);
-// The Beijing civil date of `ms`.
-CivilDate BeijingCivilDate(int64_t ms);
 
 // Deadline and PeriodDeadline: node/intake/calendar.h.
 

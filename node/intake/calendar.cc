@@ -191,13 +191,18 @@ Period QuarterOf(const CivilDate& date) {
   return period;
 }
 
+int64_t BeijingDayNumber(int64_t ms) {
+  const int64_t local = ms + kBeijingOffsetMs;
+  return local / kMsPerDay - (local % kMsPerDay < 0 ? 1 : 0);
+}
+
+CivilDate BeijingCivilDate(int64_t ms) { return CivilFromDays(BeijingDayNumber(ms)); }
+
 Deadline PeriodDeadline(const Period& period, int64_t deadline_day) {
-  constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
-  constexpr int64_t kBeijingMs = int64_t{8} * 3600 * 1000;
   const CivilDate after = CivilFromDays(DaysFromCivil(period.last) + 1);
   Deadline deadline;
   deadline.day = CivilDate{after.year, after.month, static_cast<int>(deadline_day)};
-  deadline.ends_at_ms = (DaysFromCivil(deadline.day) + 1) * kDayMs - kBeijingMs;
+  deadline.ends_at_ms = (DaysFromCivil(deadline.day) + 1) * kMsPerDay - kBeijingOffsetMs;
   return deadline;
 }
 

@@ -1,5 +1,6 @@
 // Dates as clerks write them, accounting periods, and Excel's serial day numbers.
-// Proleptic Gregorian calendar, no time zones (a 记账日期 is a civil date).
+// Proleptic Gregorian calendar (a 记账日期 is a civil date); the one time zone is Beijing's,
+// for the day a time falls on.
 // Thread-safety: pure functions.
 #ifndef GONGKAI_NODE_INTAKE_CALENDAR_H_
 #define GONGKAI_NODE_INTAKE_CALENDAR_H_
@@ -29,6 +30,14 @@ struct CivilDate {
 // Days since 1970-01-01 (negative before). REQUIRES: date.valid().
 int64_t DaysFromCivil(const CivilDate& date);
 CivilDate CivilFromDays(int64_t days);
+
+// A day in milliseconds, and Beijing time's offset from UTC (UTC+8 all year).
+inline constexpr int64_t kMsPerDay = int64_t{24} * 3600 * 1000;
+inline constexpr int64_t kBeijingOffsetMs = int64_t{8} * 3600 * 1000;
+// The Beijing day (days since 1970-01-01) and date of `ms`, milliseconds since the epoch
+// (rounded down, also before 1970).
+int64_t BeijingDayNumber(int64_t ms);
+CivilDate BeijingCivilDate(int64_t ms);
 
 // Excel's serial day number to a date, ignoring any time fraction: the 1900 system counts
 // 1900-01-01 as 1 and (Lotus's error, kept by Excel) has a 1900-02-29 at 60, which is

@@ -6,8 +6,6 @@ namespace gongkai {
 
 namespace {
 
-constexpr int64_t kMsPerDay = int64_t{24} * 3600 * 1000;
-
 bool Digits(std::string_view text) {
   for (char c : text) {
     if (c < '0' || c > '9') return false;

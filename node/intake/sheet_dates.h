@@ -18,8 +18,6 @@
 
 namespace gongkai {
 
-inline constexpr int64_t kBeijingOffsetMs = int64_t{8} * 3600 * 1000;
-
 inline constexpr char kErrSheetDate[] = "disclosure_sheet.date";
 inline constexpr char kErrSheetPeriod[] = "disclosure_sheet.period";
 

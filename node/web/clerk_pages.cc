@@ -1,6 +1,4 @@
 // The village clerk's home page: what needs doing now.
-#include <cstdio>
-
 #include "node/intake/calendar.h"
 #include "node/web/home_data.h"
 #include "node/web/page_data.h"
@@ -13,16 +11,6 @@ namespace {
 
 // 公示期 ending within this many days are listed as due.
 constexpr int64_t kPublicityDueDays = 3;
-
-std::string DateText(const CivilDate& d) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", d.year, d.month, d.day);
-  return text;
-}
-
-std::string BeijingToday(int64_t now_ms) {
-  return DateText(CivilFromDays((now_ms + 8 * 3'600'000) / 86'400'000));
-}
 
 // The quarterly finance reminders (node/workflow/finance_due.h) as the home page shows them.
 mstch::array FinanceDueRows(const std::vector<FinanceDueItem>& items) {
@@ -42,7 +30,7 @@ mstch::array FinanceDueRows(const std::vector<FinanceDueItem>& items) {
     } else {
       what = "本季度结束后编制";
     }
-    std::string when = "期限 " + DateText(item.deadline);
+    std::string when = "期限 " + item.deadline.ToString();
     if (item.state != "approved") {
       when += item.days_left >= 0 ? "（还有 " + std::to_string(item.days_left) + " 天）"
                                   : "（已过 " + std::to_string(-item.days_left) + " 天）";
@@ -60,7 +48,7 @@ mstch::array FinanceDueRows(const std::vector<FinanceDueItem>& items) {
 int64_t DaysUntil(const std::string& date, int64_t now_ms) {
   std::optional<CivilDate> d = ParseClerkDate(date, false, false);
   if (!d) return 0;
-  return DaysFromCivil(*d) - (now_ms + 8 * 3'600'000) / 86'400'000;
+  return DaysFromCivil(*d) - BeijingDayNumber(now_ms);
 }
 
 void Home(UiApp& app, const httplib::Request& req, httplib::Response& res) {
@@ -110,7 +98,7 @@ void Home(UiApp& app, const httplib::Request& req, httplib::Response& res) {
     ctx["returned"] = returned;
     ctx["approved"] = approved;
     ctx["due"] = due;
-    ctx["today"] = BeijingToday(now);
+    ctx["today"] = BeijingCivilDate(now).ToString();
     ctx["categories"] = CategoryChoices("finance");
     GK_ASSIGN_OR_RETURN(std::optional<Bytes> day_setting,
                         node.replica->GetSetting(kSettingFinanceDeadlineDay));

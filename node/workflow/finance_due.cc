@@ -5,8 +5,6 @@ namespace gongkai {
 
 namespace {
 
-constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
-constexpr int64_t kBeijingMs = int64_t{8} * 3600 * 1000;
 constexpr int64_t kListedAfterDeadlineDays = 60;
 
 int Rank(std::string_view state) {
@@ -46,7 +44,7 @@ int64_t FinanceDeadlineDayOf(std::string_view setting) {
 std::vector<FinanceDueItem> FinanceDue(const std::vector<DisclosureState>& held,
                                        std::string_view region, int64_t deadline_day,
                                        int64_t now_ms) {
-  const int64_t today = (now_ms + kBeijingMs) / kDayMs;
+  const int64_t today = BeijingDayNumber(now_ms);
   const Period current = QuarterOf(CivilFromDays(today));
   const Period previous = QuarterOf(CivilFromDays(DaysFromCivil(current.first) - 1));
   std::vector<FinanceDueItem> out;

@@ -67,5 +67,18 @@ TEST_CASE("periods: year, quarter, month") {
   }
 }
 
+TEST_CASE("Beijing day of a time: the day turns at 16:00 UTC, also before 1970") {
+  const int64_t oct1 = DaysFromCivil({2026, 10, 1});
+  const int64_t utc_midnight_oct1 = oct1 * kMsPerDay;
+  CHECK(BeijingDayNumber(utc_midnight_oct1) == oct1);
+  CHECK(BeijingDayNumber(utc_midnight_oct1 - kBeijingOffsetMs) == oct1);
+  CHECK(BeijingDayNumber(utc_midnight_oct1 - kBeijingOffsetMs - 1) == oct1 - 1);
+  CHECK(BeijingCivilDate(utc_midnight_oct1 + 16 * 3'600'000 - 1) == CivilDate{2026, 10, 1});
+  CHECK(BeijingCivilDate(utc_midnight_oct1 + 16 * 3'600'000) == CivilDate{2026, 10, 2});
+  CHECK(BeijingDayNumber(-kBeijingOffsetMs) == 0);
+  CHECK(BeijingDayNumber(-kBeijingOffsetMs - 1) == -1);
+  CHECK(BeijingCivilDate(-kBeijingOffsetMs - 1) == CivilDate{1969, 12, 31});
+}
+
 }  // namespace
 }  // namespace gongkai
