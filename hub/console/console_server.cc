@@ -23,6 +23,7 @@
 #include "hub/enrolment/enrol_token.h"
 #include "hub/server/tls_certificate.h"
 #include "node/app/status_message.h"
+#include "node/cli/table_xlsx.h"
 #include "node/exchange/tls_pin.h"
 #include "node/replica/sql.h"
 #include "node/web/embedded_files.h"
@@ -80,9 +81,26 @@ mstch::array TableRows(const Table& table) {
   return rows;
 }
 
-// A table as the partial `table` shows it.
+// What a table's address asks for: the page, or the table as a CSV or XLSX download
+// ("/audit/stale.csv", "/audit/stale.xlsx").
+enum class Download { kPage, kCsv, kXlsx };
+
+Download DownloadOf(const std::string& path) {
+  if (path.ends_with(".csv")) return Download::kCsv;
+  if (path.ends_with(".xlsx")) return Download::kXlsx;
+  return Download::kPage;
+}
+
+// `page` ("/audit/stale?days=30") with the download's extension put before the query.
+std::string DownloadHref(const std::string& page, std::string_view extension) {
+  const size_t query = std::min(page.find('?'), page.size());
+  return page.substr(0, query) + std::string(extension) + page.substr(query);
+}
+
+// A table as the partial `table` shows it; `download` is the page whose .csv and .xlsx
+// give the table as a file ("" for none).
 mstch::map TableContext(const Table& table, const std::string& caption,
-                        const std::string& csv_href = "") {
+                        const std::string& download = "") {
   mstch::array columns;
   for (const TableColumn& c : table.columns) columns.push_back(mstch::map{{"title", c.title}});
   return mstch::map{{"caption", caption},
@@ -90,7 +108,8 @@ mstch::map TableContext(const Table& table, const std::string& caption,
                     {"rows", TableRows(table)},
                     {"empty", table.rows.empty()},
                     {"count", std::to_string(table.rows.size())},
-                    {"csv_href", csv_href}};
+                    {"csv_href", download.empty() ? "" : DownloadHref(download, ".csv")},
+                    {"xlsx_href", download.empty() ? "" : DownloadHref(download, ".xlsx")}};
 }
 
 // The QR code as one SVG path of its dark modules (horizontal runs), in module units, with
@@ -251,6 +270,31 @@ struct ConsoleServer::Impl {
     return LoadNodeDirectory(county.replica().db(), NodeIdHex(county.hub_key().node_id()));
   }
 
+  // What every audit page reads first: the nodes and the county's audit settings.
+  struct AuditInputs {
+    NodeDirectory directory;
+    AuditSettings settings;
+  };
+  Result<AuditInputs> LoadAuditInputs() {
+    GK_ASSIGN_OR_RETURN(NodeDirectory directory, Directory());
+    GK_ASSIGN_OR_RETURN(AuditSettings settings, LoadAuditSettings(county.replica()));
+    return AuditInputs{std::move(directory), std::move(settings)};
+  }
+
+  // `table` as the file `name`.csv or `name`.xlsx (its tab named `sheet`), as `kind` says.
+  void SendTable(httplib::Response& res, const Table& table, const std::string& name,
+                 const std::string& sheet, Download kind) const {
+    Headers(res);
+    const bool xlsx = kind == Download::kXlsx;
+    res.set_header("Content-Disposition",
+                   "attachment; filename=\"" + name + (xlsx ? ".xlsx" : ".csv") + "\"");
+    if (xlsx) {
+      res.set_content(FormatXlsx(table, sheet), kXlsxContentType);
+    } else {
+      res.set_content(FormatCsv(table), "text/csv; charset=utf-8");
+    }
+  }
+
   void Routes();
   void NodesPage(httplib::Response& res, const ConsoleSession& session,
                  const std::string& notice);
@@ -385,19 +429,14 @@ void ConsoleServer::Impl::ReportPage(const httplib::Request& req, httplib::Respo
     year = std::stoll(text);
   }
   std::lock_guard lock(county_mutex);
-  Result<NodeDirectory> directory = Directory();
-  if (!directory.ok()) return Failure(res, session, directory.status());
-  Result<AuditSettings> settings = LoadAuditSettings(county.replica());
-  if (!settings.ok()) return Failure(res, session, settings.status());
+  Result<AuditInputs> inputs = LoadAuditInputs();
+  if (!inputs.ok()) return Failure(res, session, inputs.status());
   Result<std::vector<ReportRow>> rows =
-      AuditYearReport(county.replica().db(), *directory, year, *settings, Now());
+      AuditYearReport(county.replica().db(), inputs->directory, year, inputs->settings, Now());
   if (!rows.ok()) return Failure(res, session, rows.status(), "/audit/report");
-  if (req.path == "/audit/report.csv") {
-    Headers(res);
-    res.set_header("Content-Disposition",
-                   "attachment; filename=\"report-" + std::to_string(year) + ".csv\"");
-    res.set_content(FormatCsv(ReportTable(*rows, TableFormat::kCsv)), "text/csv; charset=utf-8");
-    return;
+  if (const Download kind = DownloadOf(req.path); kind != Download::kPage) {
+    return SendTable(res, ReportTable(*rows, TableFormat::kCsv), "report-" + std::to_string(year),
+                     std::to_string(year) + " 年度报告", kind);
   }
   // Charts, one bar per township: what was approved against what was late, and the average
   // time to approval.
@@ -453,7 +492,7 @@ void ConsoleServer::Impl::ReportPage(const httplib::Request& req, httplib::Respo
                      {"chart_height", std::to_string(std::max(y, kRowHeight) + 10)},
                      {"table", TableContext(ReportTable(*rows, TableFormat::kTerminal),
                                             std::to_string(year) + " 年各乡镇、村公开情况",
-                                            "/audit/report.csv?year=" + std::to_string(year))}};
+                                            "/audit/report?year=" + std::to_string(year))}};
   Page(res, session, "report", std::move(context));
 }
 
@@ -671,11 +710,9 @@ void ConsoleServer::Impl::Routes() {
   auto stale = [this](const httplib::Request& req, httplib::Response& res,
                       const ConsoleSession& s) {
     std::lock_guard lock(county_mutex);
-    Result<NodeDirectory> directory = Directory();
-    if (!directory.ok()) return Failure(res, s, directory.status());
-    Result<AuditSettings> settings = LoadAuditSettings(county.replica());
-    if (!settings.ok()) return Failure(res, s, settings.status());
-    int64_t days = settings->stale_days;
+    Result<AuditInputs> inputs = LoadAuditInputs();
+    if (!inputs.ok()) return Failure(res, s, inputs.status());
+    int64_t days = inputs->settings.stale_days;
     if (req.has_param("days")) {
       const std::string text = req.get_param_value("days");
       if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos) {
@@ -683,13 +720,10 @@ void ConsoleServer::Impl::Routes() {
       }
       days = std::stoll(text);
     }
-    Result<std::vector<StaleNode>> nodes = AuditStale(county.replica().db(), *directory, days, Now());
+    Result<std::vector<StaleNode>> nodes = AuditStale(county.replica().db(), inputs->directory, days, Now());
     if (!nodes.ok()) return Failure(res, s, nodes.status(), "/audit/stale");
-    if (req.path == "/audit/stale.csv") {
-      Headers(res);
-      res.set_header("Content-Disposition", "attachment; filename=\"stale.csv\"");
-      res.set_content(FormatCsv(StaleTable(*nodes, TableFormat::kCsv)), "text/csv; charset=utf-8");
-      return;
+    if (const Download kind = DownloadOf(req.path); kind != Download::kPage) {
+      return SendTable(res, StaleTable(*nodes, TableFormat::kCsv), "stale", "久未联系", kind);
     }
     Page(res, s, "audit_tables",
          mstch::map{{"title", std::string("久未联系的节点")},
@@ -699,10 +733,11 @@ void ConsoleServer::Impl::Routes() {
                     {"tables", mstch::array{TableContext(
                                    StaleTable(*nodes, TableFormat::kTerminal),
                                    "超过 " + std::to_string(days) + " 天没有数据送达县级的节点（已吊销的不列）",
-                                   "/audit/stale.csv?days=" + std::to_string(days))}}});
+                                   "/audit/stale?days=" + std::to_string(days))}}});
   };
   Get("/audit/stale", stale);
   Get("/audit/stale.csv", stale);
+  Get("/audit/stale.xlsx", stale);
   Get("/audit/overdue", [this](const httplib::Request& req, httplib::Response& res,
                                const ConsoleSession& s) {
     const std::string period = req.has_param("period") ? req.get_param_value("period") : "";
@@ -712,50 +747,51 @@ void ConsoleServer::Impl::Routes() {
                        {"period", period}};
     if (period.empty()) return Page(res, s, "audit_tables", std::move(context));
     std::lock_guard lock(county_mutex);
-    Result<NodeDirectory> directory = Directory();
-    if (!directory.ok()) return Failure(res, s, directory.status());
-    Result<AuditSettings> settings = LoadAuditSettings(county.replica());
-    if (!settings.ok()) return Failure(res, s, settings.status());
+    Result<AuditInputs> inputs = LoadAuditInputs();
+    if (!inputs.ok()) return Failure(res, s, inputs.status());
+    const NodeDirectory& directory = inputs->directory;
     Result<OverdueReport> report =
-        AuditOverdue(county.replica().db(), *directory, period, *settings, Now());
+        AuditOverdue(county.replica().db(), directory, period, inputs->settings, Now());
     if (!report.ok()) return Failure(res, s, report.status(), "/audit/overdue");
     context["tables"] = mstch::array{
-        TableContext(FinanceTable(*report, *directory),
+        TableContext(FinanceTable(*report, directory),
                      "财务公开逾期（" + report->period.text + "，期限 " +
                          report->deadline.day.ToString() + "）：" +
                          std::to_string(report->villages) + " 个村中 " +
                          std::to_string(report->finance.size()) + " 个逾期"),
-        TableContext(SubsidyTable(*report, *directory),
+        TableContext(SubsidyTable(*report, directory),
                      "惠农补贴公示期不足 " + std::to_string(report->min_publicity_days) + " 天")};
     Page(res, s, "audit_tables", std::move(context));
   });
   Get("/audit/alarms", [this](const httplib::Request&, httplib::Response& res,
                               const ConsoleSession& s) {
     std::lock_guard lock(county_mutex);
-    Result<NodeDirectory> directory = Directory();
-    if (!directory.ok()) return Failure(res, s, directory.status());
-    Result<AuditSettings> settings = LoadAuditSettings(county.replica());
-    if (!settings.ok()) return Failure(res, s, settings.status());
+    Result<AuditInputs> inputs = LoadAuditInputs();
+    if (!inputs.ok()) return Failure(res, s, inputs.status());
+    const NodeDirectory& directory = inputs->directory;
+    const AuditSettings& settings = inputs->settings;
     Result<AlarmsReport> report =
-        AuditAlarms(county.replica().db(), *directory, settings->clock_skew_hours);
+        AuditAlarms(county.replica().db(), directory, settings.clock_skew_hours);
     if (!report.ok()) return Failure(res, s, report.status());
     Page(res, s, "audit_tables",
          mstch::map{{"title", std::string("告警")},
                     {"nav_alarms", true},
                     {"tables",
                      mstch::array{
-                         TableContext(EquivocationTable(*report, *directory),
+                         TableContext(EquivocationTable(*report, directory),
                                       "同一序号两个不同的数据包（篡改或恢复旧备份后重复签名）"),
                          TableContext(RefusedTable(*report), "拒收原因"),
                          TableContext(RevokedTable(*report), "已吊销的密钥仍在尝试"),
                          TableContext(ClockTable(*report, true),
                                       "节点时钟偏差超过 " +
-                                          std::to_string(settings->clock_skew_hours) + " 小时")}}});
+                                          std::to_string(settings.clock_skew_hours) + " 小时")}}});
   });
   Get("/audit/report", [this](const httplib::Request& req, httplib::Response& res,
                               const ConsoleSession& s) { ReportPage(req, res, s); });
-  Get("/audit/report.csv", [this](const httplib::Request& req, httplib::Response& res,
-                                  const ConsoleSession& s) { ReportPage(req, res, s); });
+  for (const char* path : {"/audit/report.csv", "/audit/report.xlsx"}) {
+    Get(path, [this](const httplib::Request& req, httplib::Response& res,
+                     const ConsoleSession& s) { ReportPage(req, res, s); });
+  }
   Get("/audit/proof", [this](const httplib::Request& req, httplib::Response& res,
                              const ConsoleSession& s) {
     const std::string ref = req.has_param("envelope") ? req.get_param_value("envelope") : "";
@@ -788,23 +824,20 @@ void ConsoleServer::Impl::Routes() {
     }
     Result<std::vector<HistoryEvent>> events = AuditHistory(county.replica().db(), *directory, query);
     if (!events.ok()) return Failure(res, s, events.status(), "/audit/history");
-    if (req.path == "/audit/history.csv") {
-      Headers(res);
-      res.set_header("Content-Disposition", "attachment; filename=\"history.csv\"");
-      res.set_content(FormatCsv(HistoryTable(*events, TableFormat::kCsv)),
-                      "text/csv; charset=utf-8");
-      return;
+    if (const Download kind = DownloadOf(req.path); kind != Download::kPage) {
+      return SendTable(res, HistoryTable(*events, TableFormat::kCsv), "history", "历史记录", kind);
     }
     context["tables"] = mstch::array{TableContext(
         HistoryTable(*events, TableFormat::kTerminal),
         "共 " + std::to_string(events->size()) +
             " 条。写入时间为写入节点自己的时钟，接收时间为县级汇聚节点的时钟。",
-        "/audit/history.csv?region=" + UrlEncode(query.region) +
+        "/audit/history?region=" + UrlEncode(query.region) +
             "&disclosure=" + UrlEncode(disclosure))};
     Page(res, s, "audit_tables", std::move(context));
   };
   Get("/audit/history", history);
   Get("/audit/history.csv", history);
+  Get("/audit/history.xlsx", history);
 
   http->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (res.status != 404 || !res.body.empty()) return;

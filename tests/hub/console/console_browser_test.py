@@ -13,7 +13,9 @@ one waits. The console's CSV of the year report equals `gongkai-hub audit report
 
 usage: console_browser_test.py BUILD_DIR   (screenshots go to BUILD_DIR/web-screenshots/)
 """
+import csv as csvmodule
 import http.client
+import io
 import os
 import re
 import shutil
@@ -22,6 +24,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import zipfile
+from xml.etree import ElementTree
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -56,7 +60,7 @@ def check(condition, what):
         raise AssertionError(what)
 
 
-def fetch(base, method, path, cookie=None, form=None):
+def fetch(base, method, path, cookie=None, form=None, raw=False):
     conn = http.client.HTTPConnection(base[len("http://"):], timeout=30)
     headers = {}
     if cookie:
@@ -70,7 +74,37 @@ def fetch(base, method, path, cookie=None, form=None):
     data = response.read()
     cookie_set = response.getheader("Set-Cookie") or ""
     conn.close()
+    if raw:
+        return response.status, data, response.getheader("Content-Type") or ""
     return response.status, data.decode("utf-8", "replace"), cookie_set
+
+
+def xlsx_rows(data):
+    """The rows of the first worksheet of an XLSX file, as text, read with Python's own zip
+    and XML readers (inline strings, numbers and booleans, as the console writes them)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        check(z.testzip() is None, "a damaged member in the XLSX")
+        for part in ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/styles.xml"):
+            check(part in z.namelist(), "the XLSX has no " + part)
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iterfind("m:sheetData/m:row", ns):
+        cells = {}
+        for c in row.iterfind("m:c", ns):
+            column = re.match(r"[A-Z]+", c.get("r")).group(0)
+            index = 0
+            for ch in column:
+                index = index * 26 + ord(ch) - ord("A") + 1
+            if c.get("t") == "inlineStr":
+                cells[index - 1] = "".join(t.text or "" for t in c.iterfind("m:is/m:t", ns))
+            elif c.get("t") == "b":
+                cells[index - 1] = "true" if c.find("m:v", ns).text == "1" else "false"
+            else:
+                cells[index - 1] = c.find("m:v", ns).text
+        width = max(cells) + 1 if cells else 0
+        rows.append([cells.get(i, "") for i in range(width)])
+    return rows
 
 
 def login(base, name, password):
@@ -242,6 +276,16 @@ def main():
         command_csv = subprocess.run([H, "audit", "report", "--home", hub, "--year", year, "--csv"], check=True,
                                      capture_output=True).stdout.decode("utf-8")
         check(csv == command_csv, "the console's CSV differs from the command's:\n" + csv + "\n---\n" + command_csv)
+        # The same table as an Excel file: the cells of the CSV, numbers as numbers.
+        check(driver.find_elements(By.LINK_TEXT, "下载 Excel"), "no Excel download on the report page")
+        status, xlsx, content_type = fetch(base, "GET", "/audit/report.xlsx?year=" + year, cookie=cookie, raw=True)
+        check(status == 200 and content_type.startswith("application/vnd.openxmlformats-officedocument"),
+              "XLSX not served: %d %s" % (status, content_type))
+        csv_rows = [[cell[1:] if cell.startswith("'") else cell for cell in row]
+                    for row in csvmodule.reader(io.StringIO(csv))]
+        xlsx_table = [row + [""] * (len(csv_rows[0]) - len(row)) for row in xlsx_rows(xlsx)]
+        check(xlsx_table == csv_rows, "the XLSX differs from the CSV:\n%r\n---\n%r" % (xlsx_table, csv_rows))
+        check(len(csv_rows) >= 2, "the report has no rows")
 
         # Refusals. No session: pages redirect, actions are refused.
         status, body, _ = fetch(base, "GET", "/audit/alarms")
