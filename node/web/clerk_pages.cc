@@ -100,10 +100,7 @@ void Home(UiApp& app, const httplib::Request& req, httplib::Response& res) {
     ctx["due"] = due;
     ctx["today"] = BeijingCivilDate(now).ToString();
     ctx["categories"] = CategoryChoices("finance");
-    GK_ASSIGN_OR_RETURN(std::optional<Bytes> day_setting,
-                        node.replica->GetSetting(kSettingFinanceDeadlineDay));
-    const int64_t deadline_day = FinanceDeadlineDayOf(
-        day_setting ? std::string(day_setting->begin(), day_setting->end()) : std::string());
+    GK_ASSIGN_OR_RETURN(const int64_t deadline_day, FinanceDeadlineDay(node));
     ctx["finance_due"] = FinanceDueRows(FinanceDue(all, node.identity.region, deadline_day, now));
     GK_ASSIGN_OR_RETURN(ctx["sync"], SyncSummary(node));
     ctx["node_name"] = node.node_name;

@@ -4,6 +4,7 @@
 #include "node/replica/alarm.h"
 #include "node/replica/sql.h"
 #include "node/workflow/disclosure_view.h"
+#include "node/workflow/finance_due.h"
 
 namespace gongkai {
 
@@ -37,6 +38,13 @@ Result<mstch::map> SyncSummary(NodeSession& session) {
   out["refusals"] = refusal_rows;
   out["has_refusals"] = !refusal_rows.empty();
   return out;
+}
+
+Result<int64_t> FinanceDeadlineDay(NodeSession& session) {
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> setting,
+                      session.replica->GetSetting(kSettingFinanceDeadlineDay));
+  return FinanceDeadlineDayOf(setting ? std::string(setting->begin(), setting->end())
+                                      : std::string());
 }
 
 }  // namespace gongkai

@@ -13,6 +13,10 @@ namespace gongkai {
 //  "refusals":[{code, message}]} for the node of `session`.
 Result<mstch::map> SyncSummary(NodeSession& session);
 
+// The county's finance deadline day as this node keeps it (finance.deadline_day,
+// node/workflow/finance_due.h FinanceDeadlineDayOf).
+Result<int64_t> FinanceDeadlineDay(NodeSession& session);
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_WEB_HOME_DATA_H_

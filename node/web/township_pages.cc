@@ -7,6 +7,7 @@
 #include "node/web/home_data.h"
 #include "node/web/page_data.h"
 #include "node/web/ui_app.h"
+#include "node/workflow/finance_due.h"
 
 namespace gongkai {
 
@@ -18,6 +19,26 @@ struct VillageLine {
   int64_t returned = 0;
   int64_t approved = 0;
 };
+
+// The villages of `township` this node holds a certificate for, revoked ones left out: the
+// overview lists a village that has sent nothing yet, as that is the one most likely late.
+Result<std::vector<std::string>> EnrolledVillages(sqlite3* db, const std::string& township) {
+  GK_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db,
+                         "SELECT DISTINCT subject_region FROM certificate WHERE role = 'village'"
+                         " AND substr(subject_region, 1, length(?1)) = ?1"
+                         " AND node_id NOT IN (SELECT node_id FROM revocation)"
+                         " ORDER BY subject_region"));
+  stmt.Bind(1, township);
+  std::vector<std::string> out;
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(stmt.ColumnText(0));
+  }
+  return out;
+}
 
 // The name of the node enrolled for `region` (its latest certificate), or the code itself.
 std::string RegionName(sqlite3* db, const std::string& region) {
@@ -51,6 +72,10 @@ void Home(UiApp& app, const httplib::Request& req, httplib::Response& res) {
                         ListDisclosures(node.replica->db(), filter));
     std::vector<const DisclosureState*> queue;
     std::map<std::string, VillageLine> villages;
+    GK_ASSIGN_OR_RETURN(std::vector<std::string> enrolled,
+                        EnrolledVillages(node.replica->db(), node.identity.region));
+    for (const std::string& region : enrolled) villages[region];
+    GK_ASSIGN_OR_RETURN(const int64_t deadline_day, FinanceDeadlineDay(node));
     for (const DisclosureState& s : all) {
       if (s.region == node.identity.region || s.region.empty()) continue;  // the township's own
       VillageLine& v = villages[s.region];
@@ -76,10 +101,19 @@ void Home(UiApp& app, const httplib::Request& req, httplib::Response& res) {
     ctx["queue_count"] = std::to_string(queue_rows.size());
     mstch::array village_rows;
     for (const auto& [region, v] : villages) {
+      const std::vector<std::string> late = LateFinancePeriods(all, region, deadline_day, now);
+      std::string late_periods;
+      for (const std::string& period : late) {
+        late_periods += (late_periods.empty() ? "" : "、") + period + " 财务公开";
+      }
       village_rows.push_back(mstch::map{{"region", region},
                                         {"village", RegionName(node.replica->db(), region)},
+                                        {"heard", v.last_hlc != 0},
                                         {"last_heard", HlcBeijingTime(v.last_hlc)},
                                         {"last_age", AgeText(v.last_hlc, now)},
+                                        {"late", std::to_string(late.size())},
+                                        {"has_late", !late.empty()},
+                                        {"late_periods", late_periods},
                                         {"waiting", std::to_string(v.waiting)},
                                         {"returned", std::to_string(v.returned)},
                                         {"has_returned", v.returned > 0},

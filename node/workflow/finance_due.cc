@@ -72,4 +72,14 @@ std::vector<FinanceDueItem> FinanceDue(const std::vector<DisclosureState>& held,
   return out;
 }
 
+std::vector<std::string> LateFinancePeriods(const std::vector<DisclosureState>& held,
+                                            std::string_view region, int64_t deadline_day,
+                                            int64_t now_ms) {
+  std::vector<std::string> late;
+  for (const FinanceDueItem& item : FinanceDue(held, region, deadline_day, now_ms)) {
+    if (item.ended && item.days_left < 0 && item.state != "approved") late.push_back(item.period);
+  }
+  return late;
+}
+
 }  // namespace gongkai

@@ -41,6 +41,13 @@ std::vector<FinanceDueItem> FinanceDue(const std::vector<DisclosureState>& held,
                                        std::string_view region, int64_t deadline_day,
                                        int64_t now_ms);
 
+// The periods among FinanceDue's whose quarter has ended and whose deadline has passed
+// without an approved finance disclosure of `region` ("2026Q3"): what the township's overview
+// counts as late for a village (so for at most 60 days after the deadline, as FinanceDue).
+std::vector<std::string> LateFinancePeriods(const std::vector<DisclosureState>& held,
+                                            std::string_view region, int64_t deadline_day,
+                                            int64_t now_ms);
+
 // The deadline day a node's setting text gives: 1..28, else kDefaultFinanceDeadlineDay.
 int64_t FinanceDeadlineDayOf(std::string_view setting);
 

@@ -11,6 +11,7 @@ are refused and change nothing.
 
 usage: browser_test.py BUILD_DIR   (screenshots go to BUILD_DIR/web-screenshots/)
 """
+import datetime
 import http.client
 import os
 import shutil
@@ -190,6 +191,21 @@ def main():
         queue = driver.find_element(By.ID, "queue").text
         check(TITLE in queue and "石庙村" in queue, "not in the township queue by village: " + text())
         shot("township-queue")
+        # The overview: 石庙村 has no finance disclosure, so it is late for the quarter just
+        # ended from the day after the deadline (day 15 of the next month) for 60 days.
+        now = beijing.tm_year * 12 + beijing.tm_mon - 1
+        ended = now - now % 3 - 1  # the last month of the quarter just ended
+        last = (ended // 12, ended % 12 + 1)
+        deadline = datetime.date(last[0] + (last[1] == 12), last[1] % 12 + 1, 15)
+        today = datetime.date(beijing.tm_year, beijing.tm_mon, beijing.tm_mday)
+        late = 1 if 0 < (today - deadline).days <= 60 else 0
+        row = [r for r in driver.find_elements(By.CSS_SELECTOR, "#villages tbody tr") if "石庙村" in r.text]
+        check(len(row) == 1, "the village is not in the overview: " + text())
+        heads = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "#villages thead th")]
+        late_cell = row[0].find_elements(By.TAG_NAME, "td")[heads.index("逾期")].text
+        check(late_cell.split()[0] == str(late), "late count %r, expected %d" % (late_cell, late))
+        check(late == 0 or "%dQ%d 财务公开" % (last[0], (last[1] + 2) // 3) in late_cell,
+              "the late quarter is not named: " + late_cell)
         driver.find_element(By.CSS_SELECTOR, "#queue a").click()
         check(driver.find_element(By.TAG_NAME, "h1").text.startswith(TITLE), "title not as typed: " + text())
         click("退回")

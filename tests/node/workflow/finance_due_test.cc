@@ -64,6 +64,25 @@ TEST_CASE("the county's day, a passed deadline, and when the old quarter drops o
   CHECK(due[1].period == "2027Q1");
 }
 
+TEST_CASE("late: the quarter ended, its deadline passed, and no approved finance disclosure") {
+  const std::vector<DisclosureState> submitted = {
+      Held("b", kVillage, Category::kFinance, "2026Q3", DisclosureStatus::kSubmitted)};
+  const std::vector<DisclosureState> approved = {
+      Held("a", kVillage, Category::kFinance, "2026Q3", DisclosureStatus::kApproved)};
+  // On the deadline day itself nothing is late yet; the day after, the submitted one is.
+  CHECK(LateFinancePeriods(submitted, kVillage, 15, BeijingMs(2026, 10, 15)).empty());
+  CHECK(LateFinancePeriods(submitted, kVillage, 15, BeijingMs(2026, 10, 16)) ==
+        std::vector<std::string>{"2026Q3"});
+  CHECK(LateFinancePeriods({}, kVillage, 15, BeijingMs(2026, 12, 6)) ==
+        std::vector<std::string>{"2026Q3"});
+  CHECK(LateFinancePeriods(approved, kVillage, 15, BeijingMs(2026, 10, 16)).empty());
+  // Another village's approval does not count for this one.
+  CHECK(LateFinancePeriods(approved, "511304100202", 15, BeijingMs(2026, 10, 16)) ==
+        std::vector<std::string>{"2026Q3"});
+  // The current quarter is never late; the old one drops off 60 days after its deadline.
+  CHECK(LateFinancePeriods({}, kVillage, 15, BeijingMs(2026, 12, 20)).empty());
+}
+
 TEST_CASE("the deadline day setting") {
   CHECK(FinanceDeadlineDayOf("") == kDefaultFinanceDeadlineDay);
   CHECK(FinanceDeadlineDayOf("7") == 7);
