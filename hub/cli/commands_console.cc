@@ -1,5 +1,5 @@
 // gongkai-hub console (the county office's interface) and its accounts:
-// console user add | list | remove.
+// console user add | list | passwd | remove.
 #include <cstdio>
 #include <iostream>
 
@@ -101,6 +101,26 @@ int RunUserList(const Args& args) {
   return kExitOk;
 }
 
+int RunUserPasswd(const Args& args) {
+  Result<County> county = OpenHub(args);
+  if (!county.ok()) return ReportFailure(county.status(), args.json());
+  const std::string name = args.positional()[0];
+  Result<std::string> password = ReadPassphrase(args, "为 " + name + " 设置新密码：", true);
+  if (!password.ok()) return ReportFailure(password.status(), args.json());
+  Status changed = SetConsolePassword(county->replica().db(), name, *password);
+  if (!changed.ok()) return ReportFailure(changed, args.json());
+  if (args.json()) {
+    JsonObject o;
+    o.Set("name", name);
+    o.Set("password_changed", true);
+    std::cout << o.ToString() << "\n";
+  } else {
+    std::cout << "已更换账户 " << name
+              << " 的密码（用旧密码已登录的会话在其过期前仍有效，重启 console 可立即结束）\n";
+  }
+  return kExitOk;
+}
+
 int RunUserRemove(const Args& args) {
   Result<County> county = OpenHub(args);
   if (!county.ok()) return ReportFailure(county.status(), args.json());
@@ -145,13 +165,22 @@ std::vector<CommandSpec> ConsoleCommands() {
     spec.min_args = 1;
     spec.max_args = 1;
     spec.details = "密码至少 8 个字符，只保存其 Argon2id 摘要（libsodium crypto_pwhash_str）。"
-                   "要换密码：先 console user remove，再 add。";
+                   "要换密码：console user passwd NAME。";
     spec.run = RunUserAdd;
     out.push_back(spec);
   }
   {
     CommandSpec spec{"console user list", "", "列出县级管理界面的账户"};
     spec.run = RunUserList;
+    out.push_back(spec);
+  }
+  {
+    CommandSpec spec{"console user passwd", "NAME", "更换县级管理界面账户的密码"};
+    spec.options = {{"passphrase-file", "FILE", "从文件第一行读取新密码（不给则在终端输入两次）"}};
+    spec.min_args = 1;
+    spec.max_args = 1;
+    spec.details = "角色不变。新密码至少 8 个字符。";
+    spec.run = RunUserPasswd;
     out.push_back(spec);
   }
   {

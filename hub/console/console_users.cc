@@ -67,23 +67,13 @@ Result<ConsoleRole> ParseConsoleRole(std::string_view name) {
 
 Status CreateConsoleTables(sqlite3* db) { return ExecSql(db, kConsoleTablesSql); }
 
-Status AddConsoleUser(sqlite3* db, std::string_view name, ConsoleRole role,
-                      std::string_view password, int64_t now_ms) {
-  GK_RETURN_IF_ERROR(CheckName(name));
+// The crypto_pwhash_str string of an acceptable password.
+Result<std::string> HashPassword(std::string_view password) {
   if (password.size() < kMinConsolePasswordLength ||
       password.size() > kMaxConsolePasswordLength) {
     return Status::Invalid(kErrConsolePassword,
                            "密码须为 " + std::to_string(kMinConsolePasswordLength) + " 到 " +
                                std::to_string(kMaxConsolePasswordLength) + " 个字符");
-  }
-  GK_RETURN_IF_ERROR(CreateConsoleTables(db));
-  GK_ASSIGN_OR_RETURN(Statement taken,
-                      Statement::Prepare(db, "SELECT 1 FROM console_user WHERE name = ?"));
-  taken.Bind(1, name);
-  GK_ASSIGN_OR_RETURN(bool exists, taken.Step());
-  if (exists) {
-    return Status::Conflict(kErrConsoleUserExists,
-                            "账户 " + std::string(name) + " 已存在（先 user remove 再添加可换密码）");
   }
   char hash[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(hash, password.data(), password.size(),
@@ -91,12 +81,42 @@ Status AddConsoleUser(sqlite3* db, std::string_view name, ConsoleRole role,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     return Status::Invalid(kErrConsolePassword, "无法计算密码摘要（内存不足）");
   }
+  return std::string(hash);
+}
+
+Status AddConsoleUser(sqlite3* db, std::string_view name, ConsoleRole role,
+                      std::string_view password, int64_t now_ms) {
+  GK_RETURN_IF_ERROR(CheckName(name));
+  GK_ASSIGN_OR_RETURN(const std::string hash, HashPassword(password));
+  GK_RETURN_IF_ERROR(CreateConsoleTables(db));
+  GK_ASSIGN_OR_RETURN(Statement taken,
+                      Statement::Prepare(db, "SELECT 1 FROM console_user WHERE name = ?"));
+  taken.Bind(1, name);
+  GK_ASSIGN_OR_RETURN(bool exists, taken.Step());
+  if (exists) {
+    return Status::Conflict(kErrConsoleUserExists,
+                            "账户 " + std::string(name) + " 已存在（换密码用 console user passwd）");
+  }
   GK_ASSIGN_OR_RETURN(Statement insert,
                       Statement::Prepare(db,
                                          "INSERT INTO console_user(name, role, password_hash, "
                                          "created_at) VALUES(?, ?, ?, ?)"));
-  insert.Bind(1, name).Bind(2, ConsoleRoleName(role)).Bind(3, std::string_view(hash)).Bind(4, now_ms);
+  insert.Bind(1, name).Bind(2, ConsoleRoleName(role)).Bind(3, hash).Bind(4, now_ms);
   return insert.Run();
+}
+
+Status SetConsolePassword(sqlite3* db, std::string_view name, std::string_view password) {
+  GK_ASSIGN_OR_RETURN(const std::string hash, HashPassword(password));
+  GK_RETURN_IF_ERROR(CreateConsoleTables(db));
+  GK_ASSIGN_OR_RETURN(
+      Statement update,
+      Statement::Prepare(db, "UPDATE console_user SET password_hash = ? WHERE name = ?"));
+  update.Bind(1, hash).Bind(2, name);
+  GK_RETURN_IF_ERROR(update.Run());
+  if (sqlite3_changes(db) == 0) {
+    return Status::NotFound(kErrConsoleUnknownUser, "没有账户 " + std::string(name));
+  }
+  return Status::Ok();
 }
 
 Status RemoveConsoleUser(sqlite3* db, std::string_view name) {

@@ -1,4 +1,4 @@
-// The county console's accounts (`gongkai-hub console user add|list|remove`), kept in the hub
+// The county console's accounts (`gongkai-hub console user add|list|passwd|remove`), kept in the hub
 // database in a local table that never syncs:
 //   console_user(name TEXT PRIMARY KEY, role 'admin'|'auditor', password_hash, created_at)
 // Passwords are stored only as libsodium crypto_pwhash_str strings (Argon2id, the
@@ -55,6 +55,10 @@ Status CreateConsoleTables(sqlite3* db);
 // taken. Errors: sql.*, kErrConsolePassword also when hashing fails (out of memory).
 Status AddConsoleUser(sqlite3* db, std::string_view name, ConsoleRole role,
                       std::string_view password, int64_t now_ms);
+// Replaces the password of an account (the role and creation time stay). kErrConsolePassword
+// as for AddConsoleUser, kErrConsoleUnknownUser when there is no such account. Sessions the
+// old password opened in a running console last until they expire or it restarts.
+Status SetConsolePassword(sqlite3* db, std::string_view name, std::string_view password);
 // kErrConsoleUnknownUser when there is no such account.
 Status RemoveConsoleUser(sqlite3* db, std::string_view name);
 // Ordered by name.

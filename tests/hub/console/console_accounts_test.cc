@@ -57,6 +57,23 @@ TEST_CASE("console accounts: only a hash is stored; wrong name and wrong passwor
   CHECK_FALSE(CheckConsolePassword(d.db, "auditor1", "another-password").ok());
 }
 
+TEST_CASE("a password changed in place: the old one refused, the new one let in, the role kept") {
+  Db d;
+  REQUIRE(AddConsoleUser(d.db, "王科长", ConsoleRole::kAdmin, "first-password", 1000).ok());
+  REQUIRE(AddConsoleUser(d.db, "auditor1", ConsoleRole::kAuditor, "auditor-password", 2000).ok());
+  REQUIRE(SetConsolePassword(d.db, "王科长", "second-password").ok());
+  CHECK(CheckConsolePassword(d.db, "王科长", "first-password").status().code() == kErrConsoleLogin);
+  Result<ConsoleUser> now = CheckConsolePassword(d.db, "王科长", "second-password");
+  REQUIRE(now.ok());
+  CHECK(now->role == ConsoleRole::kAdmin);
+  CHECK(now->created_at_ms == 1000);
+  CHECK(CheckConsolePassword(d.db, "auditor1", "auditor-password").ok());  // others untouched
+  // Too short: refused, and the password stays what it was.
+  CHECK(SetConsolePassword(d.db, "王科长", "1234567").code() == kErrConsolePassword);
+  CHECK(CheckConsolePassword(d.db, "王科长", "second-password").ok());
+  CHECK(SetConsolePassword(d.db, "李四", "long-enough-1").code() == kErrConsoleUnknownUser);
+}
+
 TEST_CASE("console sessions end when idle, when too old, and at logout") {
   ConsoleSessions sessions;
   ConsoleUser user{"王科长", ConsoleRole::kAdmin, 0};
