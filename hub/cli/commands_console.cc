@@ -34,15 +34,9 @@ int RunConsole(const Args& args) {
   options.hub_url = args.Get("hub-url").value_or("");
   Result<std::unique_ptr<ConsoleServer>> console = ConsoleServer::Open(*home, options);
   if (!console.ok()) return ReportFailure(console.status(), args.json());
-  {
-    Result<County> county = OpenCounty(*home);
-    if (county.ok()) {
-      Result<std::vector<ConsoleUser>> users = ListConsoleUsers(county->replica().db());
-      if (users.ok() && users->empty()) {
-        std::fprintf(stderr,
-                     "提示：还没有任何账户，先运行 gongkai-hub console user add 名字 --role admin\n");
-      }
-    }
+  if (Result<std::vector<ConsoleUser>> users = (*console)->Users(); users.ok() && users->empty()) {
+    std::fprintf(stderr,
+                 "提示：还没有任何账户，先运行 gongkai-hub console user add 名字 --role admin\n");
   }
 
   BlockStopSignals();

@@ -876,6 +876,11 @@ ConsoleServer::~ConsoleServer() {
   if (verifying.joinable()) verifying.join();
 }
 
+Result<std::vector<ConsoleUser>> ConsoleServer::Users() {
+  std::lock_guard lock(impl_->county_mutex);
+  return ListConsoleUsers(impl_->county.replica().db());
+}
+
 Result<int> ConsoleServer::Bind(const std::string& host, int port) {
   if (!impl_->http->is_valid()) {
     return Status::Invalid(kErrServerTls,

@@ -22,7 +22,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "hub/console/console_users.h"
 #include "hub/server/server.h"
 #include "protocol/status.h"
 
@@ -47,6 +49,9 @@ class ConsoleServer {
   static Result<std::unique_ptr<ConsoleServer>> Open(const std::filesystem::path& home,
                                                      ConsoleOptions options);
   ~ConsoleServer();
+
+  // The accounts that can log in (console_users.h). Errors: sql.*.
+  Result<std::vector<ConsoleUser>> Users();
 
   // Binds host:port (0: any free port); returns the port. console.listen, server.tls.
   Result<int> Bind(const std::string& host, int port);
