@@ -196,14 +196,7 @@ void ShowPending(UiApp& app, const httplib::Request& req, httplib::Response& res
   ctx["file_name"] = pending.file_name;
   ctx["summary"] = pending.summary;
   ctx["error_count"] = std::to_string(pending.errors.size());
-  mstch::array rows;
-  for (const ImportError& e : pending.errors) {
-    rows.push_back(mstch::map{{"row", e.row > 0 ? std::to_string(e.row) : std::string("整个文件")},
-                              {"column", e.column},
-                              {"message", e.message},
-                              {"code", e.code}});
-  }
-  ctx["errors"] = rows;
+  ctx["errors"] = ImportErrorRows(pending.errors);
   ctx["back"] = pending.disclosure_id.empty() ? std::string("/") : "/d/" + pending.disclosure_id;
   SendPage(app, req, res, "import", std::move(ctx), http_status);
 }

@@ -261,4 +261,15 @@ mstch::array CategoryChoices(const std::string& selected) {
   return out;
 }
 
+mstch::array ImportErrorRows(const std::vector<ImportError>& errors) {
+  mstch::array rows;
+  for (const ImportError& e : errors) {
+    rows.push_back(mstch::map{{"row", e.row > 0 ? std::to_string(e.row) : std::string("整个文件")},
+                              {"column", e.column},
+                              {"message", e.message},
+                              {"code", e.code}});
+  }
+  return rows;
+}
+
 }  // namespace gongkai

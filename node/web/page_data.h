@@ -50,6 +50,10 @@ std::string AgeText(uint64_t hlc, int64_t now_ms);
 // cells named by an error marked.
 mstch::map SheetGrid(const ImportSheet& sheet, const std::vector<ImportError>& errors);
 
+// The rows of templates/error_table.mustache: {row ("整个文件" for the file as a whole),
+// column, message, code}, as `gongkai --json` gives them in error.details.
+mstch::array ImportErrorRows(const std::vector<ImportError>& errors);
+
 // The category choices for a form (value, label, selected).
 mstch::array CategoryChoices(const std::string& selected);
 

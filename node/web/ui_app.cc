@@ -1,6 +1,7 @@
 #include "node/web/ui_app.h"
 
 #include "node/app/status_message.h"
+#include "node/web/page_data.h"
 #include "node/web/templates.h"
 #include "node/web/web_actions.h"
 
@@ -128,15 +129,8 @@ void SendErrorPage(UiApp& app, const httplib::Request& req, httplib::Response& r
                    const std::vector<ImportError>& errors) {
   context["error"] = ChineseMessage(status);
   context["error_code"] = status.code();
-  mstch::array rows;
-  for (const ImportError& e : errors) {
-    rows.push_back(mstch::map{{"row", e.row > 0 ? std::to_string(e.row) : std::string("整个文件")},
-                              {"column", e.column},
-                              {"message", e.message},
-                              {"code", e.code}});
-  }
-  context["has_import_errors"] = !rows.empty();
-  context["import_errors"] = rows;
+  context["has_import_errors"] = !errors.empty();
+  context["import_errors"] = ImportErrorRows(errors);
   SendPage(app, req, res, page, std::move(context), PageStatusFor(status));
 }
 

@@ -13,6 +13,7 @@ usage: browser_test.py BUILD_DIR   (screenshots go to BUILD_DIR/web-screenshots/
 """
 import datetime
 import http.client
+import json
 import os
 import shutil
 import subprocess
@@ -158,6 +159,17 @@ def main():
         check("第4行" in errors and "第6行" in errors, "errors do not name rows 4 and 6: " + errors)
         check("补贴金额" in errors and "身份证号码" in errors, "errors do not name the columns: " + errors)
         check(len(driver.find_elements(By.CSS_SELECTOR, "table.sheet td.bad")) >= 2, "bad cells not marked")
+        # The same file through the command: the same errors, row for row (one action layer).
+        command = subprocess.run([G, "new", "--home", village, "--category", "subsidy", "--title", TITLE,
+                                  "--period", "2024", "--import", files["bad"], "--json"],
+                                 capture_output=True, text=True)
+        check(command.returncode != 0, "the command accepted the bad file")
+        details = json.loads(command.stdout)["error"]["details"]
+        from_command = [[str(e["row"]), e["column"], e["message"], e["code"]] for e in details]
+        from_page = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                     for tr in driver.find_elements(By.CSS_SELECTOR, "#import-errors table.errors tbody tr")]
+        check(len(from_command) == 2 and from_page == from_command,
+              "the page and the command differ:\n%r\n%r" % (from_page, from_command))
         shot("clerk-import-errors")
         # Fix the amount of row 4 in the browser (column H) and save.
         cell = driver.find_element(By.CSS_SELECTOR, "input[data-cell='H4']")
