@@ -88,6 +88,14 @@ constexpr ColumnSpec kPostingColumns[] = {{"posting_id", T::kText, true},
                                           kHlc,
                                           kRegion};
 
+constexpr ColumnSpec kCountySettingColumns[] = {
+    {"setting_id", T::kText, true},
+    {"setting", T::kText, false, {}, "length(setting) BETWEEN 1 AND 64"},
+    {"value", T::kInteger},
+    kOrigin,
+    kHlc,
+    kRegion};
+
 constexpr WriteRule kCountyOnly[] = {{Role::kCounty, RegionRule::kOwnRegion}};
 constexpr WriteRule kDisclosureWriters[] = {{Role::kVillage, RegionRule::kOwnRegion},
                                             {Role::kTownship, RegionRule::kOwnRegion},
@@ -100,6 +108,7 @@ constexpr std::string_view kIndexRegion[] = {kRegionColumn};
 constexpr std::string_view kIndexRevocation[] = {"node_id", kRegionColumn};
 constexpr std::string_view kIndexVersion[] = {"disclosure_id", kRegionColumn};
 constexpr std::string_view kIndexByVersion[] = {"version_id", "disclosure_id", kRegionColumn};
+constexpr std::string_view kIndexSetting[] = {"setting", kRegionColumn};
 
 constexpr TableSpec kTables[] = {
     {"certificate", kCertificateColumns, 1, kCountyOnly, kIndexRegion},
@@ -109,6 +118,7 @@ constexpr TableSpec kTables[] = {
     {"review", kReviewColumns, 1, kReviewWriters, kIndexByVersion},
     {"withdrawal", kWithdrawalColumns, 1, kDisclosureWriters, kIndexByVersion},
     {"posting", kPostingColumns, 1, kDisclosureWriters, kIndexByVersion},
+    {"county_setting", kCountySettingColumns, 1, kCountyOnly, kIndexSetting, 2},
 };
 
 // Names and enumerated values are our own constants (plain ASCII identifiers), so they are
@@ -190,18 +200,21 @@ std::string CreateTableSql(const TableSpec& table) {
   return sql;
 }
 
+std::string TableSchemaSql(const TableSpec& table) {
+  std::string sql = CreateTableSql(table) + ";\n";
+  AppendTrigger(table, "UPDATE", sql);
+  AppendTrigger(table, "DELETE", sql);
+  for (std::string_view column : table.indexed_columns) {
+    const std::string name = std::string(table.name) + "_by_" + std::string(column);
+    sql += "CREATE INDEX " + name + " ON " + std::string(table.name) + " (" + std::string(column) +
+           ");\n";
+  }
+  return sql;
+}
+
 std::string SyncedSchemaSql() {
   std::string sql;
-  for (const TableSpec& table : kTables) {
-    sql += CreateTableSql(table) + ";\n";
-    AppendTrigger(table, "UPDATE", sql);
-    AppendTrigger(table, "DELETE", sql);
-    for (std::string_view column : table.indexed_columns) {
-      const std::string name = std::string(table.name) + "_by_" + std::string(column);
-      sql += "CREATE INDEX " + name + " ON " + std::string(table.name) + " (" +
-             std::string(column) + ");\n";
-    }
-  }
+  for (const TableSpec& table : kTables) sql += TableSchemaSql(table);
   return sql;
 }
 

@@ -17,8 +17,8 @@
 //             review with stage 'supervision' (村务监督委员会): its own village code.
 //   township  review with stage 'township': its own code or one of its villages';
 //             disclosure_version, disclosure_item, withdrawal, posting: its own code.
-//   county    certificate, revocation, disclosure_version, disclosure_item, withdrawal,
-//             posting: its own county code.
+//   county    certificate, revocation, county_setting, disclosure_version, disclosure_item,
+//             withdrawal, posting: its own county code.
 //   auditor   nothing.
 // Thread-safety: the specs are immutable static data; all functions are pure.
 #ifndef GONGKAI_PROTOCOL_SCHEMA_H_
@@ -35,8 +35,10 @@
 namespace gongkai {
 
 // Bumped whenever a synced table, column, constraint or write rule changes; nodes with
-// different versions must not exchange changesets.
-inline constexpr int kSchemaVersion = 1;
+// different versions must not exchange changesets. Version 2 added county_setting; a replica
+// made at version 1 gains that table when it is opened (node/replica/replica.cc), every
+// other table unchanged.
+inline constexpr int kSchemaVersion = 2;
 
 // Names of the three columns that end every synced table.
 inline constexpr char kOriginColumn[] = "origin";
@@ -86,6 +88,7 @@ struct TableSpec {
   size_t primary_key_columns;           // the first n columns form the primary key
   std::span<const WriteRule> writers;   // at most one rule per role
   std::span<const std::string_view> indexed_columns;  // one secondary index each
+  int since_version = 1;                              // the kSchemaVersion that added the table
 
   // Position of a column, or -1.
   int ColumnIndex(std::string_view column) const;
@@ -95,7 +98,12 @@ struct TableSpec {
 };
 
 // All synced tables, in creation order: certificate, revocation, disclosure_version,
-// disclosure_item, review, withdrawal, posting.
+// disclosure_item, review, withdrawal, posting, county_setting.
+//
+// county_setting carries the settings the county office sets for every node (`gongkai-hub
+// config set`, hub/audit/audit_settings.h), one row per change: setting (its key, e.g.
+// finance.deadline_day), value (an integer); the row with the highest hlc for a key is in
+// force. Nodes check the range of a value they use; a key they do not know is ignored.
 std::span<const TableSpec> SyncedTables();
 // The spec of a synced table, or nullptr (exact, case-sensitive name).
 const TableSpec* FindTable(std::string_view name);
@@ -105,6 +113,8 @@ std::string CreateTableSql(const TableSpec& table);
 // Everything for a fresh replica: every table, its two grow-only triggers and its indexes,
 // as one script for sqlite3_exec. Run it once, inside a transaction, with no session open.
 std::string SyncedSchemaSql();
+// The part of SyncedSchemaSql for one table: the table, its triggers and its indexes.
+std::string TableSchemaSql(const TableSpec& table);
 
 // The rule that lets `role` write `table`, or nullptr.
 const WriteRule* FindWriteRule(const TableSpec& table, Role role);

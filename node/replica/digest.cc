@@ -7,6 +7,7 @@
 #include "node/replica/synced_tables.h"
 #include "node/replica/table_info.h"
 #include "protocol/region.h"
+#include "protocol/schema.h"
 
 namespace gongkai {
 
@@ -65,7 +66,21 @@ void PutValue(Sha256Stream& hash, sqlite3_stmt* stmt, int column) {
   }
 }
 
+// Whether `table` has a row in `region`'s subtree.
+Result<bool> HasRowsIn(sqlite3* db, std::string_view table, std::string_view region) {
+  GK_ASSIGN_OR_RETURN(Statement stmt,
+                      Statement::Prepare(db, "SELECT 1 FROM " + QuoteIdentifier(table) +
+                                                 " WHERE substr(region, 1, ?1) = ?2 LIMIT 1"));
+  stmt.Bind(1, static_cast<int64_t>(region.size())).Bind(2, region);
+  return stmt.Step();
+}
+
 Status HashTable(sqlite3* db, std::string_view table, std::string_view region, Sha256Stream& hash) {
+  const TableSpec* spec = FindTable(table);
+  if (spec != nullptr && spec->since_version > 1) {
+    GK_ASSIGN_OR_RETURN(bool any, HasRowsIn(db, table, region));
+    if (!any) return Status::Ok();
+  }
   GK_ASSIGN_OR_RETURN(TableInfo info, ReadTableInfo(db, table));
   PutTag(hash, kDigestTableTag);
   PutLengthPrefixed(hash, AsBytes(table));

@@ -17,7 +17,10 @@
 //                 0x03 TEXT       u32 length, UTF-8 bytes
 //                 0x04 BLOB       u32 length, bytes
 // A table with no rows in the region still contributes its header and a zero count, so the
-// digest also pins which tables (and columns) were compared.
+// digest also pins which tables (and columns) were compared; except a table that a later
+// schema version added (TableSpec::since_version > 1, e.g. county_setting): it contributes
+// only when it has rows in the region, so an upgrade that adds a table leaves every digest
+// as it was, and a node of the old version and one of the new agree on the same facts.
 //
 // Node-local tables (journal, provenance, ...) are not part of the digest: two replicas that
 // learned the same facts through different envelopes (e.g. an identical row from two

@@ -9,9 +9,9 @@
 // one row with what = kMigrationCreated.
 //
 // A file whose version is above the build's is refused and left untouched: an older release
-// cannot know what a newer one's tables mean. The synced tables (protocol/schema.h) are not
-// migrated here: their shape is part of the wire format, and a change to it is a protocol
-// version.
+// cannot know what a newer one's tables mean. The synced tables (protocol/schema.h) are a
+// layout too ("synced", kSchemaVersion), whose steps only ever add a table: the shape of a
+// table that syncs is part of the wire format and never changes in place.
 //
 // Thread-safety: none; runs on the caller's connection.
 #ifndef GONGKAI_NODE_REPLICA_MIGRATE_H_

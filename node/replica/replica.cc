@@ -14,7 +14,6 @@ namespace gongkai {
 
 namespace {
 
-
 Status VersionRefused(const std::filesystem::path& path, std::string_view what,
                       std::string_view found, int expected) {
   return Status::Invalid(kErrReplicaSchemaVersion,
@@ -33,24 +32,46 @@ Result<std::optional<std::string>> MetaValue(sqlite3* db, std::string_view key) 
 
 constexpr LayoutName kLocalLayout = {"local", kMetaLocalVersion, kErrReplicaSchemaVersion,
                                      "本地表"};
+constexpr LayoutName kSyncedLayout = {"synced", kMetaSyncedVersion, kErrReplicaSchemaVersion,
+                                      "同步表"};
+
+// A version recorded in meta, or 0 when missing or not a small decimal number.
+int VersionNumber(const std::optional<std::string>& text) {
+  if (!text || text->empty() || text->size() >= 6 ||
+      text->find_first_not_of("0123456789") != std::string::npos) {
+    return 0;
+  }
+  return std::stoi(*text);
+}
+
+// The upgrades of the synced tables. Each only adds: a table a newer protocol syncs, with its
+// triggers and indexes; the rows already held, their envelopes and digests stay as they are.
+std::span<const Migration> SyncedMigrations() {
+  static const std::string kCountySetting = TableSchemaSql(*FindTable("county_setting"));
+  static const Migration kSteps[] = {
+      {2, "county_setting: 县里统一的设置（如财务公开期限）同步到各节点", kCountySetting},
+  };
+  return kSteps;
+}
 
 // Upgrades the node-local layout of a file made by an older release, and refuses a file made
 // by a newer one (or with other synced tables), before anything else is written to it.
 Status CheckVersions(sqlite3* db, const std::filesystem::path& path, int64_t now_ms) {
   GK_ASSIGN_OR_RETURN(std::optional<std::string> local, MetaValue(db, kMetaLocalVersion));
   GK_ASSIGN_OR_RETURN(std::optional<std::string> synced, MetaValue(db, kMetaSyncedVersion));
-  std::string want_synced = std::to_string(kSchemaVersion);
-  if (synced.value_or("") != want_synced) {
+  const int found_local = VersionNumber(local);
+  if (found_local < 1) {
+    return VersionRefused(path, "本地表", local.value_or("缺失"), kLocalSchemaVersion);
+  }
+  const int found_synced = VersionNumber(synced);
+  if (found_synced < 1 || found_synced > kSchemaVersion) {
     return VersionRefused(path, "同步表", synced.value_or("缺失"), kSchemaVersion);
   }
-  int found = 0;
-  if (local.has_value() && !local->empty() && local->size() < 6 &&
-      local->find_first_not_of("0123456789") == std::string::npos) {
-    found = std::stoi(*local);
-  }
-  if (found < 1) return VersionRefused(path, "本地表", local.value_or("缺失"), kLocalSchemaVersion);
-  return MigrateLayout(db, path.string(), kLocalLayout, found, kLocalSchemaVersion,
-                       LocalMigrations(), now_ms);
+  // The local layout first: its step 2 makes the table every step is recorded in.
+  GK_RETURN_IF_ERROR(MigrateLayout(db, path.string(), kLocalLayout, found_local,
+                                   kLocalSchemaVersion, LocalMigrations(), now_ms));
+  return MigrateLayout(db, path.string(), kSyncedLayout, found_synced, kSchemaVersion,
+                       SyncedMigrations(), now_ms);
 }
 
 Status CreateTables(sqlite3* db, int64_t now_ms) {

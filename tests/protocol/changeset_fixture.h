@@ -137,6 +137,13 @@ inline std::string InsertRevocation(const std::string& id, const std::string& or
          Tail(origin, region) + ");";
 }
 
+inline std::string InsertCountySetting(const std::string& id, const std::string& setting,
+                                       int64_t value, const std::string& origin,
+                                       const std::string& region) {
+  return "INSERT INTO county_setting VALUES (" + Q(id) + ", " + Q(setting) + ", " +
+         std::to_string(value) + ", " + Tail(origin, region) + ");";
+}
+
 }  // namespace gongkai::testing
 
 #endif  // GONGKAI_TESTS_PROTOCOL_CHANGESET_FIXTURE_H_

@@ -52,6 +52,9 @@ std::string ValidRow(std::string_view table) {
   if (table == "review") return InsertReview("r1", "supervision", kVillageId, kVillage);
   if (table == "withdrawal") return InsertWithdrawal("w1", kVillageId, kVillage);
   if (table == "posting") return InsertPosting("p1", kVillageId, kVillage);
+  if (table == "county_setting") {
+    return InsertCountySetting("s1", "finance.deadline_day", 20, kCountyId, kCounty);
+  }
   FAIL("no row for " << table);
   return "";
 }
@@ -60,7 +63,8 @@ TEST_CASE("the synced tables, in order, with their columns") {
   std::vector<std::string> names;
   for (const TableSpec& t : SyncedTables()) names.emplace_back(t.name);
   CHECK(names == std::vector<std::string>{"certificate", "revocation", "disclosure_version",
-                                          "disclosure_item", "review", "withdrawal", "posting"});
+                                          "disclosure_item", "review", "withdrawal", "posting",
+                                          "county_setting"});
   const TableSpec* item = FindTable("disclosure_item");
   REQUIRE(item != nullptr);
   CHECK(item->primary_key_columns == 2);
@@ -111,7 +115,9 @@ TEST_CASE("the SQL creates STRICT tables that match the specs") {
                        std::string(t.name) + "' AND sql IS NOT NULL") ==
           static_cast<int>(t.indexed_columns.size()));
   }
-  CHECK(kSchemaVersion == 1);
+  CHECK(kSchemaVersion == 2);
+  CHECK(FindTable("county_setting")->since_version == 2);
+  CHECK(FindTable("posting")->since_version == 1);
 }
 
 TEST_CASE("rows can be inserted but never updated or deleted") {
@@ -147,6 +153,10 @@ TEST_CASE("CHECK, NOT NULL and STRICT refuse bad values") {
           std::string(kTownshipId) + "', 1, '511304100')");
   refused(InsertPosting("p1", "short-origin", kVillage));
   refused(InsertPosting("p1", kVillageId, "5113041"));
+  refused(InsertCountySetting("s1", "", 20, kCountyId, kCounty));
+  refused(InsertCountySetting("s1", std::string(65, 'k'), 20, kCountyId, kCounty));
+  refused("INSERT INTO county_setting VALUES ('s1', 'finance.deadline_day', 'twenty', '" +
+          std::string(kCountyId) + "', 1, '511304')");
   // STRICT: no text in an INTEGER column, no integer in a BLOB column; NOT NULL everywhere.
   refused("INSERT INTO posting VALUES ('p1', 'v1', 'd1', '', 'two', '" + std::string(kVillageId) +
           "', 1, '511304100201')");
@@ -214,8 +224,8 @@ TEST_CASE("CheckWrite: every role x table x region") {
       }
     }
   }
-  // village 5 tables, township 4 + review for 3 regions, county 6 tables.
-  CHECK(allowed == 5 + 4 + 3 + 6);
+  // village 5 tables, township 4 + review for 3 regions, county 7 tables.
+  CHECK(allowed == 5 + 4 + 3 + 7);
   CHECK(CheckWrite(Role::kCounty, kCounty, "drafts", kCounty).code() == kErrSchemaUnknownTable);
   CHECK(CheckWrite(Role::kCounty, kCounty, "drafts", kCounty).kind() == StatusKind::kNotFound);
   // A signer whose region does not fit its role writes nothing.

@@ -29,8 +29,8 @@ TEST_CASE("the hub and village homes of release 0.2.0 open, upgraded, and audit 
     // umask's), which every program refuses. The release had written them 0600.
     for (const auto& entry : std::filesystem::directory_iterator(temp.path() / home)) {
       if (entry.path().extension() == ".key") {
-        std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_read |
-                                                        std::filesystem::perms::owner_write);
+        std::filesystem::permissions(
+            entry.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
       }
     }
   }
@@ -63,7 +63,9 @@ TEST_CASE("the hub and village homes of release 0.2.0 open, upgraded, and audit 
         2);
   CHECK(o.Count("hub",
                 "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'local_schema_version'") == 2);
-  CHECK(o.Count("hub", "SELECT count(*) FROM schema_migration WHERE version = 2") == 2);
+  // The local layout, the log, and the synced tables (county_setting): each to version 2.
+  CHECK(o.Count("hub", "SELECT count(*) FROM schema_migration WHERE version = 2") == 3);
+  CHECK(o.Count("hub", "SELECT count(*) FROM schema_migration WHERE layout = 'synced'") == 1);
   CHECK(o.Count("hub", "SELECT count(*) FROM sqlite_schema WHERE name = 'refused_request'") == 1);
   RunResult again = RunProgram(o.dir(), "gongkai-hub", {"audit", "verify", "--home", "hub"});
   INFO(again.out << again.err);

@@ -2,9 +2,9 @@
 
 #include <doctest/doctest.h>
 
-#include "node/replica_fixture.h"
 #include "node/replica/sql.h"
 #include "node/replica/table_info.h"
+#include "node/replica_fixture.h"
 
 namespace gongkai {
 namespace {
@@ -42,6 +42,33 @@ TEST_CASE("digest pins the encoding: an empty replica") {
     expected.Update(w.bytes());
   }
   CHECK(*digest == expected.Finish());
+}
+
+TEST_CASE("digest: a table a later schema version added counts only where it holds rows") {
+  TempDir dir;
+  auto replica = Replica::Open(dir.path() / "r.db");
+  REQUIRE(replica.ok());
+  auto county_before = RegionDigest(*replica, kCounty);
+  auto village_before = RegionDigest(*replica, kVillage);
+  REQUIRE(county_before.ok());
+  REQUIRE(village_before.ok());
+  REQUIRE(ExecSql(replica->db(),
+                  "INSERT INTO county_setting VALUES ('s1', 'finance.deadline_day', 20, '" +
+                      std::string(32, '3') + "', 1, '" + kCounty + "')")
+              .ok());
+  auto county_after = RegionDigest(*replica, kCounty);
+  auto village_after = RegionDigest(*replica, kVillage);
+  REQUIRE(county_after.ok());
+  REQUIRE(village_after.ok());
+  CHECK(*county_after != *county_before);
+  CHECK(*village_after == *village_before);
+  // Before the row, the county's digest was that of the seven version-1 tables alone.
+  const std::string_view seven[] = {"certificate",     "revocation", "disclosure_version",
+                                    "disclosure_item", "review",     "withdrawal",
+                                    "posting"};
+  auto without = TablesDigest(replica->db(), seven, kCounty);
+  REQUIRE(without.ok());
+  CHECK(*without == *county_before);
 }
 
 TEST_CASE("digest: equal for the same facts, different when any row differs") {

@@ -7,6 +7,7 @@
 #include "node/replica/local_schema.h"
 #include "node/replica/replica.h"
 #include "node/replica/sql.h"
+#include "protocol/schema.h"
 #include "tests/protocol/temp_dir.h"
 
 namespace gongkai {
@@ -52,6 +53,16 @@ TEST_CASE("a replica made by release 0.2.0 opens, upgraded in place, with every 
   CHECK(Int(db,
             "SELECT count(*) FROM schema_migration WHERE layout = 'local' AND version = 2"
             " AND applied_at = 1234") == 1);
+  // Synced layout 1 -> 2: county_setting added, empty, with its grow-only triggers.
+  CHECK(Int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'synced_schema_version'") ==
+        kSchemaVersion);
+  CHECK(Int(db,
+            "SELECT count(*) FROM schema_migration WHERE layout = 'synced' AND version = 2"
+            " AND applied_at = 1234") == 1);
+  CHECK(Int(db, "SELECT count(*) FROM county_setting") == 0);
+  CHECK(Int(db,
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND"
+            " tbl_name = 'county_setting'") == 2);
   CHECK(Int(db, "SELECT count(*) FROM journal") == journal);
   CHECK(Int(db, "SELECT count(*) FROM provenance") == provenance);
   CHECK(Int(db, "SELECT count(*) FROM disclosure_version") == disclosures);
@@ -63,7 +74,7 @@ TEST_CASE("a replica made by release 0.2.0 opens, upgraded in place, with every 
   replica = Replica::Open(
       path, ReplicaOptions{false, kDefaultBusyTimeoutMs, [] { return int64_t{5678}; }});
   REQUIRE(replica.ok());
-  CHECK(Int(replica->db(), "SELECT count(*) FROM schema_migration") == 1);
+  CHECK(Int(replica->db(), "SELECT count(*) FROM schema_migration") == 2);
 }
 
 TEST_CASE("a new replica records that it was created at the current layout") {
