@@ -2,6 +2,9 @@
 
 #include <charconv>
 
+#include "node/replica/capture.h"
+#include "node/replica/county_setting.h"
+
 namespace gongkai {
 
 namespace {
@@ -25,7 +28,8 @@ const AuditSettingInfo* FindKey(std::string_view key) {
 
 const std::vector<AuditSettingInfo>& AuditSettingKeys() {
   static const std::vector<AuditSettingInfo> keys = {
-      {kSettingFinanceDeadlineDay, 15, 1, 28, "财务公开期限：期末次月的第几日前须经乡镇审核通过"},
+      {kSettingFinanceDeadlineDay, 15, 1, 28, "财务公开期限：期末次月的第几日前须经乡镇审核通过",
+       true},
       {kSettingSubsidyMinPublicityDays, 7, 1, 366, "惠农补贴公示期最少天数"},
       {kSettingClockSkewHours, 24, 1, 8760, "节点时钟与县级接收时间相差超过此小时数即告警"},
       {kSettingStaleDays, 30, 1, 3650, "audit stale 默认天数：超过此天数未同步的节点"},
@@ -84,6 +88,60 @@ Status SetAuditSetting(Replica& replica, std::string_view key, std::string_view 
   const std::string text = std::to_string(*parsed);
   return replica.PutSetting(key,
                             ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+}  // namespace gongkai
+
+namespace gongkai {
+
+namespace {
+
+// Captures one county_setting row per (setting, value), with `also` run in the same
+// transaction.
+Status CaptureCountySettings(County& county,
+                             const std::vector<std::pair<std::string, int64_t>>& rows,
+                             const std::function<Status()>& also) {
+  GK_ASSIGN_OR_RETURN(Hlc last, county.replica().LastHlc());
+  county.clock().Observe(last);
+  return Capture(county.replica(), county.hub_key(), county.clock(),
+                 [&](sqlite3* db, const CaptureStamp& stamp) -> Status {
+                   for (const auto& [setting, value] : rows) {
+                     GK_RETURN_IF_ERROR(
+                         InsertCountySettingRow(db, stamp, setting, value, county.code()));
+                   }
+                   return also ? also() : Status::Ok();
+                 })
+      .status();
+}
+
+}  // namespace
+
+Status SetCountySetting(County& county, std::string_view key, std::string_view value) {
+  const AuditSettingInfo* info = FindKey(key);
+  std::optional<int64_t> parsed = ParseSettingValue(value);
+  if (info == nullptr || !info->to_nodes || !parsed) {
+    return SetAuditSetting(county.replica(), key, value);
+  }
+  GK_ASSIGN_OR_RETURN(std::optional<int64_t> last,
+                      CountySetting(county.replica().db(), key, county.code()));
+  if (last == parsed) return SetAuditSetting(county.replica(), key, value);
+  return CaptureCountySettings(county, {{std::string(key), *parsed}},
+                               [&] { return SetAuditSetting(county.replica(), key, value); });
+}
+
+Result<int> PublishCountySettings(County& county) {
+  GK_ASSIGN_OR_RETURN(std::vector<AuditSettingValue> values, ShowAuditSettings(county.replica()));
+  std::vector<std::pair<std::string, int64_t>> rows;
+  for (const AuditSettingValue& v : values) {
+    if (!v.info->to_nodes) continue;
+    GK_ASSIGN_OR_RETURN(std::optional<int64_t> last,
+                        CountySetting(county.replica().db(), v.info->key, county.code()));
+    // A default never set and never published is what every node assumes already.
+    if (last ? *last != v.value : v.set) rows.emplace_back(std::string(v.info->key), v.value);
+  }
+  if (rows.empty()) return 0;
+  GK_RETURN_IF_ERROR(CaptureCountySettings(county, rows, {}));
+  return static_cast<int>(rows.size());
 }
 
 }  // namespace gongkai

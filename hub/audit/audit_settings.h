@@ -10,7 +10,9 @@
 //   audit.clock_skew_hours       24       1..8760   a writer's HLC further than this from the
 //                                                   hub's receipt time is an alarm
 //   audit.stale_days             30       1..3650   `audit stale` without --days
-// Values are stored as decimal text. Thread-safety: through the replica, one thread.
+// Values are stored as decimal text. finance.deadline_day also syncs to every node
+// (SetCountySetting), so that the clerk's home page reminds by the county's day. Thread-safety:
+// through the replica, one thread.
 #ifndef GONGKAI_HUB_AUDIT_AUDIT_SETTINGS_H_
 #define GONGKAI_HUB_AUDIT_AUDIT_SETTINGS_H_
 
@@ -19,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hub/county/county.h"
 #include "node/replica/replica.h"
 #include "protocol/status.h"
 
@@ -48,6 +51,9 @@ struct AuditSettingInfo {
   int64_t min;
   int64_t max;
   std::string_view meaning;  // Chinese, one line
+  // Nodes use it too (the clerk's and the township's home pages): a change is also written
+  // as a county_setting row (node/replica/county_setting.h), which syncs to every node.
+  bool to_nodes = false;
 };
 
 // Every key, in the order of the table above.
@@ -59,6 +65,16 @@ Result<AuditSettings> LoadAuditSettings(const Replica& replica);
 // Sets `key` to `value` (decimal text). audit.setting_key for an unknown key,
 // audit.setting_value for a value that is not a decimal integer in the key's range.
 Status SetAuditSetting(Replica& replica, std::string_view key, std::string_view value);
+
+// SetAuditSetting, and for a setting with to_nodes, in the same transaction a captured
+// county_setting row with the value, unless the county's last row for it holds that value
+// already (capture.* errors as for any capture).
+Status SetCountySetting(County& county, std::string_view key, std::string_view value);
+
+// For every to_nodes setting whose value in force differs from the county's last row for it
+// (a hub home set before release 0.3 had the table), captures a row: one envelope for all.
+// Returns how many rows were written. Run by `gongkai-hub serve` at start.
+Result<int> PublishCountySettings(County& county);
 
 // The value in force for `key` (the stored one or the default) and whether it was set.
 struct AuditSettingValue {

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <string>
 
+#include "hub/app/county_actions.h"
 #include "hub/audit/audit_settings.h"
 #include "hub/cli/commands.h"
 #include "hub/county/county.h"
@@ -17,7 +18,9 @@ int RunConfigSet(const Args& args) {
   return RunHubAction(
       args,
       [&](County& county) -> Result<bool> {
-        GK_RETURN_IF_ERROR(SetAuditSetting(county.replica(), key, value));
+        GK_RETURN_IF_ERROR(SetCountySetting(county, key, value));
+        // A setting sent to the nodes is an envelope of the county's: into the log now.
+        GK_RETURN_IF_ERROR(AppendToCountyLog(county));
         return true;
       },
       [&](bool) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "hub/app/hub_metrics.h"
+#include "hub/audit/audit_settings.h"
 #include "hub/cli/commands.h"
 #include "hub/server/metrics_listener.h"
 #include "hub/server/server.h"
@@ -79,6 +80,13 @@ int RunServe(const Args& args) {
                            args.json());
     }
     tls = HubTlsFiles{*args.Get("tls-cert"), *args.Get("tls-key")};
+  }
+  {
+    // A county setting set before the hub synced settings to nodes goes out now.
+    Result<County> county = OpenCounty(*home);
+    if (!county.ok()) return ReportFailure(county.status(), args.json());
+    Result<int> published = PublishCountySettings(*county);
+    if (!published.ok()) return ReportFailure(published.status(), args.json());
   }
   Result<std::unique_ptr<HubService>> service = HubService::Open(*home);
   if (!service.ok()) return ReportFailure(service.status(), args.json());

@@ -28,7 +28,8 @@ constexpr struct {
     {"hub", "县汇聚服务器地址，如 http://10.0.0.1:8440"},
     {"hub-fingerprint", "县汇聚服务器 TLS 证书的 SHA-256 指纹（64 位十六进制；https 地址必需）"},
     {"finance.deadline_day",
-     "财务公开期限：季度结束后次月第几日（1 到 28，默认 15；按县里的规定设置，首页据此提醒）"},
+     "财务公开期限：季度结束后次月第几日（1 到 28，默认 15；县里设置后随同步下发并以县里为准，"
+     "本项只在收到县里的设置前起作用）"},
 };
 
 bool KnownConfigKey(std::string_view key) {

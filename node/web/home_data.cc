@@ -41,10 +41,7 @@ Result<mstch::map> SyncSummary(NodeSession& session) {
 }
 
 Result<int64_t> FinanceDeadlineDay(NodeSession& session) {
-  GK_ASSIGN_OR_RETURN(std::optional<Bytes> setting,
-                      session.replica->GetSetting(kSettingFinanceDeadlineDay));
-  return FinanceDeadlineDayOf(setting ? std::string(setting->begin(), setting->end())
-                                      : std::string());
+  return FinanceDeadlineDayAt(*session.replica, session.identity.region);
 }
 
 }  // namespace gongkai

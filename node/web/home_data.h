@@ -13,8 +13,8 @@ namespace gongkai {
 //  "refusals":[{code, message}]} for the node of `session`.
 Result<mstch::map> SyncSummary(NodeSession& session);
 
-// The county's finance deadline day as this node keeps it (finance.deadline_day,
-// node/workflow/finance_due.h FinanceDeadlineDayOf).
+// The county's finance deadline day in force at this node (node/workflow/finance_due.h
+// FinanceDeadlineDayAt).
 Result<int64_t> FinanceDeadlineDay(NodeSession& session);
 
 }  // namespace gongkai

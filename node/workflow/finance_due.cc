@@ -1,6 +1,9 @@
 // FinanceDue (node/workflow/finance_due.h).
 #include "node/workflow/finance_due.h"
 
+#include "node/replica/county_setting.h"
+#include "protocol/region.h"
+
 namespace gongkai {
 
 namespace {
@@ -39,6 +42,14 @@ int64_t FinanceDeadlineDayOf(std::string_view setting) {
   }
   const int64_t day = std::stoll(std::string(setting));
   return day >= 1 && day <= 28 ? day : kDefaultFinanceDeadlineDay;
+}
+
+Result<int64_t> FinanceDeadlineDayAt(const Replica& replica, std::string_view region) {
+  GK_ASSIGN_OR_RETURN(std::optional<int64_t> county,
+                      CountySetting(replica.db(), kSettingFinanceDeadlineDay, CountyOf(region)));
+  if (county && *county >= 1 && *county <= 28) return *county;
+  GK_ASSIGN_OR_RETURN(std::optional<Bytes> own, replica.GetSetting(kSettingFinanceDeadlineDay));
+  return FinanceDeadlineDayOf(own ? std::string(own->begin(), own->end()) : std::string());
 }
 
 std::vector<FinanceDueItem> FinanceDue(const std::vector<DisclosureState>& held,

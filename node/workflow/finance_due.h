@@ -16,19 +16,21 @@
 #include <vector>
 
 #include "node/intake/calendar.h"
+#include "node/replica/replica.h"
 #include "node/workflow/disclosure_view.h"
 
 namespace gongkai {
 
-// The settings key a node keeps the county's deadline day under (`gongkai config set
-// finance.deadline_day N`, 1..28; kDefaultFinanceDeadlineDay when unset or not a number).
+// The key of the county's deadline day: in the county_setting rows the county sends, and in
+// the node's own settings (`gongkai config set finance.deadline_day N`, 1..28), which count
+// only until a county row has arrived.
 inline constexpr char kSettingFinanceDeadlineDay[] = "finance.deadline_day";
 
 struct FinanceDueItem {
-  std::string period;        // "2026Q3"
+  std::string period;  // "2026Q3"
   CivilDate deadline;
-  int64_t days_left = 0;     // to the end of the deadline day; negative once it has passed
-  bool ended = false;        // the quarter is over (a disclosure can be made)
+  int64_t days_left = 0;  // to the end of the deadline day; negative once it has passed
+  bool ended = false;     // the quarter is over (a disclosure can be made)
   // Where the village stands: none | draft | submitted | returned | approved.
   std::string state;
   std::string disclosure_id;  // the disclosure concerned, or ""
@@ -50,6 +52,11 @@ std::vector<std::string> LateFinancePeriods(const std::vector<DisclosureState>& 
 
 // The deadline day a node's setting text gives: 1..28, else kDefaultFinanceDeadlineDay.
 int64_t FinanceDeadlineDayOf(std::string_view setting);
+
+// The deadline day in force at the node of `replica` in `region`: the county's (its last
+// county_setting row for finance.deadline_day, node/replica/county_setting.h, when 1..28),
+// else the node's own setting (FinanceDeadlineDayOf), else the default. Errors: sql.*.
+Result<int64_t> FinanceDeadlineDayAt(const Replica& replica, std::string_view region);
 
 }  // namespace gongkai
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "node/replica/county_setting.h"
+#include "node/replica/sql.h"
 #include "tests/hub/county_fixture.h"
 
 namespace gongkai {
@@ -60,6 +62,49 @@ TEST_CASE("audit settings refuse unknown keys and values out of range") {
                           ByteView(reinterpret_cast<const uint8_t*>(junk.data()), junk.size()))
               .ok());
   CHECK(LoadAuditSettings(replica).status().code() == kErrAuditSettingStored);
+}
+
+}  // namespace
+}  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+int64_t CountySettingRows(County& county) {
+  auto n = QueryInt(county.replica().db(), "SELECT count(*) FROM county_setting");
+  REQUIRE(n.ok());
+  return n->value_or(-1);
+}
+
+TEST_CASE("PublishCountySettings sends a setting made before settings synced, once") {
+  testing::HubHome hub;
+  // Defaults only: every node assumes them already.
+  auto none = PublishCountySettings(hub.county);
+  REQUIRE(none.ok());
+  CHECK(*none == 0);
+  // Set the old way (no row), as a hub home of an older release holds it.
+  REQUIRE(SetAuditSetting(hub.county.replica(), kSettingFinanceDeadlineDay, "18").ok());
+  REQUIRE(SetAuditSetting(hub.county.replica(), kSettingStaleDays, "60").ok());
+  CHECK(CountySettingRows(hub.county) == 0);
+  auto first = PublishCountySettings(hub.county);
+  REQUIRE(first.ok());
+  CHECK(*first == 1);
+  auto value = CountySetting(hub.county.replica().db(), kSettingFinanceDeadlineDay, "511304");
+  REQUIRE(value.ok());
+  CHECK(*value == std::optional<int64_t>(18));
+  auto again = PublishCountySettings(hub.county);
+  REQUIRE(again.ok());
+  CHECK(*again == 0);
+  CHECK(CountySettingRows(hub.county) == 1);
+  // SetCountySetting writes the row and the setting together.
+  REQUIRE(SetCountySetting(hub.county, kSettingFinanceDeadlineDay, "12").ok());
+  CHECK(CountySettingRows(hub.county) == 2);
+  auto loaded = LoadAuditSettings(hub.county.replica());
+  REQUIRE(loaded.ok());
+  CHECK(loaded->finance_deadline_day == 12);
+  CHECK(SetCountySetting(hub.county, kSettingFinanceDeadlineDay, "0").code() ==
+        kErrAuditSettingValue);
+  CHECK(CountySettingRows(hub.county) == 2);
 }
 
 }  // namespace
