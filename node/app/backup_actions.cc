@@ -10,11 +10,14 @@
 #include <system_error>
 #include <thread>
 
+#include "node/exchange/enrolment.h"
 #include "node/json/json_text.h"
 #include "node/json/json_value.h"
 #include "node/replica/home.h"
+#include "node/replica/node_key.h"
 #include "node/replica/replica.h"
 #include "node/replica/sql.h"
+#include "protocol/certificate_file.h"
 #include "protocol/file_io.h"
 
 namespace gongkai {
@@ -318,6 +321,100 @@ Result<RestoreSummary> RestoreHome(const std::string& from, const std::string& h
                            "无法放入数据目录 " + target.string() + ": " + ec.message());
   scratch.keep = true;
   GK_RETURN_IF_ERROR(FlushFolderOf(target.string()));
+  return summary;
+}
+
+namespace {
+
+// The value of each of `keep` that the damaged file at `path` still gives; a read that
+// fails leaves that setting out.
+std::vector<std::pair<std::string, Bytes>> SalvageSettings(const fs::path& path,
+                                                           std::span<const std::string_view> keep) {
+  std::vector<std::pair<std::string, Bytes>> found;
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(raw);
+    return found;
+  }
+  SqliteDb db(raw);
+  for (std::string_view key : keep) {
+    Result<Statement> stmt =
+        Statement::Prepare(db.get(), "SELECT CAST(value AS BLOB) FROM settings WHERE key = ?");
+    if (!stmt.ok()) break;
+    stmt->Bind(1, key);
+    Result<bool> row = stmt->Step();
+    if (row.ok() && *row) found.emplace_back(std::string(key), stmt->ColumnBlob(0));
+  }
+  return found;
+}
+
+// Whether the replica at `path` is damaged: it does not open, or fails quick_check.
+Result<bool> ReplicaDamaged(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return true;
+  Result<Replica> replica = Replica::Open(path, ReplicaOptions{false, kDefaultBusyTimeoutMs, {}});
+  if (!replica.ok()) {
+    if (replica.status().code() == kErrSqlCorrupt) return true;
+    return replica.status();
+  }
+  Result<std::string> check = QuickCheck(replica->db());
+  if (!check.ok()) {
+    if (check.status().code() == kErrSqlCorrupt) return true;
+    return check.status();
+  }
+  return *check != "ok";
+}
+
+}  // namespace
+
+Result<RebuildSummary> RebuildReplica(const fs::path& home, ByteView certificate_file,
+                                      std::span<const std::string_view> keep, int64_t now_ms) {
+  GK_ASSIGN_OR_RETURN(CertificateFile file, OpenCertificateFile(certificate_file));
+  const fs::path key_path = home / kNodeKeyFileName;
+  if (!NodeKeyExists(key_path)) {
+    return Status::NotFound(kErrEnrolmentNotStarted,
+                            "节点目录 " + home.string() + " 中没有节点密钥 " + kNodeKeyFileName +
+                                "；没有它无法重建，请联系县政务公开办重新登记");
+  }
+  GK_ASSIGN_OR_RETURN(SecretKey key, LoadNodeKey(key_path));
+  if (file.node.subject_key != key.public_key()) {
+    return Status::Denied(kErrEnrolmentOtherNode,
+                          "这份证书属于节点 " + NodeIdHex(file.node.subject_id()) + "（" +
+                              file.node.region + " " + file.node.name + "），本节点为 " +
+                              NodeIdHex(key.node_id()) + "；请找出本节点登记时的证书文件");
+  }
+  const fs::path db = home / kReplicaFileName;
+  GK_ASSIGN_OR_RETURN(bool damaged, ReplicaDamaged(db));
+  if (!damaged) {
+    return Status::Conflict(kErrRebuildNotDamaged,
+                            "数据库 " + db.string() + " 完好（完整性检查通过），不需要重建");
+  }
+  RebuildSummary summary;
+  const std::vector<std::pair<std::string, Bytes>> kept = SalvageSettings(db, keep);
+  std::error_code ec;
+  if (fs::exists(db, ec)) {
+    const std::string suffix = ".damaged-" + TimeStamp(now_ms);
+    summary.damaged = db.string() + suffix;
+    for (const char* extra : {"", "-wal", "-shm"}) {
+      const fs::path from = db.string() + extra;
+      if (!fs::exists(from, ec)) continue;
+      fs::rename(from, db.string() + suffix + extra, ec);
+      if (ec) {
+        return Status::IoError(kErrBackupIo,
+                               "无法把损坏的 " + from.string() + " 移开：" + ec.message());
+      }
+    }
+  }
+  GK_RETURN_IF_ERROR(CompleteEnrolment(home, certificate_file).status());
+  GK_ASSIGN_OR_RETURN(Replica replica,
+                      Replica::Open(db, ReplicaOptions{false, kDefaultBusyTimeoutMs, {}}));
+  for (const auto& [name, value] : kept) {
+    GK_RETURN_IF_ERROR(replica.PutSetting(name, value));
+    summary.kept_settings.push_back(name);
+  }
+  GK_RETURN_IF_ERROR(replica.PutSetting(kSettingRestoredFrom, AsBytes(std::to_string(now_ms))));
+  summary.node_id = NodeIdHex(key.node_id());
+  summary.region = file.node.region;
   return summary;
 }
 

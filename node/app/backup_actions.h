@@ -18,12 +18,15 @@
 #define GONGKAI_NODE_APP_BACKUP_ACTIONS_H_
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "protocol/backup_file.h"
+#include "protocol/bytes.h"
 #include "protocol/key_file.h"
 #include "protocol/status.h"
 
@@ -79,6 +82,32 @@ Result<RestoreSummary> RestoreHome(const std::string& from, const std::string& h
 
 // The manifest of `from` without restoring it (backup.* errors as RestoreHome).
 Result<BackupSummary> ReadBackupManifest(const std::string& from, std::string_view passphrase);
+
+// gongkai rebuild: the way back from a damaged replica.db without a backup. Everything the
+// node had synced is in the county's log; its key (DIR/node.key) and its certificate file
+// (the one `gongkai init --certificate` took) make it the same node again.
+inline constexpr char kErrRebuildNotDamaged[] = "rebuild.not_damaged";  // kConflict
+
+struct RebuildSummary {
+  std::string damaged;  // where the damaged file was moved (beside it, .damaged-TIME)
+  std::string node_id;
+  std::string region;
+  std::vector<std::string> kept_settings;  // of `keep`, those read back from the damaged file
+};
+
+// Replaces the damaged DIR/replica.db of `home` with a new one for the same node. In order:
+// the certificate file opens (certificate_file.*) and names DIR/node.key's key
+// (enrolment.other_node); the replica is damaged: it does not open or fails quick_check
+// (rebuild.not_damaged when it is sound; a missing file is taken as damaged). Then the
+// settings named in `keep` (the hub's address, phone numbers, ...) are read from the damaged
+// file where it still gives them; it is moved aside with its -wal and -shm, never deleted;
+// the new replica takes the identity (enrolment.h CompleteEnrolment) and those settings,
+// and is marked as restored (kSettingRestoredFrom): it writes nothing until a complete sync
+// has brought back every envelope of its own that the hub holds, so its chain goes on from
+// where the county has it and never reuses a sequence number. What it wrote but had not
+// synced stays in the damaged file only.
+Result<RebuildSummary> RebuildReplica(const std::filesystem::path& home, ByteView certificate_file,
+                                      std::span<const std::string_view> keep, int64_t now_ms);
 
 }  // namespace gongkai
 

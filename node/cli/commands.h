@@ -40,6 +40,9 @@ std::vector<CommandSpec> UiCommands();
 std::vector<CommandSpec> BackupCommands(BackupKind kind, std::vector<std::string> required);
 std::vector<CommandSpec> NodeBackupCommands();
 
+// The keys `gongkai config set` takes (commands_node.cc); rebuild keeps them.
+std::vector<std::string_view> NodeConfigKeys();
+
 // doctor (commands_doctor.cc)
 std::vector<CommandSpec> DoctorCommands();
 // Prints doctor's checks (a ✓ / ! / ✗ list with the advice, or --json

@@ -6,6 +6,9 @@
 #include "node/cli/commands.h"
 #include "node/json/json_text.h"
 #include "node/replica/home.h"
+#include "protocol/certificate_file.h"
+#include "protocol/file_io.h"
+#include "protocol/wall_clock.h"
 
 namespace gongkai {
 
@@ -154,8 +157,59 @@ std::vector<CommandSpec> BackupCommands(BackupKind kind, std::vector<std::string
   return commands;
 }
 
+namespace {
+
+int RunRebuild(const Args& args) {
+  Result<std::string> home = HomeDir(args, false);
+  if (!home.ok()) return ReportFailure(home.status(), args.json());
+  const std::string certificate = *args.Get("certificate");
+  Result<Bytes> file = ReadFileLimited(certificate, kMaxCertificateFileSize + 1);
+  if (!file.ok()) return ReportFailure(file.status(), args.json());
+  const std::vector<std::string_view> keep = NodeConfigKeys();
+  Result<RebuildSummary> done = RebuildReplica(*home, *file, keep, WallClockMs());
+  if (!done.ok()) return ReportFailure(done.status(), args.json());
+  JsonObject json;
+  json.Set("home", *home);
+  json.Set("damaged", done->damaged);
+  json.Set("node_id", done->node_id);
+  json.Set("region", done->region);
+  json.SetRaw("kept_settings", JsonStringArray(done->kept_settings));
+  json.SetRaw("must_sync", "true");
+  std::string text = "已为本节点（" + done->region + "）新建数据库，密钥和证书不变。";
+  if (!done->damaged.empty()) text += "\n损坏的文件移到了 " + done->damaged + "，没有删除。";
+  if (!done->kept_settings.empty()) {
+    text += "\n从损坏的文件中取回了设置：";
+    for (const std::string& k : done->kept_settings) text += " " + k;
+  }
+  text +=
+      "\n请现在运行 gongkai sync（或在界面上点 同步）：本机传到县级平台的记录和县里、乡镇的记录"
+      "会全部取回；取回之前本机不能写入新的记录。只在损坏的文件里、还没同步出去的记录取不回来，"
+      "请把损坏的文件交给县政务公开办。";
+  return Emit(args, json.ToString(), text);
+}
+
+}  // namespace
+
 std::vector<CommandSpec> NodeBackupCommands() {
-  return BackupCommands(BackupKind::kNode, {kNodeKeyFileName});
+  std::vector<CommandSpec> commands = BackupCommands(BackupKind::kNode, {kNodeKeyFileName});
+  CommandSpec spec{"rebuild", "",
+                   "数据库损坏又没有备份时：用本机密钥和证书文件新建数据库，再同步取回"};
+  spec.options = {{"certificate", "FILE", "本节点登记时的证书文件（必填）"}};
+  spec.details =
+      "只在数据库损坏时可用（完好的数据库会拒绝重建）。损坏的 replica.db 改名留在原处，不删除；"
+      "能读出的本机设置（汇聚服务器地址、监督电话等）带到新数据库。新数据库在与县级平台完整同步"
+      "一次之前不写入新记录，同步后接着县里保存的记录编号继续，不会重号。证书文件找不到时，"
+      "把损坏的文件移开后运行 gongkai init --region … --name … 用同一把密钥重新申请，"
+      "县里登记后得到同一份证书。";
+  spec.run = [](const Args& args) {
+    if (!args.Get("certificate")) {
+      return ReportFailure(Status::Invalid(kErrCliUsage, "请用 --certificate FILE 给出证书文件"),
+                           args.json());
+    }
+    return RunRebuild(args);
+  };
+  commands.push_back(spec);
+  return commands;
 }
 
 }  // namespace gongkai

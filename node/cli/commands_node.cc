@@ -32,6 +32,16 @@ constexpr struct {
      "本项只在收到县里的设置前起作用）"},
 };
 
+}  // namespace
+
+std::vector<std::string_view> NodeConfigKeys() {
+  std::vector<std::string_view> keys;
+  for (const auto& k : kConfigKeys) keys.push_back(k.key);
+  return keys;
+}
+
+namespace {
+
 bool KnownConfigKey(std::string_view key) {
   for (const auto& k : kConfigKeys) {
     if (k.key == key) return true;
