@@ -2,77 +2,173 @@
 #include "hub/server/server.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <httplib.h>
-
-#include <charconv>
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <string>
-#include <system_error>
+#include <string_view>
 #include <thread>
+
+#include "hub/server/http_request.h"
 
 namespace gongkai {
 
+void HubServer::TlsContextFree::operator()(ssl_ctx_st* context) const { SSL_CTX_free(context); }
+
 namespace {
 
-// httplib serves a connection only from its own accept loop, which has neither a bound queue
-// nor any head deadline. Its per-connection processing and listening socket are private;
-// explicit instantiation may name private members, which lets the hub run its own accept
-// loop on httplib's socket and hand each admitted connection to that processing. This ties
-// the hub to cpp-httplib 0.11 (Debian 12): a version that renames or retypes either member
-// fails to compile here, and tests/hub/server/server_limits_test.cc serves through it.
-template <auto kMember, typename Tag>
-struct Expose {
-  friend constexpr auto Member(Tag) { return kMember; }
-};
-struct ProcessSocketTag {
-  friend constexpr auto Member(ProcessSocketTag);
-};
-struct ListenSocketTag {
-  friend constexpr auto Member(ListenSocketTag);
-};
-template struct Expose<&httplib::Server::process_and_close_socket, ProcessSocketTag>;
-template struct Expose<&httplib::Server::svr_sock_, ListenSocketTag>;
+using SteadyClock = std::chrono::steady_clock;
 
-std::atomic<socket_t>& ListenSocket(httplib::Server& server) {
-  return server.*Member(ListenSocketTag{});
+int64_t MsSince(SteadyClock::time_point began) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - began)
+      .count();
 }
 
-// A whole reply written straight to a socket that httplib does not (yet) serve.
-std::string RawReply(int status, const char* reason, const Status& why, int retry_after) {
-  const std::string body = ErrorJson(why);
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                    "\r\nContent-Type: application/json\r\nConnection: close\r\n";
-  if (retry_after > 0) out += "Retry-After: " + std::to_string(retry_after) + "\r\n";
-  out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return status < 400 ? "OK" : status < 500 ? "Bad Request" : "Server Error";
+  }
+}
+
+// A whole answer: status line, headers, body.
+std::string AnswerBytes(const HubAnswer& answer, bool keep_alive) {
+  std::string out = "HTTP/1.1 " + std::to_string(answer.status) + " " +
+                    ReasonPhrase(answer.status) + "\r\nContent-Type: " + answer.content_type +
+                    "\r\nContent-Length: " + std::to_string(answer.body.size()) +
+                    "\r\nConnection: " + (keep_alive ? "keep-alive" : "close") + "\r\n";
+  for (const auto& [name, value] : answer.headers) out += name + ": " + value + "\r\n";
+  out += "\r\n";
+  out += answer.body;
   return out;
 }
 
-HubRequest ToHubRequest(const httplib::Request& req) {
-  HubRequest out;
-  out.method = req.method;
-  out.path = req.path;
-  out.target = req.target;
-  for (const auto& [name, value] : req.params) out.query.emplace(name, value);
-  out.auth.node = req.get_header_value(kRequestNodeHeader);
-  out.auth.time = req.get_header_value(kRequestTimeHeader);
-  out.auth.nonce = req.get_header_value(kRequestNonceHeader);
-  out.auth.signature = req.get_header_value(kRequestSignatureHeader);
-  out.body = req.body;
-  out.peer = req.remote_addr;
-  return out;
+HubAnswer ErrorAnswer(int status, const Status& why, int retry_after = 0) {
+  HubAnswer answer;
+  answer.status = status;
+  answer.body = ErrorJson(why);
+  if (retry_after > 0) answer.headers["Retry-After"] = std::to_string(retry_after);
+  return answer;
 }
 
-std::unique_ptr<httplib::Server> MakeHttpServer(const std::optional<HubTlsFiles>& tls) {
-  if (!tls) return std::make_unique<httplib::Server>();
-  return std::make_unique<httplib::SSLServer>(tls->certificate.c_str(), tls->private_key.c_str());
+// A connection's bytes: the socket itself, or TLS over it. Reads and writes block, bounded
+// by the socket's timeouts and by the watchdog, which shuts the socket down.
+class Wire {
+ public:
+  Wire(int fd, SSL* ssl) : fd_(fd), ssl_(ssl) {}
+  ~Wire() {
+    if (ssl_ != nullptr) SSL_free(ssl_);
+    ::close(fd_);
+  }
+  Wire(const Wire&) = delete;
+  Wire& operator=(const Wire&) = delete;
+
+  // > 0: bytes read; 0: closed, timed out or failed.
+  size_t Read(char* data, size_t size) {
+    if (ssl_ == nullptr) {
+      const ssize_t got = ::recv(fd_, data, size, 0);
+      return got > 0 ? static_cast<size_t>(got) : 0;
+    }
+    const int got = SSL_read(ssl_, data, static_cast<int>(std::min<size_t>(size, 1 << 30)));
+    return got > 0 ? static_cast<size_t>(got) : 0;
+  }
+  bool Write(std::string_view bytes) {
+    while (!bytes.empty()) {
+      if (ssl_ == nullptr) {
+        const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (sent <= 0) return false;
+        bytes.remove_prefix(static_cast<size_t>(sent));
+      } else {
+        const int sent =
+            SSL_write(ssl_, bytes.data(), static_cast<int>(std::min<size_t>(bytes.size(), 1 << 30)));
+        if (sent <= 0) return false;
+        bytes.remove_prefix(static_cast<size_t>(sent));
+      }
+    }
+    return true;
+  }
+  // Whether bytes can be read within `timeout_ms`.
+  bool WaitReadable(int timeout_ms) {
+    if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
+    pollfd readable{fd_, POLLIN, 0};
+    return ::poll(&readable, 1, timeout_ms) > 0;
+  }
+  // Ends the connection after an answer that closes it: no more is written; what the client
+  // still sends is read and thrown away for a moment, so that the answer is not lost to a
+  // reset while the client is still sending.
+  void CloseAfterAnswer() {
+    if (ssl_ != nullptr) SSL_shutdown(ssl_);
+    ::shutdown(fd_, SHUT_WR);
+    const auto began = SteadyClock::now();
+    char sink[16384];
+    size_t drained = 0;
+    while (drained < kRefusalLingerBytes) {
+      const int64_t left_ms = kRefusalLingerMs - MsSince(began);
+      if (left_ms <= 0) break;
+      pollfd readable{fd_, POLLIN, 0};
+      if (::poll(&readable, 1, static_cast<int>(left_ms)) <= 0) break;
+      const ssize_t got = ::recv(fd_, sink, sizeof sink, MSG_DONTWAIT);
+      if (got <= 0) break;
+      drained += static_cast<size_t>(got);
+    }
+  }
+
+ private:
+  const int fd_;
+  SSL* const ssl_;
+};
+
+std::string PeerAddress(const sockaddr_storage& peer, int* port /* OUT */) {
+  char address[INET6_ADDRSTRLEN] = "";
+  *port = 0;
+  if (peer.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&peer);
+    ::inet_ntop(AF_INET, &in->sin_addr, address, sizeof address);
+    *port = ntohs(in->sin_port);
+  } else if (peer.ss_family == AF_INET6) {
+    const auto* in = reinterpret_cast<const sockaddr_in6*>(&peer);
+    ::inet_ntop(AF_INET6, &in->sin6_addr, address, sizeof address);
+    *port = ntohs(in->sin6_port);
+  }
+  return address;
+}
+
+// SSL_CTX of the hub's certificate and key; null when they do not load or do not match.
+ssl_ctx_st* MakeTlsContext(const HubTlsFiles& files) {
+  SSL_CTX* context = SSL_CTX_new(TLS_server_method());
+  if (context == nullptr) return nullptr;
+  SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+  SSL_CTX_set_options(context, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  if (SSL_CTX_use_certificate_chain_file(context, files.certificate.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(context, files.private_key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(context) != 1) {
+    ERR_clear_error();
+    SSL_CTX_free(context);
+    return nullptr;
+  }
+  return context;
 }
 
 }  // namespace
@@ -83,130 +179,193 @@ HubServer::HubServer(HubService& service, std::FILE* log, const std::optional<Hu
       log_(log),
       limits_(limits),
       tls_(tls.has_value()),
-      http_(MakeHttpServer(tls)),
-      guard_(limits) {
-  http_->set_payload_max_length(kMaxRequestBodyBytes);
-  http_->set_read_timeout(kReadTimeoutSeconds, 0);
-  http_->set_write_timeout(kWriteTimeoutSeconds, 0);
-  http_->set_keep_alive_timeout(kKeepAliveSeconds);
-  // Judged from the headers alone: httplib would otherwise read (and throw away) a declared
-  // oversize body to its end before answering.
-  http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    guard_.HeadRead(req.remote_addr, req.remote_port, ConnectionGuard::Clock::now());
-    if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
-    const bool has_length = req.has_header("Content-Length");
-    const std::string length_text = req.get_header_value("Content-Length");
-    uint64_t length = 0;
-    const auto [end, error] =
-        std::from_chars(length_text.data(), length_text.data() + length_text.size(), length);
-    // An unreadable length counts as too large: nothing of such a body is read.
-    if (error != std::errc() || end != length_text.data() + length_text.size()) {
-      length = std::numeric_limits<uint64_t>::max();
-    }
-    if (has_length && length <= kMaxRequestBodyBytes) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    const Status refusal =
-        has_length ? Status::TooLarge(kErrServerTooLarge,
-                                      "declared request body (Content-Length: " +
-                                          length_text.substr(0, 32) + ") is over the limit of " +
-                                          std::to_string(kMaxRequestBodyBytes) + " bytes")
-                   : Status::Invalid(kErrServerLengthRequired,
-                                     "a POST must declare its Content-Length");
-    res.status = has_length ? 413 : 411;
-    res.set_header("Connection", "close");
-    res.set_content(ErrorJson(refusal), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  auto answer = [this](HubRequest request, httplib::Response& res) {
-    HubAnswer answer = service_.Handle(request);
-    res.status = answer.status;
-    for (const auto& [name, value] : answer.headers) res.set_header(name, value);
-    res.set_content(std::move(answer.body), answer.content_type.c_str());
-  };
-  http_->Get(R"(/.*)", [answer](const httplib::Request& req, httplib::Response& res) {
-    answer(ToHubRequest(req), res);
-  });
-  // POST bodies are read here, piece by piece, so that one arriving too slowly is cut off.
-  http_->Post(R"(/.*)", [answer, limits](const httplib::Request& req, httplib::Response& res,
-                                         const httplib::ContentReader& content_reader) {
-    const auto started = std::chrono::steady_clock::now();
-    std::string body;
-    bool too_slow = false;
-    const bool complete = content_reader([&](const char* data, size_t length) {
-      body.append(data, length);
-      const int64_t elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::steady_clock::now() - started)
-                                     .count();
-      if (elapsed_ms > limits.slow_grace_ms &&
-          static_cast<int64_t>(body.size()) * 1000 < limits.min_bytes_per_second * elapsed_ms) {
-        too_slow = true;
-        return false;
-      }
-      return body.size() <= kMaxRequestBodyBytes;
-    });
-    if (!complete) {
-      const Status refusal =
-          too_slow ? Status::Unavailable(kErrServerTooSlow,
-                                         "request body arrived slower than " +
-                                             std::to_string(limits.min_bytes_per_second) +
-                                             " bytes per second")
-                   : Status::Invalid(kErrServerTooLarge, "request body incomplete or too large");
-      res.status = too_slow ? 408 : 400;
-      res.set_header("Connection", "close");
-      res.set_content(ErrorJson(refusal), "application/json");
-      return;
-    }
-    HubRequest request = ToHubRequest(req);
-    request.body = std::move(body);
-    answer(std::move(request), res);
-  });
-  http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    guard_.RequestDone(req.remote_addr, req.remote_port, ConnectionGuard::Clock::now());
-    service_.CountResponse(res.status);
-    if (log_ == nullptr) return;
-    std::string node = req.get_header_value(kRequestNodeHeader);
-    std::fprintf(log_, "%s %s %d %zu %s\n", req.method.c_str(), req.target.c_str(), res.status,
-                 res.body.size(), node.empty() ? "-" : node.c_str());
-    std::fflush(log_);
-  });
-}
+      tls_context_(tls ? MakeTlsContext(*tls) : nullptr),
+      guard_(limits) {}
 
 HubServer::~HubServer() {
   Stop();
-  if (listen_fd_ >= 0 && ListenSocket(*http_) != INVALID_SOCKET) {
-    ListenSocket(*http_) = INVALID_SOCKET;
-    ::close(listen_fd_);
-  }
+  if (listen_fd_ >= 0) ::close(listen_fd_);
 }
 
 Result<int> HubServer::Bind(const std::string& host, int port) {
-  if (!http_->is_valid()) {
+  if (tls_ && tls_context_ == nullptr) {
     return Status::Invalid(kErrServerTls,
                            "TLS 证书或私钥无法读取，或二者不配套（gongkai-hub tls init 可生成）");
   }
-  int bound =
-      port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) {
-    return Status::IoError(kErrServerListen,
-                           "cannot listen on " + host + ":" + std::to_string(port));
+  const Status cannot =
+      Status::IoError(kErrServerListen, "cannot listen on " + host + ":" + std::to_string(port));
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) {
+    return cannot;
   }
-  listen_fd_ = ListenSocket(*http_);
-  return bound;
+  for (const addrinfo* at = found; at != nullptr && listen_fd_ < 0; at = at->ai_next) {
+    const int fd = ::socket(at->ai_family, at->ai_socktype | SOCK_CLOEXEC, at->ai_protocol);
+    if (fd < 0) continue;
+    const int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (::bind(fd, at->ai_addr, at->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
+      listen_fd_ = fd;
+    } else {
+      ::close(fd);
+    }
+  }
+  ::freeaddrinfo(found);
+  if (listen_fd_ < 0) return cannot;
+  sockaddr_storage bound{};
+  socklen_t bound_length = sizeof bound;
+  if (::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &bound_length) != 0) {
+    return cannot;
+  }
+  int bound_port = 0;
+  PeerAddress(bound, &bound_port);
+  return bound_port;
 }
 
 void HubServer::RefuseBusy(int fd, const Status& why) {
   service_.CountResponse(503);
   if (!tls_) {
-    const std::string reply = RawReply(503, "Service Unavailable", why, limits_.retry_after_seconds);
+    const std::string reply =
+        AnswerBytes(ErrorAnswer(503, why, limits_.retry_after_seconds), false);
     (void)::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   }
   ::shutdown(fd, SHUT_RDWR);
   ::close(fd);
 }
 
+void HubServer::LogLine(const std::string& method, const std::string& target, int status,
+                        size_t answer_bytes, const std::string& node) {
+  service_.CountResponse(status);
+  if (log_ == nullptr) return;
+  std::fprintf(log_, "%s %s %d %zu %s\n", method.empty() ? "-" : method.c_str(),
+               target.empty() ? "-" : target.c_str(), status, answer_bytes,
+               node.empty() ? "-" : node.c_str());
+  std::fflush(log_);
+}
+
+void HubServer::Serve(int fd, const std::string& address, int port) {
+  SSL* ssl = nullptr;
+  if (tls_) {
+    ssl = SSL_new(tls_context_.get());
+    if (ssl == nullptr) {
+      ::close(fd);
+      return;
+    }
+    SSL_set_fd(ssl, fd);
+  }
+  Wire wire(fd, ssl);
+  if (ssl != nullptr && SSL_accept(ssl) != 1) {
+    ERR_clear_error();
+    return;
+  }
+  // Writes a refusal that ends the connection.
+  auto refuse = [&](const HttpRequestHead* head, int status, const Status& why) {
+    const HubAnswer answer = ErrorAnswer(status, why);
+    wire.Write(AnswerBytes(answer, false));
+    LogLine(head != nullptr ? head->method : "", head != nullptr ? head->target : "", status,
+            answer.body.size(), head != nullptr ? head->Header(kRequestNodeHeader) : "");
+    wire.CloseAfterAnswer();
+  };
+  std::string buffer;  // bytes read and not yet used: a head, a body, the next request
+  char chunk[16384];
+  for (int served = 0; served < kKeepAliveMaxRequests; ++served) {
+    if (buffer.empty() && served > 0 && !wire.WaitReadable(kKeepAliveSeconds * 1000)) return;
+    size_t head_length = 0;
+    while ((head_length = RequestHeadLength(buffer)) == 0) {
+      if (buffer.size() >= kMaxRequestHeadBytes) break;
+      const size_t got = wire.Read(chunk, std::min(sizeof chunk, kMaxRequestHeadBytes + 4 -
+                                                                     buffer.size()));
+      if (got == 0) return;  // closed, timed out, or cut off by the watchdog (which answered)
+      buffer.append(chunk, got);
+    }
+    if (head_length == 0 || head_length > kMaxRequestHeadBytes) {
+      refuse(nullptr, 431,
+             Status::TooLarge(kErrHttpHeadTooLarge, "request head over " +
+                                                        std::to_string(kMaxRequestHeadBytes) +
+                                                        " bytes"));
+      return;
+    }
+    Result<HttpRequestHead> head = ParseRequestHead(std::string_view(buffer).substr(0, head_length));
+    buffer.erase(0, head_length);
+    guard_.HeadRead(address, port, ConnectionGuard::Clock::now());
+    if (!head.ok()) {
+      const bool length = head.status().code() == kErrHttpLengthRequired;
+      refuse(nullptr, length ? 411 : 400,
+             length ? Status::Invalid(kErrServerLengthRequired,
+                                      "a POST must declare its Content-Length")
+                    : head.status());
+      return;
+    }
+    if (head->method != "GET" && head->method != "POST") {
+      refuse(&*head, 405, Status::Invalid(kErrServerMethod, "the hub takes only GET and POST"));
+      return;
+    }
+    // Judged from the head alone: nothing of an oversize body is read.
+    if (head->method == "POST" && !head->content_length) {
+      refuse(&*head, 411,
+             Status::Invalid(kErrServerLengthRequired, "a POST must declare its Content-Length"));
+      return;
+    }
+    const uint64_t length = head->content_length.value_or(0);
+    if (length > kMaxRequestBodyBytes) {
+      refuse(&*head, 413,
+             Status::TooLarge(kErrServerTooLarge, "declared request body (Content-Length: " +
+                                                      std::to_string(length) +
+                                                      ") is over the limit of " +
+                                                      std::to_string(kMaxRequestBodyBytes) +
+                                                      " bytes"));
+      return;
+    }
+    if (head->expect_continue && length > buffer.size() &&
+        !wire.Write("HTTP/1.1 100 Continue\r\n\r\n")) {
+      return;
+    }
+    // The body, cut off when it arrives too slowly on average.
+    HubRequest request;
+    const size_t at_hand = std::min<size_t>(buffer.size(), length);
+    request.body.assign(buffer, 0, at_hand);
+    buffer.erase(0, at_hand);
+    const auto body_started = SteadyClock::now();
+    while (request.body.size() < length) {
+      const size_t got =
+          wire.Read(chunk, std::min<uint64_t>(sizeof chunk, length - request.body.size()));
+      if (got == 0) return;
+      request.body.append(chunk, got);
+      const int64_t elapsed_ms = MsSince(body_started);
+      if (elapsed_ms > limits_.slow_grace_ms &&
+          static_cast<int64_t>(request.body.size()) * 1000 <
+              limits_.min_bytes_per_second * elapsed_ms) {
+        refuse(&*head, 408,
+               Status::Unavailable(kErrServerTooSlow,
+                                   "request body arrived slower than " +
+                                       std::to_string(limits_.min_bytes_per_second) +
+                                       " bytes per second"));
+        return;
+      }
+    }
+    request.method = head->method;
+    request.path = head->path;
+    request.target = head->target;
+    for (const auto& [name, value] : head->query) request.query.emplace(name, value);
+    request.auth.node = head->Header(kRequestNodeHeader);
+    request.auth.time = head->Header(kRequestTimeHeader);
+    request.auth.nonce = head->Header(kRequestNonceHeader);
+    request.auth.signature = head->Header(kRequestSignatureHeader);
+    request.peer = address;
+    const HubAnswer answer = service_.Handle(request);
+    const bool keep_alive =
+        head->keep_alive && !stop_requested_ && served + 1 < kKeepAliveMaxRequests;
+    const bool written = wire.Write(AnswerBytes(answer, keep_alive));
+    LogLine(head->method, head->target, answer.status, answer.body.size(), request.auth.node);
+    guard_.RequestDone(address, port, ConnectionGuard::Clock::now());
+    if (!written || !keep_alive) return;
+  }
+}
+
 void HubServer::Work() {
-  auto process = Member(ProcessSocketTag{});
   for (;;) {
     Queued next{};
     {
@@ -217,8 +376,7 @@ void HubServer::Work() {
       queue_.pop_front();
     }
     guard_.Started(next.id, ConnectionGuard::Clock::now());
-    // Closes the socket when the connection ends (kept alive or not).
-    (void)((*http_).*process)(next.fd);
+    Serve(next.fd, next.address, next.port);  // closes the socket
     guard_.Release(next.id);
   }
 }
@@ -230,11 +388,12 @@ Status HubServer::Run() {
   std::atomic<bool> watching{true};
   const std::string head_refusal =
       tls_ ? std::string()
-           : RawReply(408, "Request Timeout",
-                      Status::Unavailable(kErrServerHeadTimeout,
-                                          "request head did not arrive within " +
-                                              std::to_string(limits_.head_deadline_ms) + " ms"),
-                      0);
+           : AnswerBytes(ErrorAnswer(408, Status::Unavailable(
+                                              kErrServerHeadTimeout,
+                                              "request head did not arrive within " +
+                                                  std::to_string(limits_.head_deadline_ms) +
+                                                  " ms")),
+                         false);
   std::thread watchdog([&] {
     while (watching) {
       {
@@ -259,17 +418,8 @@ Status HubServer::Run() {
     timeval write_timeout{kWriteTimeoutSeconds, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &read_timeout, sizeof read_timeout);
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &write_timeout, sizeof write_timeout);
-    char address[INET6_ADDRSTRLEN] = "";
     int peer_port = 0;
-    if (peer.ss_family == AF_INET) {
-      const auto* in = reinterpret_cast<const sockaddr_in*>(&peer);
-      ::inet_ntop(AF_INET, &in->sin_addr, address, sizeof address);
-      peer_port = ntohs(in->sin_port);
-    } else if (peer.ss_family == AF_INET6) {
-      const auto* in = reinterpret_cast<const sockaddr_in6*>(&peer);
-      ::inet_ntop(AF_INET6, &in->sin6_addr, address, sizeof address);
-      peer_port = ntohs(in->sin6_port);
-    }
+    const std::string address = PeerAddress(peer, &peer_port);
     uint64_t id = 0;
     const Status admitted =
         guard_.Admit(fd, address, peer_port, ConnectionGuard::Clock::now(), &id);
@@ -282,7 +432,7 @@ Status HubServer::Run() {
     {
       std::lock_guard lock(queue_mutex_);
       if (static_cast<int>(queue_.size()) < limits_.max_queued) {
-        queue_.push_back(Queued{fd, id});
+        queue_.push_back(Queued{fd, id, address, peer_port});
         queued = true;
       }
     }
@@ -296,7 +446,6 @@ Status HubServer::Run() {
                                                           " connections wait already"));
   }
   // No new connections; kept-alive ones end after the request they are in.
-  ListenSocket(*http_) = INVALID_SOCKET;
   ::close(listen_fd_);
   listen_fd_ = -1;
   {

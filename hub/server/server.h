@@ -1,4 +1,4 @@
-// The county hub's HTTP server: HubService (hub/server/service.h) behind cpp-httplib.
+// The county hub's HTTP server: HubService (hub/server/service.h) behind its own HTTP/1.1 front.
 //
 // One line per request is written to `log` (stderr for `gongkai-hub serve`):
 //   <method> <target> <status> <answer bytes> <node id or ->
@@ -16,10 +16,15 @@
 //   - at most max_per_address connections from one address and max_connections in all are
 //     open; `workers` threads serve them, at most max_queued wait; a connection over any of
 //     these is answered 503 serve.busy with Retry-After and closed (over TLS: only closed).
-// The server accepts connections itself (ConnectionGuard counts them) and hands each to
-// httplib's per-connection processing on its own bounded pool of workers.
+//   - a request head over kMaxRequestHeadBytes is answered 431 http.head_too_large, one that
+//     is not HTTP/1.x as hub/server/http_request.h reads it 400 http.bad_request; a method
+//     other than GET and POST 405 serve.method; each of these closes the connection;
+//   - a connection carries at most kKeepAliveMaxRequests requests.
+// The server accepts connections itself (ConnectionGuard counts them), reads each request
+// with ParseRequestHead into a bounded buffer, and serves it on its own bounded pool of
+// workers; no read keeps more than the head limit or the declared body.
 //
-// With TLS files the server speaks HTTPS only (httplib's SSLServer over OpenSSL); nodes pin
+// With TLS files the server speaks HTTPS only (TLS 1.2 or later, over OpenSSL); nodes pin
 // the certificate's SHA-256 fingerprint (node/exchange/tls_pin.h) instead of trusting a CA.
 //
 // Thread-safety: Start, Run and the destructor from one thread; Stop from any thread.
@@ -44,9 +49,7 @@
 #include "hub/server/service.h"
 #include "protocol/status.h"
 
-namespace httplib {
-class Server;
-}
+struct ssl_ctx_st;
 
 namespace gongkai {
 
@@ -56,6 +59,7 @@ inline constexpr char kErrServerLengthRequired[] = "serve.length_required";  // 
 inline constexpr char kErrServerTooSlow[] = "serve.too_slow";              // 408
 
 inline constexpr char kErrServerHeadTimeout[] = "serve.head_timeout";  // 408
+inline constexpr char kErrServerMethod[] = "serve.method";              // 405
 // The TLS certificate or key does not load, or they do not match (kInvalid).
 inline constexpr char kErrServerTls[] = "server.tls";
 
@@ -89,6 +93,11 @@ class HubServer {
  private:
   // One worker: takes queued connections and serves each until it closes.
   void Work();
+  // Serves the requests of one connection from `address`:`port`, then closes `fd`.
+  void Serve(int fd, const std::string& address, int port);
+  // One line of the request log (and the response counters).
+  void LogLine(const std::string& method, const std::string& target, int status,
+               size_t answer_bytes, const std::string& node);
   // Answers `fd` 503 serve.busy (plain HTTP only) and closes it.
   void RefuseBusy(int fd, const Status& why);
 
@@ -96,7 +105,10 @@ class HubServer {
   std::FILE* log_;
   const HubServerLimits limits_;
   const bool tls_;
-  std::unique_ptr<httplib::Server> http_;
+  struct TlsContextFree {
+    void operator()(ssl_ctx_st* context) const;
+  };
+  std::unique_ptr<ssl_ctx_st, TlsContextFree> tls_context_;  // null without TLS
   ConnectionGuard guard_;
   int listen_fd_ = -1;
   std::atomic<bool> stop_requested_{false};
@@ -107,6 +119,8 @@ class HubServer {
   struct Queued {
     int fd;
     uint64_t id;
+    std::string address;
+    int port;
   };
   std::deque<Queued> queue_;  // guarded by queue_mutex_
   bool draining_ = false;     // guarded by queue_mutex_

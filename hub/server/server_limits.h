@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "hub/server/http_request.h"
 #include "protocol/envelope_batch.h"
 
 namespace gongkai {
@@ -15,8 +16,16 @@ inline constexpr size_t kMaxRequestBodyBytes = kMaxBatchSize;
 // Each single read / write of a connection (a peer that sends nothing at all).
 inline constexpr int kReadTimeoutSeconds = 30;
 inline constexpr int kWriteTimeoutSeconds = 60;
-// How long an idle keep-alive connection waits for its next request.
+// How long an idle keep-alive connection waits for its next request, and how many requests
+// one connection may carry.
 inline constexpr int kKeepAliveSeconds = 5;
+inline constexpr int kKeepAliveMaxRequests = 100;
+// A request head (request line and headers) over kMaxRequestHeadBytes
+// (hub/server/http_request.h) is answered 431 and closed; nothing more of it is kept.
+// After a refusal that closes a connection, what the client still sends is read and thrown
+// away for at most this long and this much, so that the answer reaches it before the close.
+inline constexpr int64_t kRefusalLingerMs = 250;
+inline constexpr size_t kRefusalLingerBytes = 256 * 1024;
 // A body slower than this on average, once the grace has passed, is cut off 408.
 inline constexpr int64_t kMinRequestBytesPerSecond = 256;
 inline constexpr int64_t kSlowRequestGraceMs = 30'000;

@@ -12,7 +12,9 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -35,6 +37,7 @@ class RawConnection {
     REQUIRE(fd_ >= 0);
     timeval timeout{10, 0};  // a broken server fails the test instead of hanging it
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
@@ -67,6 +70,26 @@ class RawConnection {
       if (n < 0) return false;
     }
   }
+  // As ReadToClose, but a reset (the server closed with bytes of ours unread) counts too.
+  bool ReadToCloseOrReset() {
+    char buffer[16384];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
+    }
+  }
+  // Reads exactly `size` bytes (an answer's body).
+  void ReadExactly(size_t size) {
+    std::string in;
+    char buffer[1024];
+    while (in.size() < size) {
+      const ssize_t n = ::recv(fd_, buffer, std::min(sizeof buffer, size - in.size()), 0);
+      REQUIRE(n > 0);
+      in.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  int fd() const { return fd_; }
   // Sends one byte; false once the server has shut the connection.
   bool SendByte(char c) { return ::send(fd_, &c, 1, MSG_NOSIGNAL) == 1; }
   // The answer's status line and headers, or what came before the server closed.
@@ -192,6 +215,81 @@ TEST_CASE("a 100 MB declared body is refused 413 without being read, and the con
   CHECK(head.starts_with("HTTP/1.1 413"));
   CHECK(big.ReadToClose());
   CHECK(hub.Healthy());
+}
+
+TEST_CASE("an over-size body sent anyway is not read as the next request: 413, then closed") {
+  ServedHub hub(HubServerLimits{});
+  RawConnection big(hub.port);
+  big.Send(PushHead("Content-Length: 104857600\r\n"));
+  // The client goes on sending its body; the hub has answered and reads no request in it.
+  const std::string body(1 << 20, 'x');
+  (void)::send(big.fd(), body.data(), body.size(), MSG_NOSIGNAL);
+  const std::string head = big.ReadHead();
+  INFO(head);
+  CHECK(head.starts_with("HTTP/1.1 413"));
+  CHECK(head.find("Connection: close") != std::string::npos);
+  big.SetReceiveTimeout(timeval{2, 0});  // closed at once, not after a keep-alive wait
+  CHECK(big.ReadToCloseOrReset());
+  CHECK(hub.Healthy());
+}
+
+TEST_CASE("a request line or header that does not end is answered 431 at the head limit") {
+  ServedHub hub(HubServerLimits{});
+  for (const char* start : {"GET /", "GET / HTTP/1.1\r\nX-A: "}) {
+    INFO(start);
+    RawConnection endless(hub.port);
+    endless.Send(start);
+    // Far more than the limit, as fast as it goes; the hub keeps no more than the limit.
+    const std::string more(4 * kMaxRequestHeadBytes, 'a');
+    (void)::send(endless.fd(), more.data(), more.size(), MSG_NOSIGNAL);
+    const std::string head = endless.ReadHead();
+    INFO(head);
+    CHECK(head.starts_with("HTTP/1.1 431"));
+    endless.SetReceiveTimeout(timeval{2, 0});
+    CHECK(endless.ReadToCloseOrReset());
+  }
+  // A head just within the limit is served.
+  RawConnection largest(hub.port);
+  const std::string start = "GET /v1/health HTTP/1.1\r\nPad: ";
+  const std::string end = "\r\nConnection: close\r\n\r\n";
+  largest.Send(start + std::string(kMaxRequestHeadBytes - start.size() - end.size(), 'p') + end);
+  CHECK(largest.ReadHead().starts_with("HTTP/1.1 200"));
+  CHECK(hub.Healthy());
+}
+
+TEST_CASE("one connection carries several requests, sent one after another at once") {
+  ServedHub hub(HubServerLimits{});
+  RawConnection kept(hub.port);
+  const std::string health = "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  kept.Send(health + health + "GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n");
+  for (int i = 0; i < 3; ++i) {
+    const std::string head = kept.ReadHead();
+    INFO(i << ": " << head);
+    CHECK(head.starts_with("HTTP/1.1 200"));
+    CHECK(head.find(i < 2 ? "Connection: keep-alive" : "Connection: close") != std::string::npos);
+    const size_t at = head.find("Content-Length: ");
+    REQUIRE(at != std::string::npos);
+    kept.ReadExactly(static_cast<size_t>(std::stoul(head.substr(at + 16))));
+  }
+  CHECK(kept.ReadToClose());
+}
+
+TEST_CASE("Expect: 100-continue is met; a method other than GET or POST is refused 405") {
+  ServedHub hub(HubServerLimits{});
+  RawConnection waiting(hub.port);
+  waiting.Send(PushHead("Content-Length: 4\r\nExpect: 100-continue\r\n"));
+  CHECK(waiting.ReadHead() == "HTTP/1.1 100 Continue\r\n\r\n");
+  waiting.Send("abcd");
+  CHECK(waiting.ReadHead().starts_with("HTTP/1.1 4"));  // the service's refusal of an unsigned push
+  RawConnection other(hub.port);
+  other.Send("DELETE /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const std::string head = other.ReadHead();
+  INFO(head);
+  CHECK(head.starts_with("HTTP/1.1 405"));
+  CHECK(other.ReadToClose());
+  RawConnection malformed(hub.port);
+  malformed.Send("GET /v1/health HTTP/1.1\r\nBad header\r\n\r\n");
+  CHECK(malformed.ReadHead().starts_with("HTTP/1.1 400"));
 }
 
 TEST_CASE("slowloris connections are cut by the head deadline and honest requests complete") {
