@@ -74,7 +74,9 @@ Result<HttpRequestHead> ParseRequestHead(std::string_view head) {
                                                       std::to_string(kMaxRequestHeadBytes) +
                                                       " bytes");
   }
-  if (RequestHeadLength(head) != head.size()) return Bad("request head does not end in CRLF CRLF");
+  if (head.empty() || RequestHeadLength(head) != head.size()) {
+    return Bad("request head does not end in CRLF CRLF");
+  }
   head.remove_suffix(2);  // the empty line's CRLF; every line below ends in CRLF
   HttpRequestHead out;
 

@@ -72,6 +72,8 @@ TEST_CASE("what is not a strict HTTP/1.x head is refused http.bad_request") {
            "GET / HTTP/1.1\r\nExpect: 200-ok\r\n\r\n",       // an Expect we do not meet
            "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
            "GET / HTTP/1.1\n\n",                             // bare LF
+           "",                                               // nothing
+           "\r\n\r\n",                                         // no request line
        }) {
     INFO(head);
     CHECK(Code(head) == kErrHttpBadRequest);
