@@ -36,7 +36,7 @@ inline constexpr int64_t kRequestDeadlineMs = 300'000;
 // Connections served at once (one worker thread each) and waiting for a worker; a
 // connection that finds the queue full is answered 503 serve.busy with Retry-After.
 inline constexpr int kWorkerThreads = 32;
-inline constexpr int kMaxQueuedConnections = 64;
+inline constexpr int kMaxQueuedConnections = 224;
 // Open connections (served and waiting) from one client address, and in all.
 inline constexpr int kMaxConnectionsPerAddress = 16;
 inline constexpr int kMaxConnections = kWorkerThreads + kMaxQueuedConnections;
