@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -81,25 +82,26 @@ int RunServe(const Args& args) {
     }
     tls = HubTlsFiles{*args.Get("tls-cert"), *args.Get("tls-key")};
   }
-  {
-    // A county setting set before the hub synced settings to nodes goes out now.
-    Result<County> county = OpenCounty(*home);
-    if (!county.ok()) return ReportFailure(county.status(), args.json());
-    Result<int> published = PublishCountySettings(*county);
-    if (!published.ok()) return ReportFailure(published.status(), args.json());
-  }
-  Result<std::unique_ptr<HubService>> service = HubService::Open(*home);
-  if (!service.ok()) return ReportFailure(service.status(), args.json());
+  std::string passphrase;
   if (args.Has("enrol")) {
-    Result<County> county = OpenCounty(*home);
-    if (!county.ok()) return ReportFailure(county.status(), args.json());
-    Result<std::string> passphrase =
+    Result<std::string> read =
         ReadPassphrase(args, "县根密钥口令（在线登记签发证书用）：", false);
-    if (!passphrase.ok()) return ReportFailure(passphrase.status(), args.json());
-    Result<SecretKey> root = OpenCountyRootKey(*county, *passphrase);
-    if (!root.ok()) return ReportFailure(root.status(), args.json());
-    (*service)->EnableEnrolment(std::move(*root));
+    if (!read.ok()) return ReportFailure(read.status(), args.json());
+    passphrase = std::move(*read);
   }
+  std::optional<SecretKey> root;
+  auto at_open = [&](County& county) -> Status {
+    // A county setting set before the hub synced settings to nodes goes out now.
+    GK_RETURN_IF_ERROR(PublishCountySettings(county).status());
+    if (args.Has("enrol")) {
+      GK_ASSIGN_OR_RETURN(SecretKey key, OpenCountyRootKey(county, passphrase));
+      root.emplace(std::move(key));
+    }
+    return Status::Ok();
+  };
+  Result<std::unique_ptr<HubService>> service = HubService::Open(*home, {}, at_open);
+  if (!service.ok()) return ReportFailure(service.status(), args.json());
+  if (root) (*service)->EnableEnrolment(std::move(*root));
 
   // The address Prometheus scrapes, apart from the sync API (hub/server/metrics_listener.h).
   std::unique_ptr<HubMetrics> metrics;

@@ -94,8 +94,9 @@ std::string ErrorJson(const Status& status) {
          "}";
 }
 
-Result<std::unique_ptr<HubService>> HubService::Open(const std::filesystem::path& home,
-                                                     std::function<int64_t()> wall_clock_ms) {
+Result<std::unique_ptr<HubService>> HubService::Open(
+    const std::filesystem::path& home, std::function<int64_t()> wall_clock_ms,
+    const std::function<Status(County&)>& at_open) {
   if (!wall_clock_ms) wall_clock_ms = WallClockMs;
   GK_ASSIGN_OR_RETURN(County county, OpenCounty(home));
   std::unique_ptr<HubService> service(new HubService(std::move(county), std::move(wall_clock_ms)));
@@ -104,6 +105,7 @@ Result<std::unique_ptr<HubService>> HubService::Open(const std::filesystem::path
                                    CountyLogOrigin(service->county_.code())));
   service->log_.emplace(std::move(log));
   GK_RETURN_IF_ERROR(EnsureRefusedRequestTable(service->county_.replica().db()));
+  if (at_open) GK_RETURN_IF_ERROR(at_open(service->county_));
   GK_RETURN_IF_ERROR(service->log_->AppendMissing().status());
   GK_RETURN_IF_ERROR(service->log_->SignCheckpoint().status());
   return service;

@@ -112,10 +112,13 @@ struct HubAnswer {
 
 class HubService {
  public:
-  // Opens the hub home (OpenCounty) and its log, logs any journal envelope not yet logged,
-  // and signs a checkpoint. `wall_clock_ms` defaults to the system clock.
-  static Result<std::unique_ptr<HubService>> Open(const std::filesystem::path& home,
-                                                  std::function<int64_t()> wall_clock_ms = {});
+  // Opens the hub home (OpenCounty) and its log, runs `at_open` on the county (what it
+  // captures is logged with the rest), logs any journal envelope not yet logged, and signs a
+  // checkpoint. `wall_clock_ms` defaults to the system clock. An error of `at_open` is
+  // returned as it is.
+  static Result<std::unique_ptr<HubService>> Open(
+      const std::filesystem::path& home, std::function<int64_t()> wall_clock_ms = {},
+      const std::function<Status(County&)>& at_open = {});
 
   HubAnswer Handle(const HubRequest& request);
 
