@@ -70,7 +70,11 @@ Result<AuditSettings> LoadAuditSettings(const Replica& replica) {
   return settings;
 }
 
-Status SetAuditSetting(Replica& replica, std::string_view key, std::string_view value) {
+namespace {
+
+// The setting `key` and `value` read as its integer, or why it cannot be set.
+Result<std::pair<const AuditSettingInfo*, int64_t>> CheckAuditSetting(std::string_view key,
+                                                                      std::string_view value) {
   const AuditSettingInfo* info = FindKey(key);
   if (info == nullptr) {
     std::string known;
@@ -85,9 +89,20 @@ Status SetAuditSetting(Replica& replica, std::string_view key, std::string_view 
                                                       std::to_string(info->max) +
                                                       " 之间的整数，不能是 " + std::string(value));
   }
-  const std::string text = std::to_string(*parsed);
+  return std::pair{info, *parsed};
+}
+
+Status PutAuditSetting(Replica& replica, std::string_view key, int64_t value) {
+  const std::string text = std::to_string(value);
   return replica.PutSetting(key,
                             ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+}  // namespace
+
+Status SetAuditSetting(Replica& replica, std::string_view key, std::string_view value) {
+  GK_ASSIGN_OR_RETURN(auto checked, CheckAuditSetting(key, value));
+  return PutAuditSetting(replica, key, checked.second);
 }
 
 }  // namespace gongkai
@@ -117,16 +132,16 @@ Status CaptureCountySettings(County& county,
 }  // namespace
 
 Status SetCountySetting(County& county, std::string_view key, std::string_view value) {
-  const AuditSettingInfo* info = FindKey(key);
-  std::optional<int64_t> parsed = ParseSettingValue(value);
-  if (info == nullptr || !info->to_nodes || !parsed) {
-    return SetAuditSetting(county.replica(), key, value);
-  }
+  // Checked first: a value that cannot be set captures nothing.
+  GK_ASSIGN_OR_RETURN(auto checked, CheckAuditSetting(key, value));
+  const AuditSettingInfo* info = checked.first;
+  const int64_t parsed = checked.second;
+  auto put = [&] { return PutAuditSetting(county.replica(), key, parsed); };
+  if (!info->to_nodes) return put();
   GK_ASSIGN_OR_RETURN(std::optional<int64_t> last,
                       CountySetting(county.replica().db(), key, county.code()));
-  if (last == parsed) return SetAuditSetting(county.replica(), key, value);
-  return CaptureCountySettings(county, {{std::string(key), *parsed}},
-                               [&] { return SetAuditSetting(county.replica(), key, value); });
+  if (last == parsed) return put();
+  return CaptureCountySettings(county, {{std::string(key), parsed}}, put);
 }
 
 Result<int> PublishCountySettings(County& county) {
