@@ -370,19 +370,9 @@ Result<bool> ReplicaDamaged(const fs::path& path) {
 Result<RebuildSummary> RebuildReplica(const fs::path& home, ByteView certificate_file,
                                       std::span<const std::string_view> keep, int64_t now_ms) {
   GK_ASSIGN_OR_RETURN(CertificateFile file, OpenCertificateFile(certificate_file));
-  const fs::path key_path = home / kNodeKeyFileName;
-  if (!NodeKeyExists(key_path)) {
-    return Status::NotFound(kErrEnrolmentNotStarted,
-                            "节点目录 " + home.string() + " 中没有节点密钥 " + kNodeKeyFileName +
-                                "；没有它无法重建，请联系县政务公开办重新登记");
-  }
-  GK_ASSIGN_OR_RETURN(SecretKey key, LoadNodeKey(key_path));
-  if (file.node.subject_key != key.public_key()) {
-    return Status::Denied(kErrEnrolmentOtherNode,
-                          "这份证书属于节点 " + NodeIdHex(file.node.subject_id()) + "（" +
-                              file.node.region + " " + file.node.name + "），本节点为 " +
-                              NodeIdHex(key.node_id()) + "；请找出本节点登记时的证书文件");
-  }
+  GK_ASSIGN_OR_RETURN(SecretKey key,
+                      LoadKeyNamedBy(home, file.node, "没有它无法重建，请联系县政务公开办重新登记",
+                                     "请找出本节点登记时的证书文件"));
   const fs::path db = home / kReplicaFileName;
   GK_ASSIGN_OR_RETURN(bool damaged, ReplicaDamaged(db));
   if (!damaged) {

@@ -129,21 +129,29 @@ Result<Bytes> StartEnrolment(const fs::path& home, std::string_view region, std:
   return request;
 }
 
+Result<SecretKey> LoadKeyNamedBy(const fs::path& home, const Certificate& node,
+                                 std::string_view without_key, std::string_view other_node) {
+  const fs::path key_path = home / kNodeKeyFileName;
+  if (!NodeKeyExists(key_path)) {
+    return Status::NotFound(kErrEnrolmentNotStarted, "节点目录 " + home.string() +
+                                                         " 中没有节点密钥 " + kNodeKeyFileName +
+                                                         "；" + std::string(without_key));
+  }
+  GK_ASSIGN_OR_RETURN(SecretKey key, LoadNodeKey(key_path));
+  if (node.subject_key != key.public_key()) {
+    return Status::Denied(kErrEnrolmentOtherNode,
+                          "这份证书属于节点 " + NodeIdHex(node.subject_id()) + "（" + node.region +
+                              " " + node.name + "），本节点为 " + NodeIdHex(key.node_id()) +
+                              "；" + std::string(other_node));
+  }
+  return key;
+}
+
 Result<CompletedEnrolment> CompleteEnrolment(const fs::path& home, ByteView certificate_file,
                                              const ReplicaOptions& options) {
   GK_ASSIGN_OR_RETURN(CertificateFile file, OpenCertificateFile(certificate_file));
-  const fs::path key_path = home / kNodeKeyFileName;
-  if (!NodeKeyExists(key_path)) {
-    return Status::NotFound(kErrEnrolmentNotStarted,
-                            "节点目录 " + home.string() + " 中没有节点密钥; 请先生成注册申请");
-  }
-  GK_ASSIGN_OR_RETURN(SecretKey key, LoadNodeKey(key_path));
-  if (file.node.subject_key != key.public_key()) {
-    return Status::Denied(kErrEnrolmentOtherNode,
-                          "这份证书属于节点 " + NodeIdHex(file.node.subject_id()) + " (" +
-                              file.node.region + " " + file.node.name + "), 本节点为 " +
-                              NodeIdHex(key.node_id()) + "; 请取回本节点的证书文件");
-  }
+  GK_ASSIGN_OR_RETURN(SecretKey key,
+                      LoadKeyNamedBy(home, file.node, "请先生成注册申请", "请取回本节点的证书文件"));
   GK_ASSIGN_OR_RETURN(std::optional<PendingRequest> pending, ReadPending(home, key));
   if (pending &&
       (pending->request.region != file.node.region || pending->request.name != file.node.name)) {

@@ -89,6 +89,13 @@ Result<CompletedEnrolment> CompleteEnrolment(const std::filesystem::path& home,
                                              ByteView certificate_file,
                                              const ReplicaOptions& options = {});
 
+// The node key of `home`, when the certificate `node` names it: kErrEnrolmentNotStarted
+// without DIR/node.key, node_key.* when it does not load, kErrEnrolmentOtherNode when the
+// certificate is another node's. Each message ends with `without_key` or `other_node`, what
+// the clerk should do. CompleteEnrolment's first checks, and `gongkai rebuild`'s.
+Result<SecretKey> LoadKeyNamedBy(const std::filesystem::path& home, const Certificate& node,
+                                 std::string_view without_key, std::string_view other_node);
+
 }  // namespace gongkai
 
 #endif  // GONGKAI_NODE_EXCHANGE_ENROLMENT_H_
