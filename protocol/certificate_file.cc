@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "protocol/file_io.h"
+
 namespace gongkai {
 
 namespace {
@@ -87,6 +89,10 @@ Result<CertificateFile> OpenCertificateFile(ByteView bytes) {
                                                      " bytes after the hub certificate");
   }
   return CheckContents(root, node_body, hub_body);
+}
+
+Result<Bytes> ReadCertificateFile(const std::string& path) {
+  return ReadFileLimited(path, kMaxCertificateFileSize + 1);
 }
 
 }  // namespace gongkai

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "protocol/bytes.h"
 #include "protocol/certificate.h"
@@ -73,6 +74,12 @@ Result<Bytes> MakeCertificateFile(const PublicKey& root_public_key, ByteView nod
 // certificate length, trailing bytes), then the node certificate, the hub certificate, the
 // hub's role and region, and that both name one county. The result borrows nothing.
 Result<CertificateFile> OpenCertificateFile(ByteView bytes);
+
+// The bytes of the certificate file at `path`, for OpenCertificateFile: at most one byte
+// over kMaxCertificateFileSize is read (so that a file just over it is refused
+// kErrCertFileTooLarge by OpenCertificateFile); a longer one is file.too_large, and
+// ReadFileLimited's other file.* errors.
+Result<Bytes> ReadCertificateFile(const std::string& path);
 
 }  // namespace gongkai
 

@@ -163,7 +163,7 @@ int RunRebuild(const Args& args) {
   Result<std::string> home = HomeDir(args, false);
   if (!home.ok()) return ReportFailure(home.status(), args.json());
   const std::string certificate = *args.Get("certificate");
-  Result<Bytes> file = ReadFileLimited(certificate, kMaxCertificateFileSize + 1);
+  Result<Bytes> file = ReadCertificateFile(certificate);
   if (!file.ok()) return ReportFailure(file.status(), args.json());
   const std::vector<std::string_view> keep = NodeConfigKeys();
   Result<RebuildSummary> done = RebuildReplica(*home, *file, keep, WallClockMs());

@@ -13,9 +13,6 @@ namespace gongkai {
 
 namespace {
 
-// A certificate file holds three certificates; far below this.
-constexpr size_t kMaxCertificateFileBytes = 64 * 1024;
-
 int ReportEnrolled(const Args& args, const CompletedEnrolment& done) {
   if (args.json()) {
     JsonObject o;
@@ -117,7 +114,7 @@ int RunInit(const Args& args) {
     return kExitOk;
   }
   const std::string file = *args.Get("certificate");
-  Result<Bytes> bytes = ReadFileLimited(file, kMaxCertificateFileBytes);
+  Result<Bytes> bytes = ReadCertificateFile(file);
   if (!bytes.ok()) return ReportFailure(bytes.status(), args.json());
   if (args.Has("hub-fingerprint") && !args.Has("hub")) {
     return ReportFailure(Status::Invalid(kErrCliUsage, "--hub-fingerprint 要与 --hub 同用"),
