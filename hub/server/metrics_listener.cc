@@ -4,11 +4,10 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
-#include <httplib.h>
-
 #include <chrono>
 #include <fstream>
 
+#include "hub/server/server_limits.h"
 #include "hub/server/service.h"
 
 namespace gongkai {
@@ -51,36 +50,53 @@ Result<std::string> ReadMetricsToken(const std::filesystem::path& path) {
   return token;
 }
 
+namespace {
+
+// The listener's front: two workers, a handful of connections, a small body, short deadlines.
+HubServerLimits MetricsLimits() {
+  HubServerLimits limits;
+  limits.workers = 2;
+  limits.max_queued = 8;
+  limits.max_per_address = 4;
+  limits.max_connections = 10;
+  limits.head_deadline_ms = 5'000;
+  limits.request_deadline_ms = 10'000;
+  limits.max_body_bytes = 4096;
+  return limits;
+}
+
+}  // namespace
+
 MetricsListener::MetricsListener(Collect collect, std::string token)
     : collect_(std::move(collect)),
       token_(std::move(token)),
-      http_(std::make_unique<httplib::Server>()) {
-  http_->new_task_queue = [] { return new httplib::ThreadPool(2); };
-  http_->set_read_timeout(5, 0);
-  http_->set_write_timeout(5, 0);
-  http_->set_payload_max_length(4096);
-  http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (token_.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string given = req.get_header_value("Authorization");
-    if (given.starts_with("Bearer ") && SameToken(given.substr(7), token_)) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    res.status = 401;
-    res.set_header("WWW-Authenticate", "Bearer");
-    res.set_content(ErrorJson(Status::Denied(kErrMetricsToken,
-                                             "抓取监控数据需要正确的 Authorization: Bearer 口令")),
-                    "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    Result<std::string> text = collect_();
-    if (!text.ok()) {
-      res.status = 500;
-      res.set_content(ErrorJson(text.status()), "application/json");
-      return;
-    }
-    res.set_content(std::move(*text), "text/plain; version=0.0.4; charset=utf-8");
-  });
+      server_(std::make_unique<HubServer>([this](const HubRequest& request) { return Answer(request); },
+                                          HubServer::CountStatus(), nullptr, MetricsLimits())) {}
+
+HubAnswer MetricsListener::Answer(const HubRequest& request) const {
+  HubAnswer answer;
+  if (!token_.empty() && !(request.authorization.starts_with("Bearer ") &&
+                           SameToken(request.authorization.substr(7), token_))) {
+    answer.status = 401;
+    answer.headers["WWW-Authenticate"] = "Bearer";
+    answer.body = ErrorJson(Status::Denied(kErrMetricsToken,
+                                           "抓取监控数据需要正确的 Authorization: Bearer 口令"));
+    return answer;
+  }
+  if (request.method != "GET" || request.path != "/metrics") {
+    answer.status = 404;
+    answer.body = ErrorJson(Status::NotFound(kErrMetricsNotFound, "只有 GET /metrics"));
+    return answer;
+  }
+  Result<std::string> text = collect_();
+  if (!text.ok()) {
+    answer.status = 500;
+    answer.body = ErrorJson(text.status());
+    return answer;
+  }
+  answer.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  answer.body = std::move(*text);
+  return answer;
 }
 
 MetricsListener::~MetricsListener() {
@@ -88,11 +104,9 @@ MetricsListener::~MetricsListener() {
   if (thread_.joinable()) thread_.join();
 }
 
-
 Result<int> MetricsListener::Bind(const std::string& host, int port) {
-  const int bound =
-      port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) {
+  Result<int> bound = server_->Bind(host, port);
+  if (!bound.ok()) {
     return Status::IoError(kErrMetricsListen, "监控地址 " + host + ":" + std::to_string(port) +
                                                   " 无法监听（端口被占用或地址不属于本机）");
   }
@@ -100,19 +114,12 @@ Result<int> MetricsListener::Bind(const std::string& host, int port) {
 }
 
 void MetricsListener::Start() {
-  thread_ = std::thread([this] {
-    http_->listen_after_bind();
-    finished_ = true;
-  });
+  thread_ = std::thread([this] { (void)server_->Run(); });
 }
 
 void MetricsListener::Stop() {
-  if (!thread_.joinable()) return;
-  // httplib's stop does nothing until its accept loop has begun: ask until the loop has ended.
-  while (!finished_) {
-    http_->stop();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  // Run returns at once when Stop came first, so no wait for the loop to begin is needed.
+  if (server_ != nullptr) server_->Stop();
 }
 
 }  // namespace gongkai

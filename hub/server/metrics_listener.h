@@ -9,8 +9,10 @@
 // least kMinMetricsTokenLength printable ASCII characters.
 //
 // Answers: 200 "text/plain; version=0.0.4" with what `collect` returned; 401 metrics.token;
-// 404 for any other path or method; 500 with the error when `collect` failed
-// (Prometheus then counts the scrape as failed: up == 0).
+// 404 metrics.not_found for any other path, or a POST; 500 with the error when `collect`
+// failed (Prometheus then counts the scrape as failed: up == 0). The listener runs on the
+// sync API's front (hub/server/server.h: the same bounded head, deadlines and caps) with
+// small limits of its own: 2 workers, 10 connections, a 4 KiB body.
 //
 // Thread-safety: Bind, Start, Stop and the destructor from one thread. `collect` is
 // called from the listener's threads, at most two at a time.
@@ -27,9 +29,7 @@
 
 #include "protocol/status.h"
 
-namespace httplib {
-class Server;
-}
+#include "hub/server/server.h"
 
 namespace gongkai {
 
@@ -38,6 +38,7 @@ inline constexpr size_t kMinMetricsTokenLength = 16;
 // Error codes.
 inline constexpr char kErrMetricsToken[] = "metrics.token";    // 401, or a bad token file
 inline constexpr char kErrMetricsListen[] = "metrics.listen";  // kIoError: cannot bind
+inline constexpr char kErrMetricsNotFound[] = "metrics.not_found";  // 404
 
 // The token in `path` (its first line, without surrounding blanks). metrics.token (kInvalid)
 // when the file cannot be read, is readable by group or others, or the token is too short or
@@ -61,11 +62,12 @@ class MetricsListener {
   void Stop();
 
  private:
+  HubAnswer Answer(const HubRequest& request) const;
+
   Collect collect_;
   const std::string token_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<HubServer> server_;
   std::thread thread_;
-  std::atomic<bool> finished_{false};
 };
 
 }  // namespace gongkai

@@ -175,11 +175,20 @@ ssl_ctx_st* MakeTlsContext(const HubTlsFiles& files) {
 
 HubServer::HubServer(HubService& service, std::FILE* log, const std::optional<HubTlsFiles>& tls,
                      HubServerLimits limits)
-    : service_(service),
+    : handle_([&service](const HubRequest& request) { return service.Handle(request); }),
+      count_([&service](int status) { service.CountResponse(status); }),
       log_(log),
       limits_(limits),
       tls_(tls.has_value()),
       tls_context_(tls ? MakeTlsContext(*tls) : nullptr),
+      guard_(limits) {}
+
+HubServer::HubServer(Handler handler, CountStatus count, std::FILE* log, HubServerLimits limits)
+    : handle_(std::move(handler)),
+      count_(std::move(count)),
+      log_(log),
+      limits_(limits),
+      tls_(false),
       guard_(limits) {}
 
 HubServer::~HubServer() {
@@ -226,7 +235,7 @@ Result<int> HubServer::Bind(const std::string& host, int port) {
 }
 
 void HubServer::RefuseBusy(int fd, const Status& why) {
-  service_.CountResponse(503);
+  if (count_) count_(503);
   if (!tls_) {
     const std::string reply =
         AnswerBytes(ErrorAnswer(503, why, limits_.retry_after_seconds), false);
@@ -238,7 +247,7 @@ void HubServer::RefuseBusy(int fd, const Status& why) {
 
 void HubServer::LogLine(const std::string& method, const std::string& target, int status,
                         size_t answer_bytes, const std::string& node) {
-  service_.CountResponse(status);
+  if (count_) count_(status);
   if (log_ == nullptr) return;
   std::fprintf(log_, "%s %s %d %zu %s\n", method.empty() ? "-" : method.c_str(),
                target.empty() ? "-" : target.c_str(), status, answer_bytes,
@@ -310,12 +319,12 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
       return;
     }
     const uint64_t length = head->content_length.value_or(0);
-    if (length > kMaxRequestBodyBytes) {
+    if (length > limits_.max_body_bytes) {
       refuse(&*head, 413,
              Status::TooLarge(kErrServerTooLarge, "declared request body (Content-Length: " +
                                                       std::to_string(length) +
                                                       ") is over the limit of " +
-                                                      std::to_string(kMaxRequestBodyBytes) +
+                                                      std::to_string(limits_.max_body_bytes) +
                                                       " bytes"));
       return;
     }
@@ -354,8 +363,9 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
     request.auth.time = head->Header(kRequestTimeHeader);
     request.auth.nonce = head->Header(kRequestNonceHeader);
     request.auth.signature = head->Header(kRequestSignatureHeader);
+    request.authorization = head->Header("authorization");
     request.peer = address;
-    const HubAnswer answer = service_.Handle(request);
+    const HubAnswer answer = handle_(request);
     const bool keep_alive =
         head->keep_alive && !stop_requested_ && served + 1 < kKeepAliveMaxRequests;
     const bool written = wire.Write(AnswerBytes(answer, keep_alive));

@@ -71,11 +71,19 @@ struct HubTlsFiles {
 
 class HubServer {
  public:
-  // REQUIRES: service outlives the server.
+  // What is served: each request read whole, to its answer; and each answer's status, for
+  // the counters (called for refusals the front makes itself too). Called from the workers,
+  // several at a time.
+  using Handler = std::function<HubAnswer(const HubRequest&)>;
+  using CountStatus = std::function<void(int http_status)>;
+
+  // Serves `service` (its Handle and CountResponse). REQUIRES: service outlives the server.
   // With `tls`, HTTPS; the files are read here and checked by Bind.
   explicit HubServer(HubService& service, std::FILE* log = stderr,
                      const std::optional<HubTlsFiles>& tls = std::nullopt,
                      HubServerLimits limits = {});
+  // Serves `handler` on the same front (the /metrics listener).
+  HubServer(Handler handler, CountStatus count, std::FILE* log, HubServerLimits limits);
   ~HubServer();
   HubServer(const HubServer&) = delete;
   HubServer& operator=(const HubServer&) = delete;
@@ -101,7 +109,8 @@ class HubServer {
   // Answers `fd` 503 serve.busy (plain HTTP only) and closes it.
   void RefuseBusy(int fd, const Status& why);
 
-  HubService& service_;
+  const Handler handle_;
+  const CountStatus count_;
   std::FILE* log_;
   const HubServerLimits limits_;
   const bool tls_;

@@ -55,6 +55,7 @@ struct HubServerLimits {
   int max_per_address = kMaxConnectionsPerAddress;
   int max_connections = kMaxConnections;
   int retry_after_seconds = kBusyRetryAfterSeconds;
+  size_t max_body_bytes = kMaxRequestBodyBytes;
 };
 
 }  // namespace gongkai

@@ -85,6 +85,7 @@ struct HubRequest {
   RequestAuth auth;
   std::string body;
   std::string peer;  // the client's address, for the enrolment attempt limits
+  std::string authorization;  // the Authorization header (the /metrics listener's token)
 };
 
 // What a HubService has counted since it started (the counters of /metrics).

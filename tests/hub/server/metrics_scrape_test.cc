@@ -2,6 +2,8 @@
 // scrape is made with curl, as an operator would try it, and every line must parse as the
 // Prometheus text format (version 0.0.4).
 #include <doctest/doctest.h>
+
+#include "hub/server/http_request.h"
 #include <sys/stat.h>
 
 #include <cctype>
@@ -280,6 +282,14 @@ TEST_CASE("Prometheus scrapes the hub's metrics listener, with the token, in tex
     CHECK(Curl({}, url).status == 401);
     CHECK(Curl({"-H", "Authorization: Bearer not-the-token-at-all"}, url).status == 401);
     CHECK(Curl({"-H", std::string("Authorization: Bearer ") + kToken + "x"}, url).status == 401);
+  }
+
+  SUBCASE("the listener is the sync API's front: a head over the limit 431, another path 404") {
+    const std::string pad = "X-Pad: " + std::string(kMaxRequestHeadBytes, 'p');
+    CHECK(Curl({"-H", pad, "-H", std::string("Authorization: Bearer ") + kToken}, url).status ==
+          431);
+    const std::string other = url.substr(0, url.size() - std::string("metrics").size()) + "other";
+    CHECK(Curl({"-H", std::string("Authorization: Bearer ") + kToken}, other).status == 404);
   }
 
   SUBCASE("the sync API still answers /metrics only to a signed request") {
