@@ -55,13 +55,13 @@ class Office {
   Office& operator=(const Office&) = delete;
 
   RunResult Node(const std::string& home, std::vector<std::string> args) {
-    args.insert(args.begin() + (args.size() > 1 && args[0] == "bundle" ? 2 : 1), {"--home", home});
+    args.insert(args.end(), {"--home", home});  // options may come after the command's words
     RunResult r = RunProgram(dir_, "gongkai", args);
     INFO("gongkai " << Join(args) << "\n" << r.out << r.err);
     return r;
   }
   RunResult Hub(std::vector<std::string> args) {
-    args.insert(args.begin() + (args.size() > 1 && args[0] == "bundle" ? 2 : 1), {"--home", "hub"});
+    args.insert(args.end(), {"--home", "hub"});
     return RunProgram(dir_, "gongkai-hub", args);
   }
   // Runs and requires success; returns stdout parsed as a JSON object.

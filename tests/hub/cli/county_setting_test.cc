@@ -13,7 +13,6 @@ namespace gongkai {
 namespace {
 
 using testing::Office;
-using testing::RunProgram;
 using testing::RunResult;
 using testing::TempDir;
 
@@ -24,8 +23,7 @@ constexpr char kRows[] =
 
 RunResult HubConfig(Office& o, std::vector<std::string> args) {
   args.insert(args.begin(), "config");
-  args.insert(args.end(), {"--home", "hub"});
-  return RunProgram(o.dir(), "gongkai-hub", args);
+  return o.Hub(args);
 }
 
 int64_t DeadlineDayAt(Office& o, const std::string& home, const std::string& region) {
@@ -43,9 +41,7 @@ TEST_CASE("finance.deadline_day set at the county reaches a village online and b
   o.Enrol("town", kTownship, "龙泉镇", "township");
   o.Enrol("shimiao", kVillage, "石庙村", "village");
   // The village's own setting counts until the county's arrives.
-  REQUIRE(RunProgram(o.dir(), "gongkai",
-                     {"config", "set", "finance.deadline_day", "10", "--home", "shimiao"})
-              .exit_code == 0);
+  o.NodeOk("shimiao", {"config", "set", "finance.deadline_day", "10"});
   CHECK(DeadlineDayAt(o, "shimiao", kVillage) == 10);
 
   REQUIRE(HubConfig(o, {"set", "finance.deadline_day", "20"}).exit_code == 0);
@@ -77,7 +73,7 @@ TEST_CASE("finance.deadline_day set at the county reaches a village online and b
   CHECK(DeadlineDayAt(o, "shimiao", kVillage) == 25);
   CHECK(DeadlineDayAt(o, "town", kTownship) == 25);
   // The log holds the setting envelopes and recomputes to the same county replica.
-  RunResult audit = RunProgram(o.dir(), "gongkai-hub", {"audit", "verify", "--home", "hub"});
+  RunResult audit = o.Hub({"audit", "verify"});
   INFO(audit.out << audit.err);
   CHECK(audit.exit_code == 0);
 }
