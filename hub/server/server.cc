@@ -7,6 +7,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -376,6 +378,12 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
 }
 
 void HubServer::Work() {
+  // OpenSSL writes to the socket with write(2), which raises SIGPIPE when the client has gone
+  // and would end the process; blocked on this thread, the write fails with EPIPE instead.
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
   for (;;) {
     Queued next{};
     {
