@@ -19,7 +19,8 @@
 //
 // What must hold (asserted): every sync of both rounds ends in 200 with its envelope applied,
 // no error; each village's two envelopes are logged once; every slowloris connection is cut
-// off, every over-size upload refused (413 or 503), none read; the hub's peak RSS stays under kMaxHubRssBytes;
+// off, every over-size upload refused (413 or 503), none read; the hub's peak RSS stays under
+// kMaxHubRssBytes (not under the sanitizers, whose own memory is most of it);
 // `audit verify` passes afterwards. The latencies (p50, p99 of each round and their ratio),
 // the retries and the RSS are printed (MESSAGE), not asserted: they are the figures in
 // hub/README.md "What it survives".
@@ -479,7 +480,13 @@ TEST_CASE("villages syncing many at once through one hub, alone and under slowlo
   CHECK(attackers.slow_served() == 0);
   CHECK(attackers.oversize_refused() >= kOversize);
   CHECK(attackers.oversize_other() == 0);
+#ifndef GONGKAI_SANITIZED_BUILD
   CHECK(peak_rss < kMaxHubRssBytes);
+#else
+  // AddressSanitizer's shadow memory and its quarantine of freed blocks (256 MB) are most of
+  // a sanitized hub's RSS; the bound is checked in the plain build.
+  MESSAGE("sanitized build: the RSS bound is not checked");
+#endif
   soak.StopHub();
 
   // Each village's two envelopes are in the journal, each logged exactly once.
