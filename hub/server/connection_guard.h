@@ -1,7 +1,7 @@
 // The hub's account of its open connections: who may connect (a cap per client address and
 // in all), and the deadlines of each request (the head within head_deadline_ms however it
 // trickles in, head and body within request_deadline_ms). A connection past its deadline is
-// shut down, which ends httplib's blocking read on it at once.
+// shut down, which ends the worker's blocking read on it at once.
 //
 // A connection moves: Admit (it waits for a worker; no deadline runs, the wait is the hub's
 // and not the client's) -> Started (a worker serves it: its head is awaited) -> HeadRead

@@ -2,6 +2,7 @@
 #include "hub/server/server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
@@ -13,6 +14,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -76,13 +79,13 @@ HubAnswer ErrorAnswer(int status, const Status& why, int retry_after = 0) {
 }
 
 // A connection's bytes: the socket itself, or TLS over it. Reads and writes block, bounded
-// by the socket's timeouts and by the watchdog, which shuts the socket down.
+// by the socket's timeouts and by the watchdog, which shuts the socket down. The socket is
+// not closed here: the worker closes it once ConnectionGuard has let it go (Work).
 class Wire {
  public:
   Wire(int fd, SSL* ssl) : fd_(fd), ssl_(ssl) {}
   ~Wire() {
-    if (ssl_ != nullptr) SSL_free(ssl_);
-    ::close(fd_);
+    if (ssl_ != nullptr) SSL_free(ssl_);  // SSL_set_fd's BIO leaves the socket open
   }
   Wire(const Wire&) = delete;
   Wire& operator=(const Wire&) = delete;
@@ -94,7 +97,12 @@ class Wire {
       return got > 0 ? static_cast<size_t>(got) : 0;
     }
     const int got = SSL_read(ssl_, data, static_cast<int>(std::min<size_t>(size, 1 << 30)));
-    return got > 0 ? static_cast<size_t>(got) : 0;
+    if (got <= 0) {
+      ERR_clear_error();
+      failed_ = true;
+      return 0;
+    }
+    return static_cast<size_t>(got);
   }
   bool Write(std::string_view bytes) {
     while (!bytes.empty()) {
@@ -105,7 +113,11 @@ class Wire {
       } else {
         const int sent =
             SSL_write(ssl_, bytes.data(), static_cast<int>(std::min<size_t>(bytes.size(), 1 << 30)));
-        if (sent <= 0) return false;
+        if (sent <= 0) {
+          ERR_clear_error();
+          failed_ = true;
+          return false;
+        }
         bytes.remove_prefix(static_cast<size_t>(sent));
       }
     }
@@ -113,15 +125,18 @@ class Wire {
   }
   // Whether bytes can be read within `timeout_ms`.
   bool WaitReadable(int timeout_ms) {
-    if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
+    if (ssl_ != nullptr && SSL_has_pending(ssl_) == 1) return true;
     pollfd readable{fd_, POLLIN, 0};
     return ::poll(&readable, 1, timeout_ms) > 0;
   }
-  // Ends the connection after an answer that closes it: no more is written; what the client
-  // still sends is read and thrown away for a moment, so that the answer is not lost to a
-  // reset while the client is still sending.
+  // Ends the connection after an answer: no more is written; what the client still sends
+  // (a body refused, requests sent ahead) is read and thrown away for a moment, so that the
+  // answers are not lost to a reset while the client is still sending.
   void CloseAfterAnswer() {
-    if (ssl_ != nullptr) SSL_shutdown(ssl_);
+    if (ssl_ != nullptr && !failed_) {
+      SSL_shutdown(ssl_);  // close_notify
+      ERR_clear_error();
+    }
     ::shutdown(fd_, SHUT_WR);
     const auto began = SteadyClock::now();
     char sink[16384];
@@ -140,6 +155,7 @@ class Wire {
  private:
   const int fd_;
   SSL* const ssl_;
+  bool failed_ = false;  // a TLS read or write failed: nothing more is written
 };
 
 std::string PeerAddress(const sockaddr_storage& peer, int* port /* OUT */) {
@@ -218,7 +234,10 @@ Result<int> HubServer::Bind(const std::string& host, int port) {
     if (fd < 0) continue;
     const int yes = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    if (::bind(fd, at->ai_addr, at->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
+    // Non-blocking: a poll that said "readable" for a connection already gone does not hold
+    // accept4 (and the accept mutex) until the next one comes.
+    if (::bind(fd, at->ai_addr, at->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0 &&
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) == 0) {
       listen_fd_ = fd;
     } else {
       ::close(fd);
@@ -262,7 +281,7 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
   if (tls_) {
     ssl = SSL_new(tls_context_.get());
     if (ssl == nullptr) {
-      ::close(fd);
+      ERR_clear_error();
       return;
     }
     SSL_set_fd(ssl, fd);
@@ -282,8 +301,12 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
   };
   std::string buffer;  // bytes read and not yet used: a head, a body, the next request
   char chunk[16384];
+  // An idle kept-alive connection is closed before the watchdog's head deadline could cut it
+  // with an answer it did not ask for.
+  const int idle_ms = static_cast<int>(std::max<int64_t>(
+      100, std::min<int64_t>(kKeepAliveSeconds * 1000, limits_.head_deadline_ms - 1000)));
   for (int served = 0; served < kKeepAliveMaxRequests; ++served) {
-    if (buffer.empty() && served > 0 && !wire.WaitReadable(kKeepAliveSeconds * 1000)) return;
+    if (buffer.empty() && served > 0 && !wire.WaitReadable(idle_ms)) return;
     size_t head_length = 0;
     while ((head_length = RequestHeadLength(buffer)) == 0) {
       if (buffer.size() >= kMaxRequestHeadBytes) break;
@@ -293,6 +316,7 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
       buffer.append(chunk, got);
     }
     if (head_length == 0 || head_length > kMaxRequestHeadBytes) {
+      guard_.HeadRead(address, port, ConnectionGuard::Clock::now());  // no 408 on top
       refuse(nullptr, 431,
              Status::TooLarge(kErrHttpHeadTooLarge, "request head over " +
                                                         std::to_string(kMaxRequestHeadBytes) +
@@ -330,7 +354,7 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
                                                       " bytes"));
       return;
     }
-    if (head->expect_continue && length > buffer.size() &&
+    if (head->expect_continue && !head->http10 && length > buffer.size() &&
         !wire.Write("HTTP/1.1 100 Continue\r\n\r\n")) {
       return;
     }
@@ -373,7 +397,11 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
     const bool written = wire.Write(AnswerBytes(answer, keep_alive));
     LogLine(head->method, head->target, answer.status, answer.body.size(), request.auth.node);
     guard_.RequestDone(address, port, ConnectionGuard::Clock::now());
-    if (!written || !keep_alive) return;
+    if (!written) return;
+    if (!keep_alive) {
+      wire.CloseAfterAnswer();
+      return;
+    }
   }
 }
 
@@ -394,8 +422,11 @@ void HubServer::Work() {
       queue_.pop_front();
     }
     guard_.Started(next.id, ConnectionGuard::Clock::now());
-    Serve(next.fd, next.address, next.port);  // closes the socket
+    Serve(next.fd, next.address, next.port);
+    // Let go before the number can be handed out again: a watchdog (this server's or the
+    // /metrics listener's) never shuts down a socket it no longer counts.
     guard_.Release(next.id);
+    ::close(next.fd);
   }
 }
 
@@ -431,7 +462,15 @@ Status HubServer::Run() {
     socklen_t peer_length = sizeof peer;
     const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &peer_length,
                              SOCK_CLOEXEC);
-    if (fd < 0) continue;
+    if (fd < 0) {
+      const int error = errno;
+      accepting.unlock();
+      // Out of descriptors (or memory): wait for connections to end instead of spinning.
+      if (error != EAGAIN && error != EWOULDBLOCK && error != EINTR && error != ECONNABORTED) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(kDeadlineCheckMs));
+      }
+      continue;
+    }
     timeval read_timeout{kReadTimeoutSeconds, 0};
     timeval write_timeout{kWriteTimeoutSeconds, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &read_timeout, sizeof read_timeout);

@@ -8,18 +8,22 @@
 //     serve.too_large from its headers, before any of the body is read, and the connection
 //     is closed; a POST without a Content-Length (chunked) is answered 411;
 //   - the whole head of a request must arrive within head_deadline_ms, head and body within
-//     request_deadline_ms, however slowly they trickle (408 serve.head_timeout, then close);
+//     request_deadline_ms, however slowly they trickle (408 serve.head_timeout for a head,
+//     then close; over TLS, and for a body, only the close);
 //   - a body that arrives slower than min_bytes_per_second on average, once slow_grace_ms
 //     have passed since it began, is cut off with 408 serve.too_slow;
-//   - each read and write times out after kReadTimeoutSeconds / kWriteTimeoutSeconds; a
-//     connection is kept alive at most kKeepAliveSeconds between requests;
+//   - each read and write times out after kReadTimeoutSeconds / kWriteTimeoutSeconds (the
+//     connection is closed); a connection is kept alive at most kKeepAliveSeconds between
+//     requests (and less than head_deadline_ms);
 //   - at most max_per_address connections from one address and max_connections in all are
 //     open; `workers` threads serve them, at most max_queued wait; a connection over any of
 //     these is answered 503 serve.busy with Retry-After and closed (over TLS: only closed).
 //   - a request head over kMaxRequestHeadBytes is answered 431 http.head_too_large, one that
 //     is not HTTP/1.x as hub/server/http_request.h reads it 400 http.bad_request; a method
 //     other than GET and POST 405 serve.method; each of these closes the connection;
-//   - a connection carries at most kKeepAliveMaxRequests requests.
+//   - a connection carries at most kKeepAliveMaxRequests requests; after the answer that
+//     ends it, what the client still sends is read and thrown away for at most
+//     kRefusalLingerMs, so that the answers are not lost to a reset.
 // The server accepts connections itself (ConnectionGuard counts them), reads each request
 // with ParseRequestHead into a bounded buffer, and serves it on its own bounded pool of
 // workers; no read keeps more than the head limit or the declared body.

@@ -274,6 +274,40 @@ TEST_CASE("one connection carries several requests, sent one after another at on
   CHECK(kept.ReadToClose());
 }
 
+TEST_CASE("requests sent ahead past the per-connection limit: every answer arrives, then a close") {
+  ServedHub hub(HubServerLimits{});
+  RawConnection kept(hub.port);
+  std::string ahead;
+  for (int i = 0; i < kKeepAliveMaxRequests + 400; ++i) {  // more than one read takes
+    ahead += "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  }
+  kept.Send(ahead);
+  for (int i = 0; i < kKeepAliveMaxRequests; ++i) {
+    const std::string head = kept.ReadHead();
+    INFO(i << ": " << head);
+    REQUIRE(head.starts_with("HTTP/1.1 200"));
+    CHECK((head.find("Connection: close") != std::string::npos) ==
+          (i == kKeepAliveMaxRequests - 1));
+    const size_t at = head.find("Content-Length: ");
+    REQUIRE(at != std::string::npos);
+    kept.ReadExactly(static_cast<size_t>(std::stoul(head.substr(at + 16))));
+  }
+  CHECK(kept.ReadToClose());  // a close, not a reset that would have eaten answers
+}
+
+TEST_CASE("an idle kept-alive connection is closed before its head deadline, with no 408") {
+  HubServerLimits limits;
+  limits.head_deadline_ms = 1500;
+  ServedHub hub(limits);
+  RawConnection idle(hub.port);
+  idle.Send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  const std::string head = idle.ReadHead();
+  REQUIRE(head.starts_with("HTTP/1.1 200"));
+  idle.ReadExactly(static_cast<size_t>(std::stoul(head.substr(head.find("Content-Length: ") + 16))));
+  // Nothing more is sent: the next thing from the hub is its close, not an answer.
+  CHECK(idle.ReadSome().empty());
+}
+
 TEST_CASE("Expect: 100-continue is met; a method other than GET or POST is refused 405") {
   ServedHub hub(HubServerLimits{});
   RawConnection waiting(hub.port);
