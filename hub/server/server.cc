@@ -299,6 +299,9 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
             answer.body.size(), head != nullptr ? head->Header(kRequestNodeHeader) : "");
     wire.CloseAfterAnswer();
   };
+  // Chunked bodies (Transfer-Encoding) and POSTs without a length alike.
+  const Status length_required =
+      Status::Invalid(kErrServerLengthRequired, "a POST must declare its Content-Length");
   std::string buffer;  // bytes read and not yet used: a head, a body, the next request
   char chunk[16384];
   // An idle kept-alive connection is closed before the watchdog's head deadline could cut it
@@ -328,10 +331,7 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
     guard_.HeadRead(address, port, ConnectionGuard::Clock::now());
     if (!head.ok()) {
       const bool length = head.status().code() == kErrHttpLengthRequired;
-      refuse(nullptr, length ? 411 : 400,
-             length ? Status::Invalid(kErrServerLengthRequired,
-                                      "a POST must declare its Content-Length")
-                    : head.status());
+      refuse(nullptr, length ? 411 : 400, length ? length_required : head.status());
       return;
     }
     if (head->method != "GET" && head->method != "POST") {
@@ -340,8 +340,7 @@ void HubServer::Serve(int fd, const std::string& address, int port) {
     }
     // Judged from the head alone: nothing of an oversize body is read.
     if (head->method == "POST" && !head->content_length) {
-      refuse(&*head, 411,
-             Status::Invalid(kErrServerLengthRequired, "a POST must declare its Content-Length"));
+      refuse(&*head, 411, length_required);
       return;
     }
     const uint64_t length = head->content_length.value_or(0);
