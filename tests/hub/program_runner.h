@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,6 +22,13 @@ struct RunResult {
   std::string out;
   std::string err;
 };
+
+// The number in environment variable `name` (the soak and trial tests' GONGKAI_* sizes), or
+// `fallback` when it is unset or empty.
+inline int64_t EnvInt(const char* name, int64_t fallback) {
+  const char* text = std::getenv(name);
+  return text != nullptr && *text != '\0' ? std::atoll(text) : fallback;
+}
 
 inline std::string ProgramPath(const std::string& name) {
   return std::string(GONGKAI_BINARY_DIR) + (name == "gongkai" ? "/node/gongkai" : "/hub/gongkai-hub");

@@ -30,11 +30,6 @@
 namespace gongkai::testing {
 namespace {
 
-int64_t EnvInt(const char* name, int64_t fallback) {
-  const char* text = std::getenv(name);
-  return text != nullptr && *text != '\0' ? std::atoll(text) : fallback;
-}
-
 struct Place {
   std::string home;
   std::string region;

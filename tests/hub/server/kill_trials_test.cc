@@ -35,10 +35,6 @@ namespace {
 constexpr char kTownship[] = "511304100";
 const std::vector<std::string> kVillages = {"v1", "v2", "v3", "v4"};
 
-int64_t EnvInt(const char* name, int64_t fallback) {
-  const char* text = std::getenv(name);
-  return text != nullptr && *text != '\0' ? std::atoll(text) : fallback;
-}
 int64_t Trials() { return EnvInt("GONGKAI_TRIALS", std::getenv("GONGKAI_LONG") ? 100 : 10); }
 
 std::string RegionOf(const std::string& village) {

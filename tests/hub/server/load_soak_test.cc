@@ -63,11 +63,6 @@ constexpr int kOversize = 5;
 constexpr uint64_t kOversizeBytes = 100'000'000;
 constexpr int64_t kMaxHubRssBytes = 300LL << 20;
 
-int64_t EnvInt(const char* name, int64_t fallback) {
-  const char* text = std::getenv(name);
-  return text != nullptr && *text != '\0' ? std::atoll(text) : fallback;
-}
-
 using SteadyClock = std::chrono::steady_clock;
 double MsSince(SteadyClock::time_point began) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - began).count();
@@ -171,6 +166,7 @@ struct RoundFigures {
   int retries = 0;
   int busy = 0;  // 503 answers among the retries
   std::vector<std::string> first_errors;
+  double wall_ms = 0;  // the whole round
 };
 
 double Percentile(std::vector<double> values, double p) {
@@ -237,13 +233,7 @@ class Soak {
     RoundFigures figures;
     std::mutex figures_mutex;
     std::atomic<size_t> next{0};
-    std::atomic<bool> sampling{true};
-    std::thread sampler([&] {
-      while (sampling) {
-        peak_rss_ = std::max(peak_rss_.load(), RssBytes(server_->pid(), "VmRSS:"));
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    });
+    const auto round_began = SteadyClock::now();
     std::vector<std::thread> clients;
     for (int c = 0; c < at_once_; ++c) {
       clients.emplace_back([&, c] {
@@ -266,14 +256,12 @@ class Soak {
       });
     }
     for (std::thread& client : clients) client.join();
-    sampling = false;
-    sampler.join();
+    figures.wall_ms = MsSince(round_began);
     return figures;
   }
 
   int port() const { return port_; }
   pid_t hub_pid() const { return server_->pid(); }
-  int64_t peak_rss() const { return peak_rss_; }
   HubHome& hub() { return hub_; }
   const std::vector<Village>& villages() const { return villages_; }
 
@@ -327,7 +315,6 @@ class Soak {
   const int at_once_;
   std::unique_ptr<ChildProcess> server_;
   int port_ = 0;
-  std::atomic<int64_t> peak_rss_{0};
 };
 
 // The attackers of the second round, each on a thread of its own until Stop.
@@ -433,7 +420,10 @@ std::string Describe(const RoundFigures& figures) {
                     std::to_string(Percentile(figures.latencies_ms, 1.0)) + " ms, " +
                     std::to_string(figures.retries) + " retries (" +
                     std::to_string(figures.busy) + " after 503), " +
-                    std::to_string(figures.errors) + " errors";
+                    std::to_string(figures.errors) + " errors; round " +
+                    std::to_string(figures.wall_ms / 1000) + " s, " +
+                    std::to_string(figures.latencies_ms.size() * 1000.0 / figures.wall_ms) +
+                    " syncs/s";
   for (const std::string& error : figures.first_errors) out += "\n  " + error;
   return out;
 }
@@ -463,7 +453,7 @@ TEST_CASE("villages syncing many at once through one hub, alone and under slowlo
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   attackers.Stop();
-  const int64_t peak_rss = std::max(soak.peak_rss(), RssBytes(soak.hub_pid(), "VmHWM:"));
+  const int64_t peak_rss = RssBytes(soak.hub_pid(), "VmHWM:");  // the peak since it started
   MESSAGE("attacked: " << Describe(attacked));
   MESSAGE("p99 attacked / alone: " << Percentile(attacked.latencies_ms, 0.99) /
                                           Percentile(alone.latencies_ms, 0.99));
