@@ -179,7 +179,8 @@ Result<HubService::Caller> HubService::Authenticate(const HubRequest& request) {
 }
 
 Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& request) {
-  GK_ASSIGN_OR_RETURN(std::vector<ByteView> envelopes, DecodeBatch(AsBytes(request.body)));
+  GK_ASSIGN_OR_RETURN(OpenedBatch batch, OpenBatch(AsBytes(request.body)));
+  const std::vector<ByteView>& envelopes = batch.envelopes;
   if (envelopes.size() > kMaxPushEnvelopes) {
     return Status::TooLarge(kErrServeTooMany,
                             "at most " + std::to_string(kMaxPushEnvelopes) + " envelopes per push");
@@ -248,10 +249,20 @@ Result<HubAnswer> HubService::Pull(const Caller& caller, const HubRequest& reque
   SelectOptions options;
   options.for_region = caller.region;
   options.peer_have = std::move(have);
-  options.max_envelopes = kMaxPullEnvelopes;
+  // ?batch=2&codec=N: the node reads compressed batches, opened for its zstd N.
+  auto version = request.query.find("batch");
+  const bool compressed = version != request.query.end() && version->second == "2";
+  uint32_t reader_codec = 0;
+  if (compressed) {
+    GK_ASSIGN_OR_RETURN(uint64_t codec, QueryNumber(request, "codec"));
+    reader_codec = static_cast<uint32_t>(std::min<uint64_t>(codec, UINT32_MAX));
+  }
+  options.max_envelopes = compressed ? kMaxCompressedPullEnvelopes : kMaxPullEnvelopes;
   options.max_bytes = kMaxPullBytes;
   GK_ASSIGN_OR_RETURN(EnvelopeSelection selection, SelectEnvelopes(county_.replica(), options));
-  GK_ASSIGN_OR_RETURN(Bytes batch, EncodeBatch(selection.envelopes));
+  GK_ASSIGN_OR_RETURN(Bytes batch, compressed
+                                       ? EncodeCompressedBatch(selection.envelopes, reader_codec)
+                                       : EncodeBatch(selection.envelopes));
   GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
   HubAnswer answer;
   answer.content_type = "application/octet-stream";

@@ -2,7 +2,7 @@
 // hub/server/server.h puts it behind cpp-httplib; tests may call Handle directly.
 //
 // Endpoints (every one but /v1/health needs a signed request, protocol/request_auth.h):
-//   POST /v1/push      body: an envelope batch (protocol/envelope_batch.h) of at most
+//   POST /v1/push      body: an envelope batch (protocol/envelope_batch.h, version 1 or 2) of at most
 //                      kMaxPushEnvelopes. Each envelope is applied to the county replica
 //                      (node/replica/apply.h) with source "node:<sender id>", all under one outer
 //                      transaction; an applied one is appended to the audit log, an applied
@@ -20,7 +20,9 @@
 //                      certificate's region), in export order (node/exchange/exchange_order.h), at most
 //                      kMaxPullEnvelopes and kMaxPullBytes; header X-Gongkai-More: 1 when more
 //                      remain (the node pulls again), 0 otherwise; header X-Gongkai-Checkpoint:
-//                      base64 of the latest checkpoint note.
+//                      base64 of the latest checkpoint note. With ?batch=2&codec=N the answer
+//                      is a compressed batch (version 2), opened for zstd codec N, of at most
+//                      kMaxCompressedPullEnvelopes.
 //   GET /v1/checkpoint                  the latest checkpoint note (text/plain)
 //   GET /v1/proof/consistency?old=N&new=M   {"old":N,"new":M,"proof":["<base64 hash>",...]}
 //   GET /v1/proof/inclusion?id=HEX      {"index":I,"tree_size":S,"proof":[...]} for the latest
@@ -65,6 +67,7 @@ namespace gongkai {
 
 inline constexpr size_t kMaxPushEnvelopes = 256;              // per push request
 inline constexpr size_t kMaxPullEnvelopes = 256;              // per pull answer
+inline constexpr size_t kMaxCompressedPullEnvelopes = 4096;   // per compressed pull answer
 inline constexpr uint64_t kMaxPullBytes = uint64_t{8} << 20;  // envelope bytes per pull answer
 
 inline constexpr char kMoreHeader[] = "X-Gongkai-More";

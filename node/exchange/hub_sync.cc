@@ -102,11 +102,19 @@ Status PushAll(Replica& replica, HubClient& client, const PublicKey& hub_key, in
     const size_t end = std::min(pending.size(), start + kMaxBatchEnvelopes);
     std::vector<Bytes> envelopes;
     for (size_t n = start; n < end; ++n) envelopes.push_back(pending[n].bytes);
-    GK_ASSIGN_OR_RETURN(Bytes batch, EncodeBatch(envelopes));
-    GK_ASSIGN_OR_RETURN(
-        HubResponse response,
+    // Compressed, opened for this node's zstd; a hub that cannot read it gets version 1.
+    GK_ASSIGN_OR_RETURN(Bytes batch, EncodeCompressedBatch(envelopes, BatchCodec()));
+    Result<HubResponse> sent =
         client.Send("POST", "/v1/push",
-                    std::string_view(reinterpret_cast<const char*>(batch.data()), batch.size())));
+                    std::string_view(reinterpret_cast<const char*>(batch.data()), batch.size()));
+    if (!sent.ok() && (sent.status().code() == kErrBatchCodec ||
+                       sent.status().code() == kErrBatchVersion)) {
+      GK_ASSIGN_OR_RETURN(batch, EncodeBatch(envelopes));
+      sent = client.Send(
+          "POST", "/v1/push",
+          std::string_view(reinterpret_cast<const char*>(batch.data()), batch.size()));
+    }
+    GK_ASSIGN_OR_RETURN(HubResponse response, std::move(sent));
     report.pushed += end - start;
     GK_ASSIGN_OR_RETURN(JsonValue answer, ParseJsonObject(response.body));
     const JsonValue* results = answer.Find("results");
@@ -155,14 +163,15 @@ Status PullAll(Replica& replica, HubClient& client, SyncReport& report, std::str
     GK_ASSIGN_OR_RETURN(
         HubResponse response,
         client.Send(
-            "POST", "/v1/pull",
+            "POST", "/v1/pull?batch=2&codec=" + std::to_string(BatchCodec()),
             std::string_view(reinterpret_cast<const char*>(have_bytes.data()), have_bytes.size())));
     ++report.pull_rounds;
     auto note = response.headers.find(kCheckpointHeader);
     if (note == response.headers.end()) return Malformed("pull answer without a checkpoint");
     GK_ASSIGN_OR_RETURN(Bytes note_bytes, Base64Decode(note->second));
     checkpoint.assign(note_bytes.begin(), note_bytes.end());
-    GK_ASSIGN_OR_RETURN(std::vector<ByteView> envelopes, DecodeBatch(AsBytes(response.body)));
+    GK_ASSIGN_OR_RETURN(OpenedBatch batch, OpenBatch(AsBytes(response.body)));
+    const std::vector<ByteView>& envelopes = batch.envelopes;
     size_t applied_now = 0;
     {
       GK_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(replica.db()));
