@@ -111,6 +111,52 @@ TEST_CASE("a retired key: what the hub logged before stays valid, what comes aft
   CHECK(served);
 }
 
+TEST_CASE("compressed batches: pushed and pulled as version 1, opened items of another zstd refused") {
+  SecureHub s;
+  const Bytes first = s.sibling.Next("c1");
+  const Bytes second = s.sibling.Next("c2");
+  // Opened items written for another zstd: the whole push is refused and nothing changes.
+  Bytes other = *EncodeCompressedBatch({first, second}, BatchCodec());
+  other[12] ^= 1;
+  const int64_t size = s.LogSize();
+  HubAnswer refused =
+      s.Send(s.Signed(s.sibling.key, "POST", "/v1/push", std::string(other.begin(), other.end())));
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find(kErrBatchCodec) != std::string::npos);
+  CHECK(s.LogSize() == size);
+  // The same envelopes opened for the hub's own zstd are applied as version 1 would be.
+  const Bytes batch = *EncodeCompressedBatch({first, second}, BatchCodec());
+  HubAnswer pushed =
+      s.Send(s.Signed(s.sibling.key, "POST", "/v1/push", std::string(batch.begin(), batch.end())));
+  INFO(pushed.body);
+  REQUIRE(pushed.status == 200);
+  CHECK(pushed.body.find("\"applied\"") != std::string::npos);
+  CHECK(s.LogSize() == size + 2);
+  // A pull that asks for version 2 gets it, opened, with the same envelopes as version 1.
+  const Bytes have = *HaveSummary().Encode();
+  const std::string body(have.begin(), have.end());
+  const HubAnswer plain = s.Send(s.Signed(s.township.key, "POST", "/v1/pull", body));
+  const std::string target = "/v1/pull?batch=2&codec=" + std::to_string(BatchCodec());
+  HubRequest ask = s.Signed(s.township.key, "POST", target, body);
+  ask.path = "/v1/pull";
+  ask.query = {{"batch", "2"}, {"codec", std::to_string(BatchCodec())}};
+  const HubAnswer compressed = s.Send(ask);
+  REQUIRE(plain.status == 200);
+  REQUIRE(compressed.status == 200);
+  REQUIRE(compressed.body.size() > 5);
+  CHECK(compressed.body[4] == kBatchVersionCompressed);
+  CHECK(compressed.body.size() < plain.body.size());
+  const Result<OpenedBatch> a = OpenBatch(AsBytes(plain.body));
+  const Result<OpenedBatch> b = OpenBatch(AsBytes(compressed.body));
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  REQUIRE(a->envelopes.size() == b->envelopes.size());
+  CHECK(!b->rebuilt.empty());
+  for (size_t n = 0; n < a->envelopes.size(); ++n)
+    CHECK(Bytes(a->envelopes[n].begin(), a->envelopes[n].end()) ==
+          Bytes(b->envelopes[n].begin(), b->envelopes[n].end()));
+}
+
 TEST_CASE("a compromised key: later envelopes are refused and flagged, the logged ones listed") {
   SecureHub s;
   const Bytes receipted = s.village.Next("v1");
