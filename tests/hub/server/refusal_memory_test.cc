@@ -1,7 +1,8 @@
 // A node remembers what the hub refused of its pushes (node/exchange/hub_refusal.h): a permanent
 // refusal is not offered again, one that can change is, and an acceptance forgets it. The
 // hub runs in-process behind its real HTTP server on 127.0.0.1; the node syncs with
-// SyncWithHub as `gongkai sync` does.
+// SyncWithHub as `gongkai sync` does. Also: a node syncs with a hub of the release before
+// compressed batches.
 #include <doctest/doctest.h>
 
 #include <thread>
@@ -27,7 +28,13 @@ constexpr char kNodeRegion[] = "511304100";
 struct ServedNode {
   SecureHub s;
   std::filesystem::path home = s.hub.dir.path() / "township-node";
-  HubServer server{*s.service, nullptr};
+  // With `older_hub`, the hub answers as the release before compressed batches did: a
+  // version 2 push is 400 batch.version, and a pull's query is not read (version 1 answers).
+  bool older_hub = false;
+  int refused_pushes = 0;
+  HubServer server{[this](const HubRequest& request) { return Answer(request); },
+                   [this](int status) { s.service->CountResponse(status); }, nullptr,
+                   HubServerLimits{}};
   std::thread serving;
   int port = 0;
   std::optional<Replica> replica;
@@ -60,6 +67,19 @@ struct ServedNode {
     serving.join();
   }
 
+  HubAnswer Answer(HubRequest request) {
+    if (older_hub && request.path == "/v1/push" && request.body.size() > 4 &&
+        request.body[4] != 1) {
+      ++refused_pushes;
+      HubAnswer refused;
+      refused.status = 400;
+      refused.body = std::string(R"({"code":")") + kErrBatchVersion + R"(","message":"batch version 2"})";
+      return refused;
+    }
+    if (older_hub) request.query.clear();
+    return s.service->Handle(request);
+  }
+
   Bytes Write(const std::string& version_id) {
     Result<CapturedEnvelope> captured =
         Capture(*replica, *key, *clock, [&](sqlite3* db, const CaptureStamp& stamp) {
@@ -90,6 +110,27 @@ struct ServedNode {
     return *all;
   }
 };
+
+TEST_CASE("a node syncs with a hub of the release before compressed batches") {
+  ServedNode n;
+  n.older_hub = true;
+  const Bytes written = n.Write("v-older-1");
+  SyncReport report = n.Sync();
+  CHECK(n.refused_pushes == 1);  // the compressed push, sent again as version 1
+  CHECK(report.pushed == 1);
+  CHECK(report.push_applied == 1);
+  CHECK(report.receipts == 1);
+  CHECK(report.refused.empty());
+  CHECK(n.s.Count("SELECT count(*) FROM log_entry WHERE envelope_id='" +
+                  HexEncode(Sha256(written)) + "'") == 1);
+  // And back to a current hub: the push goes compressed at once, and the pull is compressed.
+  n.older_hub = false;
+  n.Write("v-older-2");
+  report = n.Sync();
+  CHECK(n.refused_pushes == 1);
+  CHECK(report.push_applied == 1);
+  CHECK(report.receipts == 1);
+}
 
 TEST_CASE("an envelope refused for good is remembered and not offered again") {
   ServedNode n;
