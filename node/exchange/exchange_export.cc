@@ -41,71 +41,34 @@ struct Candidate {
   uint64_t size = 0;
 };
 
-// Which held envelopes carry trust rows, from provenance: node id (hex) -> id (hex) of
-// the envelope that brought its certificate row, and (envelope id, revoked node id) pairs.
-struct TrustCarriers {
-  std::map<std::string, std::string> certificate_of;
-  // envelope id (hex) -> the subject regions of the certificates it brought.
-  std::map<std::string, std::vector<std::string>> subjects_of;
-  std::vector<std::pair<std::string, std::string>> revocations;
-  std::set<std::string> envelopes;
+// A receiver's read scope as SQL over a region column: the codes of its ancestors and its
+// own (exact), and those below it (a range: every code that starts with the receiver's and is
+// longer sorts between it and its last digit raised by one). Rows it lets through are still
+// checked with InReadScope; it only lets SQLite skip, by index, the rows of other villages
+// and townships.
+struct ScopeClause {
+  std::string reader;
+  std::string upper;  // reader with its last digit raised: the end of the range below it
+
+  explicit ScopeClause(std::string_view region) : reader(region), upper(region) {
+    if (!upper.empty()) upper.back() = static_cast<char>(upper.back() + 1);
+  }
+  // "(col IN (?a,?b,?c) OR (col > ?d AND col < ?e))" with parameters numbered from `first`.
+  static std::string Sql(std::string_view column, int first) {
+    auto p = [&](int n) { return "?" + std::to_string(first + n); };
+    const std::string c(column);
+    return "(" + c + " IN (" + p(0) + "," + p(1) + "," + p(2) + ") OR (" + c + " > " + p(3) +
+           " AND " + c + " < " + p(4) + "))";
+  }
+  void Bind(Statement& statement, int first) const {
+    const std::string_view code = reader;
+    const std::string_view county = code.substr(0, std::min(code.size(), kCountyCodeLength));
+    const std::string_view township =
+        code.size() >= kTownshipCodeLength ? code.substr(0, kTownshipCodeLength) : county;
+    statement.Bind(first, county).Bind(first + 1, township).Bind(first + 2, code);
+    statement.Bind(first + 3, code).Bind(first + 4, std::string_view(upper));
+  }
 };
-
-Result<TrustCarriers> LoadTrustCarriers(sqlite3* db) {
-  TrustCarriers out;
-  GK_ASSIGN_OR_RETURN(Statement certs,
-                      Statement::Prepare(db,
-                                         "SELECT c.node_id, p.envelope_id, c.subject_region"
-                                         " FROM certificate c JOIN provenance p"
-                                         " ON p.tbl='certificate' AND p.pk=c.node_id"));
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, certs.Step());
-    if (!row) break;
-    out.certificate_of[certs.ColumnText(0)] = certs.ColumnText(1);
-    out.subjects_of[certs.ColumnText(1)].push_back(certs.ColumnText(2));
-    out.envelopes.insert(certs.ColumnText(1));
-  }
-  GK_ASSIGN_OR_RETURN(Statement revocations,
-                      Statement::Prepare(db,
-                                         "SELECT p.envelope_id, r.node_id FROM revocation r"
-                                         " JOIN provenance p ON p.tbl='revocation'"
-                                         " AND p.pk=r.revocation_id"));
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, revocations.Step());
-    if (!row) break;
-    out.revocations.emplace_back(revocations.ColumnText(0), revocations.ColumnText(1));
-    out.envelopes.insert(revocations.ColumnText(0));
-  }
-  return out;
-}
-
-// The envelopes that bring only certificates a receiver of `reader`/`region` does not need:
-// those of nodes outside its read scope (InReadScope: neither its ancestors, nor itself, nor
-// a writer within its subtree), with no revocation and no other row in them. A village then
-// receives O(1) certificates, not one per village of the county.
-Result<std::set<std::string>> UnneededCertificateCarriers(sqlite3* db,
-                                                          const TrustCarriers& carriers,
-                                                          Role reader, std::string_view region) {
-  std::set<std::string> revoking;
-  for (const auto& [envelope_id, node] : carriers.revocations) revoking.insert(envelope_id);
-  GK_ASSIGN_OR_RETURN(Statement other_rows,
-                      Statement::Prepare(db,
-                                         "SELECT 1 FROM provenance WHERE envelope_id=?"
-                                         " AND tbl<>'certificate' LIMIT 1"));
-  std::set<std::string> out;
-  for (const auto& [envelope_id, subjects] : carriers.subjects_of) {
-    if (revoking.contains(envelope_id)) continue;
-    const bool needed = std::any_of(subjects.begin(), subjects.end(), [&](const std::string& s) {
-      return InReadScope(reader, region, s);
-    });
-    if (needed) continue;
-    other_rows.Reset();
-    other_rows.Bind(1, envelope_id);
-    GK_ASSIGN_OR_RETURN(bool other, other_rows.Step());
-    if (!other) out.insert(envelope_id);
-  }
-  return out;
-}
 
 struct Selection {
   std::vector<Candidate> candidates;
@@ -113,23 +76,39 @@ struct Selection {
   std::vector<OrderRevocation> revocations;
 };
 
+// The journal rows a receiver is offered, before its summary is consulted. Unscoped: all.
+// Scoped: those of its read scope, less the envelopes that bring only certificates it does
+// not need: those of nodes outside its read scope (InReadScope: neither its ancestors, nor
+// itself, nor a writer within its subtree), with no revocation and no other row in them. A
+// village then receives O(1) certificates, not one per village of the county. SQLite judges
+// the certificates once per query (the CTE), not once per journal row.
+std::string JournalSql(bool scoped) {
+  constexpr char kColumns[] =
+      "SELECT j.rowid, j.envelope_id, j.origin, j.seq, j.hlc, j.region, length(j.bytes)"
+      " FROM journal j";
+  if (!scoped) return std::string(kColumns) + " ORDER BY j.origin, j.seq";
+  return "WITH unneeded(envelope_id) AS ("
+         " SELECT p.envelope_id FROM provenance p JOIN certificate c"
+         " ON p.tbl='certificate' AND p.pk=c.node_id"
+         " GROUP BY p.envelope_id"
+         " HAVING max(" + ScopeClause::Sql("c.subject_region", 1) + ") = 0"
+         " AND NOT EXISTS(SELECT 1 FROM provenance o WHERE o.envelope_id=p.envelope_id"
+         " AND o.tbl<>'certificate')) " +
+         std::string(kColumns) + " WHERE " + ScopeClause::Sql("j.region", 1) +
+         " AND j.envelope_id NOT IN unneeded ORDER BY j.origin, j.seq";
+}
+
 // The journal envelopes within `for_region`'s read scope that `peer_have` lacks, with what
-// the order needs to know about them.
+// the order needs to know about them: which of them carries the certificate of another's
+// signer, and which a revocation.
 Result<Selection> Select(sqlite3* db, const ExportOptions& options) {
-  GK_ASSIGN_OR_RETURN(TrustCarriers carriers, LoadTrustCarriers(db));
   const bool scoped = !options.for_region.empty();
   const Role reader = scoped ? ReaderRole(options.for_region) : Role::kCounty;
-  std::set<std::string> unneeded;
-  if (scoped) {
-    GK_ASSIGN_OR_RETURN(unneeded,
-                        UnneededCertificateCarriers(db, carriers, reader, options.for_region));
-  }
+  GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, JournalSql(scoped)));
+  if (scoped) ScopeClause(options.for_region).Bind(stmt, 1);
   Selection out;
-  std::map<std::string, size_t> index_of_carrier;
-  GK_ASSIGN_OR_RETURN(Statement stmt,
-                      Statement::Prepare(db,
-                                         "SELECT rowid, envelope_id, origin, seq, hlc, region,"
-                                         " length(bytes) FROM journal ORDER BY origin, seq"));
+  std::map<std::string, size_t> index_of;  // envelope id (hex) -> its item
+  std::map<std::string, NodeId> origins;   // hex -> id, of the items
   std::string origin_hex;
   NodeId origin{};
   while (true) {
@@ -142,30 +121,42 @@ Result<Selection> Select(sqlite3* db, const ExportOptions& options) {
     }
     const auto seq = static_cast<uint64_t>(stmt.ColumnInt(3));
     if (options.peer_have && options.peer_have->Contains(origin, seq)) continue;
-    if (std::string id = stmt.ColumnText(1); unneeded.contains(id)) {
-      continue;
-    } else if (carriers.envelopes.contains(id)) {
-      index_of_carrier[id] = out.items.size();
-    }
+    origins.emplace(origin_hex, origin);
+    index_of[stmt.ColumnText(1)] = out.items.size();
     out.candidates.push_back({stmt.ColumnInt(0), static_cast<uint64_t>(stmt.ColumnInt(6))});
     out.items.push_back({origin, seq, static_cast<Hlc>(stmt.ColumnInt(4)), kNoOrderItem});
   }
+  // Each offered signer's certificate, when the envelope that brought it is offered too.
+  GK_ASSIGN_OR_RETURN(Statement carrier,
+                      Statement::Prepare(db,
+                                         "SELECT envelope_id FROM provenance"
+                                         " WHERE tbl='certificate' AND pk=?"));
   std::map<NodeId, size_t> certificate_item;
-  for (const auto& [node_hex, envelope_id] : carriers.certificate_of) {
-    auto it = index_of_carrier.find(envelope_id);
-    if (it == index_of_carrier.end()) continue;
-    GK_ASSIGN_OR_RETURN(NodeId node, OriginFromHex(node_hex));
-    certificate_item[node] = it->second;
+  for (const auto& [hex, node] : origins) {
+    carrier.Reset();
+    carrier.Bind(1, hex);
+    GK_ASSIGN_OR_RETURN(bool row, carrier.Step());
+    if (!row) continue;
+    if (auto it = index_of.find(carrier.ColumnText(0)); it != index_of.end()) {
+      certificate_item[node] = it->second;
+    }
   }
   for (OrderItem& item : out.items) {
     if (auto it = certificate_item.find(item.origin); it != certificate_item.end()) {
       item.certificate_from = it->second;
     }
   }
-  for (const auto& [envelope_id, node_hex] : carriers.revocations) {
-    auto it = index_of_carrier.find(envelope_id);
-    if (it == index_of_carrier.end()) continue;
-    auto node = HexDecodeFixed<kNodeIdSize>(node_hex);
+  GK_ASSIGN_OR_RETURN(Statement revocations,
+                      Statement::Prepare(db,
+                                         "SELECT p.envelope_id, r.node_id FROM revocation r"
+                                         " JOIN provenance p ON p.tbl='revocation'"
+                                         " AND p.pk=r.revocation_id"));
+  while (true) {
+    GK_ASSIGN_OR_RETURN(bool row, revocations.Step());
+    if (!row) break;
+    auto it = index_of.find(revocations.ColumnText(0));
+    if (it == index_of.end()) continue;
+    auto node = HexDecodeFixed<kNodeIdSize>(revocations.ColumnText(1));
     if (node.ok()) out.revocations.push_back({it->second, *node});
   }
   return out;
