@@ -2,7 +2,7 @@
 // pull, hub/server/service.h). The offline counterpart is ExportBundle (node/exchange/exchange.h), which
 // chooses the same envelopes in the same order.
 //
-// Thread-safety: one call at a time per Replica.
+// Thread-safety: one call at a time per Replica (and per CertificateCarriers).
 #ifndef GONGKAI_NODE_EXCHANGE_ENVELOPE_SELECTION_H_
 #define GONGKAI_NODE_EXCHANGE_ENVELOPE_SELECTION_H_
 
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "node/exchange/certificate_carriers.h"
 #include "node/replica/replica.h"
 #include "protocol/bytes.h"
 #include "protocol/have.h"
@@ -24,6 +25,10 @@ struct SelectOptions {
   std::string for_region;
   // What the receiver holds; none: nothing.
   std::optional<HaveSummary> peer_have;
+  // Kept by a caller that selects again and again on the same connection (a hub's read
+  // connection), so that each selection reads only the provenance rows added since the last;
+  // nullptr: read whole for this call.
+  CertificateCarriers* carriers = nullptr;
   size_t max_envelopes = 256;
   uint64_t max_bytes = uint64_t{8} << 20;  // envelope bytes
 };

@@ -1,10 +1,11 @@
 // HaveOf and ExportBundle (node/exchange/exchange.h).
 #include <algorithm>
 #include <map>
-#include <set>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "node/exchange/certificate_carriers.h"
 #include "node/exchange/envelope_selection.h"
 #include "node/exchange/exchange.h"
 #include "node/exchange/exchange_order.h"
@@ -76,34 +77,30 @@ struct Selection {
   std::vector<OrderRevocation> revocations;
 };
 
-// The journal rows a receiver is offered, before its summary is consulted. Unscoped: all.
-// Scoped: those of its read scope, less the envelopes that bring only certificates it does
-// not need: those of nodes outside its read scope (InReadScope: neither its ancestors, nor
-// itself, nor a writer within its subtree), with no revocation and no other row in them. A
-// village then receives O(1) certificates, not one per village of the county. SQLite judges
-// the certificates once per query (the CTE), not once per journal row.
+// The journal rows of a receiver's read scope (all when unscoped), in (origin, seq) order.
 std::string JournalSql(bool scoped) {
-  constexpr char kColumns[] =
-      "SELECT j.rowid, j.envelope_id, j.origin, j.seq, j.hlc, j.region, length(j.bytes)"
-      " FROM journal j";
-  if (!scoped) return std::string(kColumns) + " ORDER BY j.origin, j.seq";
-  return "WITH unneeded(envelope_id) AS ("
-         " SELECT p.envelope_id FROM provenance p JOIN certificate c"
-         " ON p.tbl='certificate' AND p.pk=c.node_id"
-         " GROUP BY p.envelope_id"
-         " HAVING max(" + ScopeClause::Sql("c.subject_region", 1) + ") = 0"
-         " AND NOT EXISTS(SELECT 1 FROM provenance o WHERE o.envelope_id=p.envelope_id"
-         " AND o.tbl<>'certificate')) " +
-         std::string(kColumns) + " WHERE " + ScopeClause::Sql("j.region", 1) +
-         " AND j.envelope_id NOT IN unneeded ORDER BY j.origin, j.seq";
+  return std::string("SELECT j.rowid, j.envelope_id, j.origin, j.seq, j.hlc, j.region,"
+                     " length(j.bytes) FROM journal j") +
+         (scoped ? " WHERE " + ScopeClause::Sql("j.region", 1) : std::string()) +
+         " ORDER BY j.origin, j.seq";
 }
 
-// The journal envelopes within `for_region`'s read scope that `peer_have` lacks, with what
-// the order needs to know about them: which of them carries the certificate of another's
-// signer, and which a revocation.
-Result<Selection> Select(sqlite3* db, const ExportOptions& options) {
+// The journal envelopes within `for_region`'s read scope that `peer_have` lacks, less the
+// envelopes that bring only certificates the receiver does not need (CertificateCarriers: of
+// nodes outside its read scope, neither its ancestors, nor itself, nor a writer within its
+// subtree; an envelope with a revocation or any other row always goes in), so that a village
+// receives O(1) certificates, not one per village of the county. With what the order needs
+// to know about them: which of them carries the certificate of another's signer, and which a
+// revocation. `carriers` is brought up to date here; nullptr: one is read for this call.
+Result<Selection> Select(sqlite3* db, const ExportOptions& options,
+                         CertificateCarriers* carriers) {
   const bool scoped = !options.for_region.empty();
   const Role reader = scoped ? ReaderRole(options.for_region) : Role::kCounty;
+  std::optional<CertificateCarriers> own;
+  if (scoped) {
+    if (!carriers) carriers = &own.emplace();
+    GK_RETURN_IF_ERROR(carriers->CatchUp(db));
+  }
   GK_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, JournalSql(scoped)));
   if (scoped) ScopeClause(options.for_region).Bind(stmt, 1);
   Selection out;
@@ -121,8 +118,10 @@ Result<Selection> Select(sqlite3* db, const ExportOptions& options) {
     }
     const auto seq = static_cast<uint64_t>(stmt.ColumnInt(3));
     if (options.peer_have && options.peer_have->Contains(origin, seq)) continue;
+    std::string id = stmt.ColumnText(1);
+    if (scoped && carriers->Unneeded(id, reader, options.for_region)) continue;
     origins.emplace(origin_hex, origin);
-    index_of[stmt.ColumnText(1)] = out.items.size();
+    index_of[std::move(id)] = out.items.size();
     out.candidates.push_back({stmt.ColumnInt(0), static_cast<uint64_t>(stmt.ColumnInt(6))});
     out.items.push_back({origin, seq, static_cast<Hlc>(stmt.ColumnInt(4)), kNoOrderItem});
   }
@@ -218,7 +217,7 @@ Result<ExportReport> ExportBundle(const Replica& replica, const SecretKey& key,
   // Our summary goes first: what it claims we hold we do hold, whatever is written meanwhile.
   GK_ASSIGN_OR_RETURN(HaveSummary have, HaveOf(replica));
   GK_ASSIGN_OR_RETURN(Bytes have_bytes, have.Encode());
-  GK_ASSIGN_OR_RETURN(Selection selection, Select(replica.db(), options));
+  GK_ASSIGN_OR_RETURN(Selection selection, Select(replica.db(), options, nullptr));
   std::vector<size_t> order = ExportOrder(selection.items, selection.revocations);
 
   // The longest front part of the order within the limits.
@@ -267,7 +266,7 @@ Result<EnvelopeSelection> SelectEnvelopes(const Replica& replica, const SelectOp
   if (!options.for_region.empty()) {
     GK_RETURN_IF_ERROR(ValidateRegion(options.for_region).WithContext("接收方区划"));
   }
-  GK_ASSIGN_OR_RETURN(Selection selection, Select(replica.db(), options));
+  GK_ASSIGN_OR_RETURN(Selection selection, Select(replica.db(), options, wanted.carriers));
   std::vector<size_t> order = ExportOrder(selection.items, selection.revocations);
   size_t count = 0;
   uint64_t total = 0;
