@@ -5,7 +5,6 @@
 
 #include "hub/log/log_schema.h"
 #include "node/replica/sql.h"
-#include "node/replica/sql.h"
 #include "protocol/checkpoint.h"
 #include "protocol/receipt.h"
 #include "protocol/region.h"
@@ -30,6 +29,18 @@ Result<std::optional<CheckpointRecord>> ReadCheckpoint(sqlite3* db, std::string_
 }
 
 }  // namespace
+
+Result<std::optional<CheckpointRecord>> ReadLatestCheckpoint(sqlite3* db) {
+  return ReadCheckpoint(db,
+                        "SELECT size, root, note, created_at FROM log_checkpoint "
+                        "ORDER BY size DESC LIMIT 1",
+                        std::nullopt);
+}
+
+Result<uint64_t> ReadLogSize(sqlite3* db) {
+  GK_ASSIGN_OR_RETURN(std::optional<int64_t> last, QueryInt(db, "SELECT max(idx) FROM log_entry"));
+  return last ? static_cast<uint64_t>(*last) + 1 : uint64_t{0};
+}
 
 Result<HubLog> HubLog::Open(Replica& replica, const SecretKey& hub_key, std::string origin) {
   GK_ASSIGN_OR_RETURN(NodeIdentity identity, replica.Identity());
@@ -87,10 +98,7 @@ Result<CheckpointRecord> HubLog::SignCheckpoint() {
 }
 
 Result<std::optional<CheckpointRecord>> HubLog::LatestCheckpoint() {
-  return ReadCheckpoint(replica_->db(),
-                        "SELECT size, root, note, created_at FROM log_checkpoint "
-                        "ORDER BY size DESC LIMIT 1",
-                        std::nullopt);
+  return ReadLatestCheckpoint(replica_->db());
 }
 
 Result<std::optional<CheckpointRecord>> HubLog::CheckpointAt(uint64_t size) {

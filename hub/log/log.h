@@ -66,6 +66,12 @@ struct EntryProof {
   std::vector<Hash256> proof;
 };
 
+// For a second connection to the same database (a hub's read connections), which has no
+// HubLog of its own: the checkpoint of the largest size signed so far (nullopt before the
+// first), and the log's size, both as that connection sees them now.
+Result<std::optional<CheckpointRecord>> ReadLatestCheckpoint(sqlite3* db);
+Result<uint64_t> ReadLogSize(sqlite3* db);
+
 class HubLog {
  public:
   // Opens the log in `replica`'s database, creating its tables when missing.

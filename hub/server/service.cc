@@ -1,6 +1,8 @@
 // HubService (hub/server/service.h).
 #include "hub/server/service.h"
 
+#include <algorithm>
+#include <thread>
 
 #include "hub/enrolment/enrol_token.h"
 #include "hub/log/refused_request.h"
@@ -53,6 +55,25 @@ Result<uint64_t> QueryNumber(const HubRequest& request, const std::string& name)
   return std::stoull(it->second);
 }
 
+// A read transaction: what a read connection sees stays as it was at its first read until
+// the snapshot goes (ROLLBACK: nothing was written).
+class ReadSnapshot {
+ public:
+  static Result<ReadSnapshot> Begin(sqlite3* db) {
+    GK_RETURN_IF_ERROR(ExecSql(db, "BEGIN"));
+    return ReadSnapshot(db);
+  }
+  ReadSnapshot(ReadSnapshot&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+  ~ReadSnapshot() {
+    if (db_) (void)ExecSql(db_, "ROLLBACK");
+  }
+
+ private:
+  explicit ReadSnapshot(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
 std::string_view OutcomeName(ApplyOutcome outcome) {
   switch (outcome) {
     case ApplyOutcome::kApplied:
@@ -104,6 +125,18 @@ Result<std::unique_ptr<HubService>> HubService::Open(
                       HubLog::Open(service->county_.replica(), service->county_.hub_key(),
                                    CountyLogOrigin(service->county_.code())));
   service->log_.emplace(std::move(log));
+  // Read connections: as many as there are cores, two at least (a pull need not wait for
+  // another), four at most (each keeps its own page cache).
+  const size_t readers = std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 4);
+  ReplicaOptions read_options;
+  read_options.create_if_missing = false;
+  read_options.wall_clock_ms = service->wall_clock_ms_;
+  for (size_t n = 0; n < readers; ++n) {
+    GK_ASSIGN_OR_RETURN(Replica reader,
+                        Replica::Open(service->county_.replica().path(), read_options));
+    service->readers_.push_back(std::make_unique<Reader>(Reader{std::move(reader), {}}));
+    service->idle_readers_.push_back(service->readers_.back().get());
+  }
   GK_RETURN_IF_ERROR(EnsureRefusedRequestTable(service->county_.replica().db()));
   if (at_open) GK_RETURN_IF_ERROR(at_open(service->county_));
   GK_RETURN_IF_ERROR(service->log_->AppendMissing().status());
@@ -117,17 +150,58 @@ HubAnswer HubService::Handle(const HubRequest& request) {
   return answer;
 }
 
+class HubService::ReaderLease {
+ public:
+  explicit ReaderLease(HubService& service) : service_(service) {
+    std::unique_lock lock(service_.readers_mutex_);
+    service_.reader_returned_.wait(lock, [&] { return !service_.idle_readers_.empty(); });
+    reader_ = service_.idle_readers_.back();
+    service_.idle_readers_.pop_back();
+  }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  ~ReaderLease() {
+    {
+      std::lock_guard lock(service_.readers_mutex_);
+      service_.idle_readers_.push_back(reader_);
+    }
+    service_.reader_returned_.notify_one();
+  }
+  Reader& reader() { return *reader_; }
+
+ private:
+  HubService& service_;
+  Reader* reader_ = nullptr;
+};
+
 HubAnswer HubService::Answer(const HubRequest& request) {
   if (request.method == "GET" && request.path == "/v1/health") {
     return JsonAnswer("{\"status\":\"ok\"}");
   }
-  std::lock_guard lock(mutex_);
   Result<HubAnswer> answer = [&]() -> Result<HubAnswer> {
     // Unsigned: the node has no certificate yet; the one-time token stands in for it.
-    if (request.method == "POST" && request.path == "/v1/enrol") return Enrol(request);
-    GK_ASSIGN_OR_RETURN(Caller caller, Authenticate(request));
-    if (request.method == "POST" && request.path == "/v1/push") return Push(caller, request);
-    if (request.method == "POST" && request.path == "/v1/pull") return Pull(caller, request);
+    if (request.method == "POST" && request.path == "/v1/enrol") {
+      std::lock_guard writing(mutex_);
+      return Enrol(request);
+    }
+    const bool pull = request.method == "POST" && request.path == "/v1/pull";
+    Caller caller;
+    std::optional<HubAnswer> read;
+    {
+      ReaderLease reader(*this);
+      GK_ASSIGN_OR_RETURN(caller, Authenticate(reader.reader().replica, request));
+      if (pull) {
+        GK_ASSIGN_OR_RETURN(read, PullFromSnapshot(reader.reader(), caller, request));
+      }
+    }
+    if (read) return std::move(*read);
+    if (request.method == "POST" && request.path == "/v1/push") {
+      GK_ASSIGN_OR_RETURN(OpenedBatch batch, OpenBatch(AsBytes(request.body)));
+      std::lock_guard writing(mutex_);
+      return Push(caller, batch);
+    }
+    std::lock_guard writing(mutex_);
+    if (pull) return Pull(caller, request);
     if (request.method == "GET") {
       if (request.path == "/v1/checkpoint") return Checkpoint();
       if (request.path == "/v1/proof/consistency") return Consistency(request);
@@ -148,6 +222,7 @@ HubAnswer HubService::Answer(const HubRequest& request) {
       ++counters_.requests_refused[code];
     }
     // A refusal that cannot be recorded is still a refusal: the answer stands.
+    std::lock_guard writing(mutex_);
     if (Status recorded = RecordRefusedRequest(county_.replica().db(), wall_clock_ms_(),
                                                request.auth.node, request.path, code);
         !recorded.ok()) {
@@ -158,9 +233,9 @@ HubAnswer HubService::Answer(const HubRequest& request) {
   return error;
 }
 
-Result<HubService::Caller> HubService::Authenticate(const HubRequest& request) {
+Result<HubService::Caller> HubService::Authenticate(Replica& reader, const HubRequest& request) {
   GK_ASSIGN_OR_RETURN(ParsedRequestAuth auth, ParseRequestAuth(request.auth));
-  StatementCache& statements = county_.replica().statements();
+  StatementCache& statements = reader.statements();
   Result<Certificate> certificate =
       FindSignerCertificate(statements, auth.node, county_.root_public_key());
   if (!certificate.ok()) {
@@ -174,12 +249,14 @@ Result<HubService::Caller> HubService::Authenticate(const HubRequest& request) {
     return Status::Denied(kErrServeRevokedNode, "node " + NodeIdHex(auth.node) + " is revoked");
   }
   // The nonce is spent only by a request that verifies: a forger cannot burn others' nonces.
-  GK_RETURN_IF_ERROR(nonces_.Check(auth.nonce, auth.time_ms, wall_clock_ms_()));
+  {
+    std::lock_guard lock(nonces_mutex_);
+    GK_RETURN_IF_ERROR(nonces_.Check(auth.nonce, auth.time_ms, wall_clock_ms_()));
+  }
   return Caller{auth.node, certificate->role, certificate->region};
 }
 
-Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& request) {
-  GK_ASSIGN_OR_RETURN(OpenedBatch batch, OpenBatch(AsBytes(request.body)));
+Result<HubAnswer> HubService::Push(const Caller& caller, const OpenedBatch& batch) {
   const std::vector<ByteView>& envelopes = batch.envelopes;
   if (envelopes.size() > kMaxPushEnvelopes) {
     return Status::TooLarge(kErrServeTooMany,
@@ -191,6 +268,7 @@ Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& reque
   std::string results = "[";
   uint64_t accepted = 0, duplicate = 0;
   std::map<std::string, uint64_t> refused;
+  CheckpointRecord checkpoint;
   // Revocation by log position: a new envelope would enter at the current size.
   ApplyOptions options;
   options.judge_revocation = [this](const NodeId& signer) -> Status {
@@ -230,6 +308,9 @@ Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& reque
       }
       results += "}";
     }
+    // Signed in the same transaction, so that a reader never sees these entries without a
+    // checkpoint that covers them.
+    GK_ASSIGN_OR_RETURN(checkpoint, log_->SignCheckpoint());
     GK_RETURN_IF_ERROR(transaction.Commit());
   }
   results += "]";
@@ -239,12 +320,13 @@ Result<HubAnswer> HubService::Push(const Caller& caller, const HubRequest& reque
     counters_.envelopes_duplicate += duplicate;
     for (const auto& [code, count] : refused) counters_.envelopes_refused[code] += count;
   }
-  GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
   return JsonAnswer("{\"checkpoint\":" + JsonQuote(checkpoint.note) + ",\"results\":" + results +
                     "}");
 }
 
-Result<HubAnswer> HubService::Pull(const Caller& caller, const HubRequest& request) {
+Result<HubAnswer> HubService::PullAnswer(const Replica& replica, CertificateCarriers& carriers,
+                                         const Caller& caller, const HubRequest& request,
+                                         const std::string& checkpoint_note) {
   GK_ASSIGN_OR_RETURN(HaveSummary have, HaveSummary::Decode(AsBytes(request.body)));
   SelectOptions options;
   options.for_region = caller.region;
@@ -259,17 +341,35 @@ Result<HubAnswer> HubService::Pull(const Caller& caller, const HubRequest& reque
   }
   options.max_envelopes = compressed ? kMaxCompressedPullEnvelopes : kMaxPullEnvelopes;
   options.max_bytes = kMaxPullBytes;
-  GK_ASSIGN_OR_RETURN(EnvelopeSelection selection, SelectEnvelopes(county_.replica(), options));
+  options.carriers = &carriers;
+  GK_ASSIGN_OR_RETURN(EnvelopeSelection selection, SelectEnvelopes(replica, options));
   GK_ASSIGN_OR_RETURN(Bytes batch, compressed
                                        ? EncodeCompressedBatch(selection.envelopes, reader_codec)
                                        : EncodeBatch(selection.envelopes));
-  GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
   HubAnswer answer;
   answer.content_type = "application/octet-stream";
   answer.body.assign(batch.begin(), batch.end());
   answer.headers[kMoreHeader] = selection.left_out > 0 ? "1" : "0";
-  answer.headers[kCheckpointHeader] = Base64Encode(AsBytes(checkpoint.note));
+  answer.headers[kCheckpointHeader] = Base64Encode(AsBytes(checkpoint_note));
   return answer;
+}
+
+Result<std::optional<HubAnswer>> HubService::PullFromSnapshot(Reader& reader,
+                                                              const Caller& caller,
+                                                              const HubRequest& request) {
+  sqlite3* db = reader.replica.db();
+  GK_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db));
+  GK_ASSIGN_OR_RETURN(std::optional<CheckpointRecord> latest, ReadLatestCheckpoint(db));
+  GK_ASSIGN_OR_RETURN(uint64_t size, ReadLogSize(db));
+  if (!latest || latest->size != size) return std::optional<HubAnswer>();
+  GK_ASSIGN_OR_RETURN(HubAnswer answer,
+                      PullAnswer(reader.replica, reader.carriers, caller, request, latest->note));
+  return std::optional<HubAnswer>(std::move(answer));
+}
+
+Result<HubAnswer> HubService::Pull(const Caller& caller, const HubRequest& request) {
+  GK_ASSIGN_OR_RETURN(CheckpointRecord checkpoint, log_->SignCheckpoint());
+  return PullAnswer(county_.replica(), carriers_, caller, request, checkpoint.note);
 }
 
 Result<HubAnswer> HubService::Checkpoint() {

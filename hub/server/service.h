@@ -42,11 +42,18 @@
 // signature, clock, replay, missing, malformed), 403 (unknown or revoked node), 404
 // (kNotFound), 413 (kTooLarge), 409 (kConflict), 500 otherwise.
 //
-// Thread-safety: Handle may be called from several threads; it serialises them (the County
-// and its replica are used by one thread at a time).
+// Thread-safety: Handle may be called from several threads. Every request is authenticated,
+// and a pull answered, on one of a few read connections to the county replica (WAL: a
+// reader sees the last commit and never waits for the writer), so a pull does not wait for
+// pushes; a compressed push is opened before the writer is taken. What writes (a push's
+// apply and log, enrolment, a refusal's record, signing a checkpoint) and the other GETs
+// take the single writer, one at a time. A pull whose snapshot holds log entries that no
+// checkpoint covers yet (written by another process) is answered by the writer instead,
+// which signs one first.
 #ifndef GONGKAI_HUB_SERVER_SERVICE_H_
 #define GONGKAI_HUB_SERVER_SERVICE_H_
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -57,9 +64,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hub/county/county.h"
 #include "hub/log/log.h"
+#include "node/exchange/certificate_carriers.h"
+#include "protocol/envelope_batch.h"
 #include "protocol/request_auth.h"
 #include "protocol/status.h"
 
@@ -152,8 +162,19 @@ class HubService {
     Role role = Role::kVillage;
     std::string region;
   };
-  Result<Caller> Authenticate(const HubRequest& request);
-  Result<HubAnswer> Push(const Caller& caller, const HubRequest& request);
+  // A read connection lent to one request, given back when the lease goes.
+  class ReaderLease;
+  struct Reader;
+  Result<Caller> Authenticate(Replica& reader, const HubRequest& request);
+  Result<HubAnswer> Push(const Caller& caller, const OpenedBatch& batch);
+  // The pull answer from what `replica` holds now, with `checkpoint_note` as its checkpoint.
+  Result<HubAnswer> PullAnswer(const Replica& replica, CertificateCarriers& carriers,
+                               const Caller& caller, const HubRequest& request,
+                               const std::string& checkpoint_note);
+  // On a read connection, in one snapshot; nullopt when its latest checkpoint does not cover
+  // its log (the writer's Pull then signs one).
+  Result<std::optional<HubAnswer>> PullFromSnapshot(Reader& reader, const Caller& caller,
+                                                    const HubRequest& request);
   Result<HubAnswer> Pull(const Caller& caller, const HubRequest& request);
   Result<HubAnswer> Checkpoint();
   Result<HubAnswer> Consistency(const HubRequest& request);
@@ -161,11 +182,22 @@ class HubService {
   Result<HubAnswer> Metrics();
   Result<HubAnswer> Enrol(const HubRequest& request);  // service_enrol.cc
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // the writer: county_ and log_ are used under it
   County county_;
   std::optional<HubLog> log_;
   std::function<int64_t()> wall_clock_ms_;
-  NonceCache nonces_;
+  std::mutex nonces_mutex_;
+  NonceCache nonces_;  // guarded by nonces_mutex_
+  CertificateCarriers carriers_;  // what the writer's connection has seen; under mutex_
+  // A read connection, and what it has seen of the certificate carriers.
+  struct Reader {
+    Replica replica;
+    CertificateCarriers carriers;
+  };
+  std::vector<std::unique_ptr<Reader>> readers_;  // opened by Open
+  std::mutex readers_mutex_;
+  std::condition_variable reader_returned_;
+  std::vector<Reader*> idle_readers_;  // guarded by readers_mutex_
   std::unique_ptr<SecretKey> root_key_;  // set by EnableEnrolment
   mutable std::mutex counters_mutex_;  // taken after mutex_ when both are
   HubCounters counters_;               // guarded by counters_mutex_
