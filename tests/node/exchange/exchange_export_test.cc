@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "node/exchange/certificate_carriers.h"
+#include "node/exchange/envelope_selection.h"
 #include "node/exchange/exchange.h"
 #include "node/exchange_fixture.h"
 
@@ -16,6 +18,7 @@ using testing::kCounty;
 using testing::kTownship;
 using testing::kVillage;
 using testing::TestCounty;
+using testing::TestNode;
 using testing::WriteVersion;
 
 // Index of the envelope `bytes` in the bundle at `path`.
@@ -232,6 +235,47 @@ bool InBundle(const std::filesystem::path& path, ByteView bytes) {
   const Hash256 id = Sha256(bytes);
   return std::any_of(contents->envelopes.begin(), contents->envelopes.end(),
                      [&](const Envelope& e) { return e.id() == id; });
+}
+
+// The envelope ids SelectEnvelopes gives a village of kVillage, with `carriers` kept by the
+// caller (nullptr: read for the call).
+std::vector<Hash256> SelectedIds(const TestNode& from, CertificateCarriers* carriers) {
+  SelectOptions options;
+  options.for_region = kVillage;
+  options.carriers = carriers;
+  options.max_envelopes = 1000;
+  auto selection = SelectEnvelopes(*from.replica, options);
+  REQUIRE(selection.ok());
+  std::vector<Hash256> ids;
+  for (const Bytes& envelope : selection->envelopes) ids.push_back(Sha256(envelope));
+  return ids;
+}
+
+bool Holds(const std::vector<Hash256>& ids, ByteView envelope) {
+  return std::find(ids.begin(), ids.end(), Sha256(envelope)) != ids.end();
+}
+
+TEST_CASE("certificate carriers kept across selections see what was written since") {
+  TestCounty c;
+  CertificateCarriers kept;
+  const std::vector<Hash256> before = SelectedIds(*c.county, &kept);
+  CHECK(before == SelectedIds(*c.county, nullptr));
+  const size_t carriers_before = kept.size();
+
+  // Written after the first selection: a certificate the village does not need, one it does
+  // (a second writer of its own village), and a revocation.
+  auto sibling = testing::MakeNode(c.dir, "sibling", c.root, Role::kVillage, "511304100203");
+  auto neighbour = testing::MakeNode(c.dir, "neighbour", c.root, Role::kVillage, kVillage);
+  const Bytes sibling_certificate = testing::WriteCertificateRow(c, *sibling);
+  const Bytes neighbour_certificate = testing::WriteCertificateRow(c, *neighbour);
+  const Bytes revocation = testing::WriteRevocation(c, *sibling);
+
+  const std::vector<Hash256> after = SelectedIds(*c.county, &kept);
+  CHECK(after == SelectedIds(*c.county, nullptr));
+  CHECK(kept.size() == carriers_before + 2);
+  CHECK_FALSE(Holds(after, sibling_certificate));
+  CHECK(Holds(after, neighbour_certificate));
+  CHECK(Holds(after, revocation));
 }
 
 TEST_CASE("a receiver gets only the certificates of its read scope, revocations always") {
