@@ -67,13 +67,15 @@ size_t HeaderWithoutContentSize(const ZSTD_frameHeader& header, std::array<uint8
 
 }  // namespace
 
-Bytes Compress(ByteView data) {
+Bytes Compress(ByteView data) { return Compress(data, kZstdLevel); }
+
+Bytes Compress(ByteView data, int level) {
   CCtxOwner cctx;
-  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, kZstdLevel);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_contentSizeFlag, 1);
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
   // Never ask a receiver for a window it would refuse.
-  const ZSTD_compressionParameters params = ZSTD_getCParams(kZstdLevel, data.size(), 0);
+  const ZSTD_compressionParameters params = ZSTD_getCParams(level, data.size(), 0);
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_windowLog,
                          std::min<int>(static_cast<int>(params.windowLog), kZstdWindowLogMax));
   Bytes out(ZSTD_compressBound(data.size()));

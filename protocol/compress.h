@@ -37,6 +37,8 @@ inline constexpr char kErrZstdTrailing[] = "zstd.trailing";
 // (XXH64, checked by every zstd decoder) and needs a window of at most 2^kZstdWindowLogMax.
 // Never fails (aborts only when memory runs out).
 Bytes Compress(ByteView data);
+// The same at another level (1 to ZSTD_maxCLevel()), for frames nobody rebuilds.
+Bytes Compress(ByteView data, int level);
 
 // The decompressed bytes of exactly one frame, or a refusal, checked in this order:
 //   kErrZstdTooLarge     the frame is longer than ZSTD_compressBound(max_output);

@@ -196,7 +196,7 @@ Result<Bytes> EncodeCompressedBatch(const std::vector<Bytes>& envelopes, uint32_
       chain_ends[origin] = {seq, envelope.has_value() ? envelope->id() : Sha256(bytes)};
     }
   }
-  const Bytes frame = Compress(items.Take());
+  const Bytes frame = Compress(items.Take(), kBatchZstdLevel);
   ByteWriter writer;
   writer.Raw(ByteView(kBatchMagic));
   writer.U8(kBatchVersionCompressed);
