@@ -280,9 +280,10 @@ void CheckApplied(size_t applied, size_t sent, const char* where) {
 }
 
 // Pushes every writer's own envelopes through HubService::Handle, kMaxPushEnvelopes per
-// request, each request signed by its writer. Returns seconds.
+// request, each request signed by its writer, as version 1 batches or (`compressed`) as the
+// version 2 batches a node sends. Returns seconds.
 double IngestInProcess(const fs::path& hub_home, const GeneratedCounty& county,
-                       const std::vector<SecretKey>& keys) {
+                       const std::vector<SecretKey>& keys, bool compressed) {
   std::unique_ptr<HubService> service = Must(HubService::Open(hub_home), "hub service");
   const auto start = Clock::now();
   for (size_t w = 0; w < county.own_envelopes.size(); ++w) {
@@ -290,7 +291,8 @@ double IngestInProcess(const fs::path& hub_home, const GeneratedCounty& county,
       HubRequest request;
       request.method = "POST";
       request.path = request.target = "/v1/push";
-      const Bytes body = Must(EncodeBatch(batch), "batch");
+      const Bytes body = Must(
+          compressed ? EncodeCompressedBatch(batch, BatchCodec()) : EncodeBatch(batch), "batch");
       request.body.assign(body.begin(), body.end());
       request.auth = SignRequest(keys[w], "POST", "/v1/push", body, WallClockMs());
       const HubAnswer answer = service->Handle(request);
@@ -497,10 +499,16 @@ void Run(const Options& options, const DataShape& shape) {
 
     // 1. Ingest.
     CopyHome(county.hub_home, run / "hub-a");
-    const double in_process_s = IngestInProcess(run / "hub-a", county, keys);
+    const double in_process_s = IngestInProcess(run / "hub-a", county, keys, false);
     const double in_process_rate = total_envelopes / in_process_s;
     figures.Add("ingest, HubService::Handle, <=256 per push", in_process_rate, "envelopes/s");
     figures.Add("ingest, HubService::Handle / ed25519 verify", in_process_rate / verify_rate, "");
+    CopyHome(county.hub_home, run / "hub-a2");
+    const double compressed_s = IngestInProcess(run / "hub-a2", county, keys, true);
+    const double compressed_rate = total_envelopes / compressed_s;
+    figures.Add("ingest, HubService::Handle, <=256 per compressed push", compressed_rate,
+                "envelopes/s");
+    figures.Add("ingest, compressed push / ed25519 verify", compressed_rate / verify_rate, "");
 
     CopyHome(county.hub_home, run / "hub-b");
     size_t sent = 0;
