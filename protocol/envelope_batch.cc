@@ -2,16 +2,11 @@
 #include "protocol/envelope_batch.h"
 
 #include <algorithm>
-#include <map>
-#include <optional>
 #include <string>
 #include <utility>
 
-#include <zstd.h>
-
 #include "protocol/compress.h"
 #include "protocol/envelope.h"
-#include "protocol/sha256.h"
 
 namespace gongkai {
 
@@ -85,51 +80,23 @@ Result<std::vector<ByteView>> DecodeBatch(ByteView bytes) {
 
 namespace {
 
-// Envelope offsets (protocol/envelope.h): origin, seq and prev.
-constexpr size_t kOriginOffset = 5;
-constexpr size_t kSeqOffset = kOriginOffset + kNodeIdSize;  // 21
-constexpr size_t kPrevOffset = kSeqOffset + 8;              // 29
-constexpr size_t kMaxRegionLength = 12;
-
-constexpr uint8_t kFormAsIs = 0;
-constexpr uint8_t kFormOpened = 1;
-constexpr uint8_t kFormChained = 2;
-
-// The last envelope of each origin read so far: what a chained item's prev names.
-struct ChainEnd {
-  uint64_t seq = 0;
-  Hash256 id{};
-};
-using ChainEnds = std::map<NodeId, ChainEnd>;
-
-// Origin and seq of envelope bytes (or of an item's head, which starts the same way).
-std::pair<NodeId, uint64_t> OriginAndSeq(ByteView head) {
-  NodeId origin;
-  std::copy_n(head.begin() + kOriginOffset, origin.size(), origin.begin());
-  uint64_t seq = 0;
-  for (size_t i = kSeqOffset; i < kPrevOffset; ++i) seq = (seq << 8) | head[i];
-  return {origin, seq};
-}
-
 Status TooMany(size_t count) {
   return Status::TooLarge(kErrBatchTooMany,
                           std::to_string(count) + " envelopes; a compressed batch holds at most " +
                               std::to_string(kMaxCompressedBatchEnvelopes));
 }
 
-// The changeset of `envelope` when Compress gives its payload back exactly.
-std::optional<Bytes> CanonicalChangeset(const Envelope& envelope) {
-  Result<Bytes> changeset = Decompress(envelope.payload(), envelope.payload_size());
-  if (!changeset.ok() || changeset->size() != envelope.payload_size()) return std::nullopt;
-  const Bytes again = Compress(*changeset);
-  const ByteView payload = envelope.payload();
-  if (!std::equal(again.begin(), again.end(), payload.begin(), payload.end())) return std::nullopt;
-  return std::move(*changeset);
-}
+// The decompressed items of a batch, whose views stay valid while the items live.
+class ViewInput : public ItemInput {
+ public:
+  explicit ViewInput(ByteReader& reader) : reader_(reader) {}
+  Result<ByteView> Take(size_t n, std::string_view what) override { return reader_.Raw(n, what); }
+
+ private:
+  ByteReader& reader_;
+};
 
 }  // namespace
-
-uint32_t BatchCodec() { return static_cast<uint32_t>(ZSTD_versionNumber()); }
 
 Result<Bytes> EncodeCompressedBatch(const std::vector<Bytes>& envelopes, uint32_t reader_codec) {
   if (envelopes.size() > kMaxCompressedBatchEnvelopes) return TooMany(envelopes.size());
@@ -148,62 +115,21 @@ Result<Bytes> EncodeCompressedBatch(const std::vector<Bytes>& envelopes, uint32_
                                                    " envelope bytes; at most " +
                                                    std::to_string(kMaxBatchSize));
   }
-  const bool open = reader_codec != 0 && reader_codec == BatchCodec();
+  ItemWriter writer(reader_codec != 0 && reader_codec == BatchCodec());
   ByteWriter items;
-  ChainEnds chain_ends;
   size_t planned = as_is_total;  // the items' size if the rest go as is
   for (const Bytes& bytes : envelopes) {
-    std::optional<Envelope> envelope;
-    std::optional<Bytes> changeset;
-    if (open) {
-      Result<Envelope> decoded = DecodeEnvelope(ByteView(bytes));
-      if (decoded.ok()) {
-        envelope.emplace(std::move(*decoded));
-        changeset = CanonicalChangeset(*envelope);
-      }
-    }
-    size_t head_size = 0;
-    bool chained = false;
-    if (changeset.has_value()) {
-      auto end = chain_ends.find(envelope->origin());
-      chained = end != chain_ends.end() && end->second.seq + 1 == envelope->seq() &&
-                end->second.id == envelope->prev();
-      head_size = kEnvelopeRegionOffset + 1 + envelope->region().size() + 4;  // to payload_size
-      const size_t opened_size =
-          1 + head_size - (chained ? kHashSize : 0) + changeset->size() + kSignatureSize;
-      const size_t with_it = planned - (5 + bytes.size()) + opened_size;
-      if (with_it <= kMaxOpenedBatchSize) {
-        planned = with_it;
-      } else {
-        changeset.reset();
-      }
-    }
-    if (changeset.has_value()) {
-      const ByteView head = ByteView(bytes).first(head_size);
-      items.U8(chained ? kFormChained : kFormOpened);
-      items.Raw(head.first(kPrevOffset));
-      items.Raw(head.subspan(chained ? kPrevOffset + kHashSize : kPrevOffset));
-      items.Raw(*changeset);
-      items.Raw(ByteView(bytes).last(kSignatureSize));
-    } else {
-      items.U8(kFormAsIs);
-      items.U32(static_cast<uint32_t>(bytes.size()));
-      items.Raw(bytes);
-    }
-    // As the reader keeps it: every item long enough to name an origin and a seq.
-    if (open && bytes.size() >= kPrevOffset) {
-      const auto [origin, seq] = OriginAndSeq(bytes);
-      chain_ends[origin] = {seq, envelope.has_value() ? envelope->id() : Sha256(bytes)};
-    }
+    const size_t others = planned - (5 + bytes.size());
+    planned = others + writer.Append(bytes, kMaxOpenedBatchSize - others, items);
   }
   const Bytes frame = Compress(items.Take(), kBatchZstdLevel);
-  ByteWriter writer;
-  writer.Raw(ByteView(kBatchMagic));
-  writer.U8(kBatchVersionCompressed);
-  writer.U32(static_cast<uint32_t>(envelopes.size()));
-  writer.U32(BatchCodec());
-  writer.Raw(frame);
-  return writer.Take();
+  ByteWriter batch;
+  batch.Raw(ByteView(kBatchMagic));
+  batch.U8(kBatchVersionCompressed);
+  batch.U32(static_cast<uint32_t>(envelopes.size()));
+  batch.U32(BatchCodec());
+  batch.Raw(frame);
+  return batch.Take();
 }
 
 Result<OpenedBatch> OpenBatch(ByteView bytes) {
@@ -225,82 +151,30 @@ Result<OpenedBatch> OpenBatch(ByteView bytes) {
   GK_ASSIGN_OR_RETURN(out.items, Decompress(bytes.subspan(kCompressedBatchHeaderSize),
                                             kMaxOpenedBatchSize));
   ByteReader reader(out.items, kErrBatchTruncated);
-  // Where each envelope is: in the input (as is) or in `rebuilt`.
+  ViewInput input(reader);
+  ItemRules rules;
+  rules.codec = codec;
+  rules.max_changeset = kMaxDecompressedSize;
+  rules.envelope_too_large = kErrBatchTooLarge;
+  rules.changeset_too_large = kErrEnvelopePayloadSize;
+  rules.empty = kErrBatchEmptyEnvelope;
+  rules.item = kErrBatchItem;
+  rules.codec_mismatch = kErrBatchCodec;
+  ItemReader items(rules);
+  // Where each envelope is: in the items (as is) or in `rebuilt`.
   std::vector<std::pair<bool, size_t>> places;
   std::vector<ByteView> as_is;
-  ChainEnds chain_ends;
   places.reserve(count);
   for (uint32_t n = 0; n < count; ++n) {
-    GK_ASSIGN_OR_RETURN(uint8_t form, reader.U8("form"));
-    if (form == kFormAsIs) {
-      GK_ASSIGN_OR_RETURN(ByteView envelope,
-                          reader.Bytes32("envelope", kMaxEnvelopeSize, kErrBatchTooLarge));
-      if (envelope.empty()) {
-        return Status::Invalid(kErrBatchEmptyEnvelope, "empty envelope " + std::to_string(n));
-      }
-      if (envelope.size() >= kPrevOffset) {
-        const auto [origin, seq] = OriginAndSeq(envelope);
-        chain_ends[origin] = {seq, Sha256(envelope)};
-      }
+    GK_ASSIGN_OR_RETURN(ItemEnvelope item, items.Next(input, "batch item " + std::to_string(n)));
+    if (item.rebuilt.has_value()) {
+      places.emplace_back(true, out.rebuilt.size());
+      const ByteView raw = item.rebuilt->raw();
+      out.rebuilt.emplace_back(raw.begin(), raw.end());
+    } else {
       places.emplace_back(false, as_is.size());
-      as_is.push_back(envelope);
-      continue;
+      as_is.push_back(item.as_is);
     }
-    if (form != kFormOpened && form != kFormChained) {
-      return Status::Invalid(kErrBatchItem, "batch item " + std::to_string(n) + ": unknown form " +
-                                                std::to_string(form));
-    }
-    if (codec != BatchCodec()) {
-      return Status::Invalid(kErrBatchCodec,
-                             "batch item " + std::to_string(n) + " was opened for zstd " +
-                                 std::to_string(codec) + "; this node runs " +
-                                 std::to_string(BatchCodec()));
-    }
-    const bool chained = form == kFormChained;
-    GK_ASSIGN_OR_RETURN(ByteView head,
-                        reader.Raw(kEnvelopeRegionOffset - (chained ? kHashSize : 0), "envelope"));
-    GK_ASSIGN_OR_RETURN(uint8_t region_length, reader.U8("region length"));
-    if (region_length > kMaxRegionLength) {
-      return Status::Invalid(kErrEnvelopeRegion, "batch item " + std::to_string(n) +
-                                                     ": region of " +
-                                                     std::to_string(region_length) + " digits");
-    }
-    GK_ASSIGN_OR_RETURN(ByteView region, reader.Raw(region_length, "region"));
-    GK_ASSIGN_OR_RETURN(uint32_t payload_size, reader.U32("payload_size"));
-    if (payload_size > kMaxDecompressedSize) {
-      return Status::Invalid(kErrEnvelopePayloadSize,
-                             "batch item " + std::to_string(n) + ": changeset of " +
-                                 std::to_string(payload_size) + " bytes");
-    }
-    GK_ASSIGN_OR_RETURN(ByteView changeset, reader.Raw(payload_size, "changeset"));
-    GK_ASSIGN_OR_RETURN(ByteView signature, reader.Raw(kSignatureSize, "signature"));
-    const auto [origin, seq] = OriginAndSeq(head);
-    Hash256 prev{};
-    if (chained) {
-      auto end = chain_ends.find(origin);
-      if (end == chain_ends.end() || end->second.seq + 1 != seq) {
-        return Status::Invalid(kErrBatchItem, "batch item " + std::to_string(n) +
-                                                  " follows no envelope of its origin before it");
-      }
-      prev = end->second.id;
-    }
-    const Bytes payload = Compress(changeset);
-    ByteWriter envelope;
-    envelope.Raw(head.first(kPrevOffset));
-    if (chained) envelope.Raw(prev);
-    envelope.Raw(head.subspan(kPrevOffset));
-    envelope.U8(region_length);
-    envelope.Raw(region);
-    envelope.U32(payload_size);
-    envelope.U32(static_cast<uint32_t>(payload.size()));
-    envelope.Raw(payload);
-    envelope.Raw(signature);
-    Result<Envelope> decoded = DecodeEnvelope(envelope.Take());
-    if (!decoded.ok()) return decoded.status().WithContext("batch item " + std::to_string(n));
-    chain_ends[origin] = {seq, decoded->id()};
-    places.emplace_back(true, out.rebuilt.size());
-    const ByteView raw = decoded->raw();
-    out.rebuilt.emplace_back(raw.begin(), raw.end());
   }
   if (!reader.at_end()) {
     return Status::Invalid(kErrBatchTrailing,

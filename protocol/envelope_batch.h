@@ -18,13 +18,8 @@
 //   5       4     envelope count N, at most kMaxCompressedBatchEnvelopes
 //   9       4     codec: ZSTD_versionNumber() of the writer's zstd (10504 for 1.5.4)
 //   13      ...   one zstd frame (protocol/compress.h rules, at most kMaxOpenedBatchSize
-//                 bytes declared) holding N items, each a form byte and then
-//                   form 0, as is:   u32 length L, L envelope bytes;
-//                   form 1, opened:  the envelope's bytes up to and including payload_size,
-//                                    payload_size bytes of the changeset itself, signature;
-//                   form 2, chained: form 1 without the 32 prev bytes: prev is the id of the
-//                                    item before it in the batch with the same origin, whose
-//                                    seq is one less.
+//                 bytes declared) holding N items (protocol/envelope_batch_item.h: form 0 as
+//                 is, form 1 opened, form 2 chained).
 // An opened item is rebuilt by compressing its changeset with Compress (kZstdLevel); its
 // writer opened it only when that gives back exactly the payload it signed, and only for a
 // reader whose codec is its own, because zstd promises equal output only for equal versions.
@@ -40,6 +35,7 @@
 #include <vector>
 
 #include "protocol/bytes.h"
+#include "protocol/envelope_batch_item.h"  // the items of version 2, and BatchCodec()
 #include "protocol/status.h"
 
 namespace gongkai {
@@ -76,9 +72,6 @@ Result<Bytes> EncodeBatch(const std::vector<Bytes>& envelopes);
 
 // Splits a version 1 batch into its envelopes (views into `bytes`, which must outlive them).
 Result<std::vector<ByteView>> DecodeBatch(ByteView bytes);
-
-// This build's codec number: ZSTD_versionNumber() of the zstd it runs with.
-uint32_t BatchCodec();
 
 // The version 2 batch of `envelopes`, in their order. An envelope is opened (form 1 or 2)
 // only when `reader_codec` == BatchCodec(), its payload decompresses and Compress gives it
