@@ -6,7 +6,46 @@
 
 #include "protocol/bundle.h"
 
+#include <zstd.h>
+
+#include "protocol/compress.h"
+
 namespace gongkai {
+
+static_assert(kMaxBundleFrameLength == ZSTD_COMPRESSBOUND(kBundleFrameSize));
+
+// The items of a version 3 bundle, frame after frame. A field that spans frames is gathered
+// in the reader's scratch buffer; one within a frame is a view of it.
+class BundleFrameInput : public ItemInput {
+ public:
+  explicit BundleFrameInput(BundleReader& reader) : r_(reader) {}
+
+  Result<ByteView> Take(size_t n, std::string_view what) override {
+    if (r_.frame_.size() - r_.frame_pos_ >= n) {
+      const ByteView out = ByteView(r_.frame_).subspan(r_.frame_pos_, n);
+      r_.frame_pos_ += n;
+      return out;
+    }
+    Bytes& gathered = r_.scratch_;
+    gathered.assign(r_.frame_.begin() + static_cast<std::ptrdiff_t>(r_.frame_pos_),
+                    r_.frame_.end());
+    r_.frame_pos_ = r_.frame_.size();
+    while (gathered.size() < n) {
+      if (Status s = r_.NextFrame(); !s.ok()) {
+        return s.WithContext("读取 '" + std::string(what) + "' 时");
+      }
+      const size_t piece = std::min(n - gathered.size(), r_.frame_.size());
+      gathered.insert(gathered.end(), r_.frame_.begin(),
+                      r_.frame_.begin() + static_cast<std::ptrdiff_t>(piece));
+      r_.frame_pos_ = piece;
+    }
+    return ByteView(gathered);
+  }
+
+ private:
+  BundleReader& r_;
+};
+
 namespace {
 
 // Read in pieces so that a length field that lies costs at most one piece of memory
@@ -29,8 +68,10 @@ class ViewBuf : public std::streambuf {
 
 }  // namespace
 
-BundleReader::BundleReader(std::istream& in, uint64_t max_size)
-    : in_(in), max_size_(std::min<uint64_t>(max_size, kMaxBundleSize)) {}
+BundleReader::BundleReader(std::istream& in, uint64_t max_size, uint64_t max_opened)
+    : in_(in),
+      max_size_(std::min<uint64_t>(max_size, kMaxBundleSize)),
+      max_opened_(std::min<uint64_t>(max_opened, kMaxOpenedBundleSize)) {}
 
 Status BundleReader::Fail(Status status) {
   step_ = Step::kFailed;
@@ -79,10 +120,12 @@ Status BundleReader::Open() {
         kErrBundleMagic, "not a gongkai bundle (magic " + HexEncode(ByteView(b).first(4)) + ")"));
   }
   const uint8_t version = b[4];
-  if (version != kBundleVersion && version != kBundleVersionWithoutCertificate) {
+  if (version != kBundleVersion && version != kBundleVersionUncompressed &&
+      version != kBundleVersionWithoutCertificate) {
     return Fail(Status::Invalid(kErrBundleVersion,
                                 "unknown bundle format version " + std::to_string(b[4])));
   }
+  header_.version = version;
   NodeId maker;
   std::copy_n(b.begin() + 5, kNodeIdSize, maker.begin());
   std::copy_n(b.begin() + 5 + kNodeIdSize, kPublicKeySize, header_.maker_key.begin());
@@ -106,7 +149,7 @@ Status BundleReader::Open() {
     return Fail(Status::Invalid(kErrBundleRegion, "bundle for_region is not all digits"));
   }
   header_.maker_certificate.clear();
-  if (version == kBundleVersion) {
+  if (version != kBundleVersionWithoutCertificate) {
     if (Status s = Read(2, b, "maker certificate length"); !s.ok()) return Fail(s);
     const size_t certificate_length = static_cast<size_t>(b[0]) << 8 | b[1];
     if (certificate_length > kMaxCertificateSize) {
@@ -127,8 +170,84 @@ Status BundleReader::Open() {
                                      " envelopes, limit " + std::to_string(kMaxBundleEnvelopes)));
   }
   header_.envelope_count = *count;
+  header_.codec = 0;
+  if (version == kBundleVersion) {
+    Result<uint32_t> codec = ReadU32("codec");
+    if (!codec.ok()) return Fail(codec.status());
+    header_.codec = *codec;
+    ItemRules rules;
+    rules.codec = header_.codec;
+    rules.max_changeset = kMaxEnvelopeSize;
+    rules.envelope_too_large = kErrBundleEnvelopeTooLarge;
+    rules.changeset_too_large = kErrBundleEnvelopeTooLarge;
+    rules.empty = kErrBundleItem;
+    rules.item = kErrBundleItem;
+    rules.codec_mismatch = kErrBundleCodec;
+    items_.emplace(rules);
+  }
   step_ = Step::kEnvelopes;
   return Status::Ok();
+}
+
+Status BundleReader::NextFrame() {
+  const uint64_t at = bytes_read_;
+  const std::string where = "数据包压缩段 " + std::to_string(frames_read_ + 1) + "（文件第 " +
+                            std::to_string(at) + " 字节起）";
+  auto cut = [&](const Status& s) {
+    return s.WithContext(s.code() == kErrBundleTruncated ? where + "不完整" : where);
+  };
+  Result<uint32_t> read_length = ReadU32("frame length");
+  if (!read_length.ok()) return cut(read_length.status());
+  const uint32_t length = *read_length;
+  if (length == 0 || length > kMaxBundleFrameLength) {
+    return Status::Invalid(kErrBundleFrame, where + "声明长度 " + std::to_string(length) +
+                                                " 字节, 应为 1 到 " +
+                                                std::to_string(kMaxBundleFrameLength));
+  }
+  Bytes frame;
+  if (Status s = Read(length, frame, "frame"); !s.ok()) return cut(s);
+  // The total is judged from the declared size, before anything is decoded; Decompress then
+  // checks the rest of the frame (its size against kBundleFrameSize first).
+  const unsigned long long declared = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (declared != ZSTD_CONTENTSIZE_ERROR && declared != ZSTD_CONTENTSIZE_UNKNOWN &&
+      declared <= kBundleFrameSize && declared > max_opened_ - opened_) {
+    return Status::TooLarge(kErrBundleTooLarge, where + "解压后数据包共超过上限 " +
+                                                    std::to_string(max_opened_) +
+                                                    " 字节");
+  }
+  Result<Bytes> items = Decompress(frame, kBundleFrameSize);
+  if (!items.ok()) return items.status().WithContext(where + "无法解压, 文件已损坏或被改动");
+  if (items->empty()) return Status::Invalid(kErrBundleFrame, where + "为空");
+  opened_ += items->size();
+  frame_ = std::move(*items);
+  frame_pos_ = 0;
+  ++frames_read_;
+  return Status::Ok();
+}
+
+Result<Envelope> BundleReader::NextItem(const std::string& where) {
+  BundleFrameInput input(*this);
+  Result<ItemEnvelope> next = items_->Next(input, where);
+  if (!next.ok()) {
+    if (next.status().code() == kErrBundleCodec) {
+      return next.status().WithContext(
+          "此数据包由另一版本的 zstd 写成, 本机不能还原其中的数据包; 请对方改写第 2 版数据包");
+    }
+    return next.status();
+  }
+  ItemEnvelope& item = *next;
+  // A rebuilt envelope is decoded already, with `where` in any refusal.
+  Result<Envelope> envelope = item.rebuilt.has_value() ? std::move(*item.rebuilt)
+                                                       : DecodeEnvelope(item.as_is);
+  // A field gathered across frames is not kept past its item.
+  if (scratch_.capacity() > kBundleFrameSize) Bytes().swap(scratch_);
+  if (!envelope.ok()) return envelope.status().WithContext(where);  // only as is
+  envelope_bytes_ += 4 + envelope->raw().size();
+  if (envelope_bytes_ > kMaxBundleSize) {
+    return Status::TooLarge(kErrBundleTooLarge, where + ": 数据包所含数据共超过上限 " +
+                                                    std::to_string(kMaxBundleSize) + " 字节");
+  }
+  return envelope;
 }
 
 Result<std::optional<Envelope>> BundleReader::Next() {
@@ -137,11 +256,22 @@ Result<std::optional<Envelope>> BundleReader::Next() {
     return Fail(Status::Internal(kErrBundleState, "Next called before Open or after a refusal"));
   }
   if (envelopes_read_ == header_.envelope_count) {
+    if (items_.has_value() && frame_pos_ != frame_.size()) {
+      return Fail(Status::Invalid(kErrBundleTrailing,
+                                  "数据包压缩段 " + std::to_string(frames_read_) + " 在最后一个数据包之后还有 " +
+                                      std::to_string(frame_.size() - frame_pos_) + " 字节"));
+    }
     step_ = Step::kHave;
     return std::optional<Envelope>();
   }
   const std::string where = "bundle envelope " + std::to_string(envelopes_read_ + 1) + " of " +
                             std::to_string(header_.envelope_count);
+  if (items_.has_value()) {
+    Result<Envelope> envelope = NextItem(where);
+    if (!envelope.ok()) return Fail(envelope.status());
+    ++envelopes_read_;
+    return std::optional<Envelope>(std::move(envelope).value());
+  }
   Result<uint32_t> length = ReadU32("envelope length");
   if (!length.ok()) return Fail(length.status().WithContext(where));
   if (*length > kMaxEnvelopeSize) {

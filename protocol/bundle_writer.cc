@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cstddef>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -5,12 +7,22 @@
 #include <utility>
 
 #include "protocol/bundle.h"
+#include "protocol/compress.h"
 #include "protocol/file_io.h"
 
 namespace gongkai {
 namespace {
 
 Status CheckHeader(const BundleHeader& header) {
+  if (header.version != kBundleVersion && header.version != kBundleVersionUncompressed &&
+      header.version != kBundleVersionWithoutCertificate) {
+    return Status::Invalid(kErrBundleVersion,
+                           "无法写出第 " + std::to_string(header.version) + " 版数据包");
+  }
+  if (header.version == kBundleVersionWithoutCertificate && !header.maker_certificate.empty()) {
+    return Status::Invalid(kErrBundleCertificate,
+                           "第 1 版数据包不带制作方证书, 而包头给了一份");
+  }
   if (!header.for_region.empty() && !IsRegionCode(header.for_region)) {
     return Status::Invalid(kErrBundleRegion, "bundle for_region '" + header.for_region +
                                                  "' is neither empty nor 6, 9 or 12 digits");
@@ -56,15 +68,17 @@ Result<BundleWriter> BundleWriter::Start(std::ostream& out, const BundleHeader& 
   BundleWriter w;
   w.out_ = &out;
   w.header_ = header;
+  w.header_.codec = header.version == kBundleVersion ? BatchCodec() : 0;
   ByteWriter h;
   h.Raw(kBundleMagic);
-  h.U8(kBundleVersion);
+  h.U8(header.version);
   h.Raw(header.maker());
   h.Raw(header.maker_key);
   h.U64(header.created_hlc);
   h.String8(header.for_region);
-  h.Bytes16(header.maker_certificate);
+  if (header.version != kBundleVersionWithoutCertificate) h.Bytes16(header.maker_certificate);
   h.U32(header.envelope_count);
+  if (header.version == kBundleVersion) h.U32(w.header_.codec);
   GK_RETURN_IF_ERROR(w.Write(h.bytes()));
   return w;
 }
@@ -111,14 +125,43 @@ Status BundleWriter::Add(ByteView envelope) {
                                 " bytes exceeds the limit " + std::to_string(kMaxEnvelopeSize));
   }
   GK_RETURN_IF_ERROR(DecodeEnvelope(envelope).status());
-  if (size_ + 4 + envelope.size() > kMaxBundleSize) {
-    return Status::TooLarge(kErrBundleTooLarge,
-                            "bundle would exceed " + std::to_string(kMaxBundleSize) + " bytes");
+  if (header_.version != kBundleVersion) {
+    if (size_ + 4 + envelope.size() > kMaxBundleSize) {
+      return Status::TooLarge(kErrBundleTooLarge,
+                              "bundle would exceed " + std::to_string(kMaxBundleSize) + " bytes");
+    }
+    GK_RETURN_IF_ERROR(Write(U32Bytes(static_cast<uint32_t>(envelope.size()))));
+    GK_RETURN_IF_ERROR(Write(envelope));
+    ++added_;
+    return Status::Ok();
   }
-  GK_RETURN_IF_ERROR(Write(U32Bytes(static_cast<uint32_t>(envelope.size()))));
-  GK_RETURN_IF_ERROR(Write(envelope));
+  if (envelope_bytes_ + 4 + envelope.size() > kMaxBundleSize) {
+    return Status::TooLarge(kErrBundleTooLarge, "bundle envelopes would exceed " +
+                                                    std::to_string(kMaxBundleSize) + " bytes");
+  }
+  envelope_bytes_ += 4 + envelope.size();
+  // Room kept for the envelopes still to come, should they all go as is (5 + size each), so
+  // that the items never pass kMaxOpenedBundleSize: what this one may take opened.
+  const uint64_t to_come = (kMaxBundleSize - envelope_bytes_) + (header_.envelope_count - added_ - 1);
+  const uint64_t room = kMaxOpenedBundleSize - opened_ - to_come;
+  ByteWriter item;
+  opened_ += items_.Append(envelope, std::min<uint64_t>(room, kMaxEnvelopeSize), item);
+  const Bytes& bytes = item.bytes();
+  pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+  size_t start = 0;
+  while (pending_.size() - start >= kBundleFrameSize) {
+    GK_RETURN_IF_ERROR(WriteFrame(ByteView(pending_).subspan(start, kBundleFrameSize)));
+    start += kBundleFrameSize;
+  }
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(start));
   ++added_;
   return Status::Ok();
+}
+
+Status BundleWriter::WriteFrame(ByteView items) {
+  const Bytes frame = Compress(items, kBundleZstdLevel);
+  GK_RETURN_IF_ERROR(Write(U32Bytes(static_cast<uint32_t>(frame.size()))));
+  return Write(frame);
 }
 
 Status BundleWriter::Finish(const HaveSummary& have, const SecretKey& key) {
@@ -132,6 +175,10 @@ Status BundleWriter::Finish(const HaveSummary& have, const SecretKey& key) {
     return Status::Invalid(kErrBundleCount,
                            "bundle declared " + std::to_string(header_.envelope_count) +
                                " envelopes but " + std::to_string(added_) + " were added");
+  }
+  if (!pending_.empty()) {
+    GK_RETURN_IF_ERROR(WriteFrame(pending_));
+    pending_.clear();
   }
   GK_ASSIGN_OR_RETURN(const Bytes have_bytes, have.Encode());
   GK_RETURN_IF_ERROR(Write(U32Bytes(static_cast<uint32_t>(have_bytes.size()))));

@@ -41,8 +41,11 @@ HaveSummary MakerHave(const SecretKey& key) {
   return h;
 }
 
+// A version 2 header: the tests of the uncompressed layout (versions 1 and 2) use it; those
+// of version 3 set their version.
 BundleHeader Header(const SecretKey& key) {
   BundleHeader h;
+  h.version = kBundleVersionUncompressed;
   h.maker_key = key.public_key();
   h.created_hlc = 0x0001926a3f4b5c07;
   h.for_region = "511303101";
@@ -138,9 +141,20 @@ TEST_CASE("a version 1 bundle (no maker certificate) is still read") {
   Result<BundleContents> read = ReadBundle(v1);
   INFO(read.status().ToString());
   REQUIRE(read.ok());
+  CHECK(read->header.version == kBundleVersionWithoutCertificate);
   CHECK(read->header.maker_certificate.empty());
   CHECK(read->header.for_region == "511303101");
   CHECK(read->envelopes.size() == 2);
+
+  // The writer writes the same bytes when asked for version 1, and refuses a certificate there.
+  BundleHeader h = Header(key);
+  h.version = kBundleVersionWithoutCertificate;
+  CHECK(*MakeBundle(h, envelopes, MakerHave(key), key) == v1);
+  h.maker_certificate = Bytes{1, 2, 3};
+  std::ostringstream out;
+  CHECK(BundleWriter::Start(out, h).status().code() == kErrBundleCertificate);
+  h.version = 4;
+  CHECK(BundleWriter::Start(out, h).status().code() == kErrBundleVersion);
 }
 
 TEST_CASE("write then read: header, envelopes and have come back") {
@@ -204,7 +218,7 @@ TEST_CASE("each refusal has its own code") {
     b[1] = 'X';
     CHECK(Code(b) == kErrBundleMagic);
     b = bundle;
-    b[4] = 3;
+    b[4] = 4;
     CHECK(Code(b) == kErrBundleVersion);
     b = bundle;
     b[4] = 0;
@@ -409,7 +423,10 @@ TEST_CASE("fuzz seed corpus: every committed file is a valid bundle or have summ
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     CAPTURE(entry.path().string());
     const Bytes bytes = testing::ReadFile(entry.path().string());
-    CHECK((ReadBundle(bytes).ok() || HaveSummary::Decode(bytes).ok()));
+    const Result<BundleContents> read = ReadBundle(bytes);
+    // The version 3 seeds hold items opened under zstd 1.5.4 (bundle_compressed_test.cc).
+    if (BatchCodec() != 10504 && read.status().code() == kErrBundleCodec) continue;
+    CHECK((read.ok() || HaveSummary::Decode(bytes).ok()));
     ++files;
   }
   CHECK(files >= BundleSeeds().size());
