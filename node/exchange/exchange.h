@@ -78,9 +78,13 @@ struct ExportOptions {
   // Bundle limits, clamped to kMaxBundleEnvelopes and kMaxBundleSize. When the envelopes
   // do not all fit, the bundle holds a front part of the export order (which applies on
   // its own) and ExportReport::left_out counts the rest: export again after the peer
-  // answers.
+  // answers. The bytes are counted as a version 2 bundle would hold them; a version 3 file
+  // is smaller.
   size_t max_envelopes = kMaxBundleEnvelopes;
   uint64_t max_bytes = kMaxBundleSize;
+  // The bundle format (protocol/bundle.h): 3, compressed, unless the receiver runs another
+  // zstd (it would refuse the opened envelopes, bundle.codec) or an older release; then 2.
+  uint8_t bundle_version = kBundleVersion;
   ExchangeProgressFn progress;
 };
 

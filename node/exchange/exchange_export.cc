@@ -206,10 +206,12 @@ Result<ExportReport> ExportBundle(const Replica& replica, const SecretKey& key,
     GK_RETURN_IF_ERROR(ValidateRegion(options.for_region).WithContext("接收方区划"));
   }
   BundleHeader header;
+  header.version = options.bundle_version;
   header.maker_key = key.public_key();
   header.for_region = options.for_region;
-  // Our certificate, so that a receiver with only the root key can check who made the file.
-  header.maker_certificate = self.certificate;
+  // Our certificate, so that a receiver with only the root key can check who made the file
+  // (version 1 has no room for it).
+  if (header.version != kBundleVersionWithoutCertificate) header.maker_certificate = self.certificate;
   header.created_hlc = options.created_hlc;
   if (header.created_hlc == 0) {
     GK_ASSIGN_OR_RETURN(header.created_hlc, replica.LastHlc());
