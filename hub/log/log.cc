@@ -123,11 +123,11 @@ Result<Bytes> HubLog::IssueReceipt(const Hash256& envelope_id) {
   GK_ASSIGN_OR_RETURN(Transaction scope, Transaction::Begin(db));
   {
     GK_ASSIGN_OR_RETURN(
-        Statement stored,
-        Statement::Prepare(db, "SELECT bytes FROM log_receipt WHERE envelope_id = ?"));
-    stored.Bind(1, std::string_view(id_hex));
-    GK_ASSIGN_OR_RETURN(bool found, stored.Step());
-    if (found) return stored.ColumnBlob(0);
+        StatementCache::Use stored,
+        replica_->statements().Get("SELECT bytes FROM log_receipt WHERE envelope_id = ?"));
+    stored->Bind(1, std::string_view(id_hex));
+    GK_ASSIGN_OR_RETURN(bool found, stored->Step());
+    if (found) return stored->ColumnBlob(0);
   }
   GK_ASSIGN_OR_RETURN(std::optional<LogEntry> entry, store_.EntryOf(envelope_id));
   if (!entry) {
@@ -141,16 +141,16 @@ Result<Bytes> HubLog::IssueReceipt(const Hash256& envelope_id) {
   GK_ASSIGN_OR_RETURN(receipt.tree_size, store_.Size());
   GK_ASSIGN_OR_RETURN(receipt.root, store_.Root(receipt.tree_size));
   GK_ASSIGN_OR_RETURN(Bytes bytes, MakeReceipt(receipt, *hub_key_));
-  GK_ASSIGN_OR_RETURN(Statement insert,
-                      Statement::Prepare(db,
-                                         "INSERT INTO log_receipt(envelope_id, log_index, "
-                                         "tree_size, bytes, issued_at) VALUES(?, ?, ?, ?, ?)"));
-  insert.Bind(1, std::string_view(id_hex))
+  GK_ASSIGN_OR_RETURN(StatementCache::Use insert,
+                      replica_->statements().Get("INSERT INTO log_receipt(envelope_id, log_index, "
+                                                 "tree_size, bytes, issued_at) "
+                                                 "VALUES(?, ?, ?, ?, ?)"));
+  insert->Bind(1, std::string_view(id_hex))
       .Bind(2, static_cast<int64_t>(receipt.log_index))
       .Bind(3, static_cast<int64_t>(receipt.tree_size))
       .Bind(4, ByteView(bytes))
       .Bind(5, replica_->NowMs());
-  GK_RETURN_IF_ERROR(insert.Run());
+  GK_RETURN_IF_ERROR(insert->Run());
   GK_RETURN_IF_ERROR(scope.Commit());
   return bytes;
 }

@@ -97,8 +97,12 @@ Result<Replica> Replica::Open(const std::filesystem::path& path, const ReplicaOp
   if (!exists && !options.create_if_missing) {
     return Status::NotFound(kErrReplicaOpen, "副本文件不存在: " + path.string());
   }
+  ConfigureSqliteLibrary();
   sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
+  // A Replica is used by one thread at a time (replica.h), so its connection needs no mutex
+  // of its own: SQLite's per-connection locking is switched off (multi-thread mode).
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+              (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteDb db(raw);
   if (rc != SQLITE_OK) {

@@ -38,6 +38,14 @@ Status SqlStatus(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+void ConfigureSqliteLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // SQLITE_MISUSE once SQLite is initialized: then the defaults stay, as documented.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
 Status ExecSql(sqlite3* db, std::string_view sql) {
   std::string script(sql);
   char* error = nullptr;

@@ -34,6 +34,13 @@ Status SqlStatus(sqlite3* db, int rc, std::string_view what);
 // Runs a script of one or more statements that return no rows of interest.
 Status ExecSql(sqlite3* db, std::string_view sql);
 
+// Settings of the SQLite library for the whole process, made once before its first
+// connection: no memory statistics (SQLITE_CONFIG_MEMSTATUS 0, which would take a global
+// mutex on every allocation; nothing here reads them). SQLite takes process settings only
+// before it is initialized: when something else opened a connection first, this changes
+// nothing, and SQLite behaves the same, only a little slower. Thread-safe.
+void ConfigureSqliteLibrary();
+
 // A prepared statement. Bind indexes are 1-based, column indexes 0-based (as in SQLite).
 class Statement {
  public:

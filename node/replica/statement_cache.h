@@ -17,9 +17,11 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "node/replica/sql.h"
 #include "protocol/status.h"
@@ -56,9 +58,22 @@ class StatementCache {
 
   sqlite3* db() const { return db_; }
 
+  // A table's columns as PRAGMA table_info gives them, in declaration order: the name and
+  // the position in the primary key (0 when not part of it). Read once per schema version
+  // of the connection (PRAGMA schema_version, which every schema change moves), not once
+  // for every changeset that names the table. A table that does not exist has no columns.
+  // The pointer is valid until the next call. Errors: sql.*.
+  struct Column {
+    std::string name;
+    int64_t pk = 0;
+  };
+  Result<const std::vector<Column>*> Columns(std::string_view table);
+
  private:
   sqlite3* db_;
   std::map<std::string, Statement, std::less<>> statements_;
+  int64_t schema_version_ = -1;  // of the columns kept in columns_
+  std::map<std::string, std::vector<Column>, std::less<>> columns_;
 };
 
 }  // namespace gongkai

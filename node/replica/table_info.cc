@@ -14,19 +14,14 @@ std::vector<bool> TableInfo::IsPkFlags() const {
 }
 
 Result<TableInfo> ReadTableInfo(StatementCache& statements, std::string_view table) {
-  GK_ASSIGN_OR_RETURN(StatementCache::Use stmt,
-                      statements.Get("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid"));
-  stmt->Bind(1, table);
+  GK_ASSIGN_OR_RETURN(const std::vector<StatementCache::Column>* columns,
+                      statements.Columns(table));
   TableInfo info;
   info.name = std::string(table);
   std::vector<std::pair<int64_t, int>> pk_order;  // (position in key, column)
-  while (true) {
-    GK_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    int column = static_cast<int>(info.columns.size());
-    info.columns.push_back(stmt->ColumnText(0));
-    int64_t pk = stmt->ColumnInt(1);
-    if (pk > 0) pk_order.emplace_back(pk, column);
+  for (const StatementCache::Column& column : *columns) {
+    if (column.pk > 0) pk_order.emplace_back(column.pk, static_cast<int>(info.columns.size()));
+    info.columns.push_back(column.name);
   }
   std::sort(pk_order.begin(), pk_order.end());
   for (const auto& [position, column] : pk_order) info.pk_columns.push_back(column);
