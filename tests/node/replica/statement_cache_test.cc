@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
+#include "node/replica/table_info.h"
 #include "protocol/sqlite_handles.h"
 
 namespace gongkai {
@@ -65,6 +69,40 @@ TEST_CASE("a cache moved with its connection's owner keeps its statements") {
   REQUIRE(use.ok());
   CHECK((*use)->get() == prepared);
   CHECK(moved.db() == db.get());
+}
+
+TEST_CASE("a table's kept shape follows a schema change, by this connection or another") {
+  const std::string path = "file:shape_cache?mode=memory&cache=shared";
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, nullptr) ==
+          SQLITE_OK);
+  SqliteDb db(raw);
+  raw = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, nullptr) ==
+          SQLITE_OK);
+  SqliteDb other(raw);
+  REQUIRE(ExecSql(db.get(), "CREATE TABLE t(a TEXT, b TEXT, PRIMARY KEY(b, a))").ok());
+  StatementCache cache(db.get());
+
+  auto before = ReadTableInfo(cache, "t");
+  REQUIRE(before.ok());
+  CHECK(before->columns == std::vector<std::string>{"a", "b"});
+  CHECK(before->pk_columns == std::vector<int>{1, 0});
+  auto missing = ReadTableInfo(cache, "u");
+  REQUIRE(missing.ok());
+  CHECK(missing->columns.empty());
+
+  REQUIRE(ExecSql(db.get(), "ALTER TABLE t ADD COLUMN c INTEGER").ok());
+  auto added = ReadTableInfo(cache, "t");
+  REQUIRE(added.ok());
+  CHECK(added->columns == std::vector<std::string>{"a", "b", "c"});
+
+  // Another connection creates the table this cache knew as missing.
+  REQUIRE(ExecSql(other.get(), "CREATE TABLE u(x INTEGER PRIMARY KEY)").ok());
+  auto created = ReadTableInfo(cache, "u");
+  REQUIRE(created.ok());
+  CHECK(created->columns == std::vector<std::string>{"x"});
+  CHECK(created->pk_columns == std::vector<int>{0});
 }
 
 }  // namespace
