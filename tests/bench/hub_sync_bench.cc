@@ -11,10 +11,15 @@
 //   4. a USB bundle of each village's year (ExportBundle for the county) as a ratio to the
 //      zstd size of the same village's rows as CSV;
 //   5. envelopes a village pulls on its first sync in a county of N enrolled villages
-//      (default N = 10, 100, 1000; certificates only, no data).
+//      (default N = 10, 100, 1000; certificates only, no data);
+//   6. with --peer-pouchdb DIR (or GONGKAI_PEER_POUCHDB=DIR): the rows the syncs of 2 and 3
+//      left in the replicas, as PouchDB documents (pouchdb_peer.h), synced the same way by
+//      PouchDB 9 (DIR/pouchdb_peer.js, DIR/node_modules from `npm ci`) through the same
+//      relay, its figures beside ours. Without it, or when node or DIR is missing, the bench
+//      says the peer is not available and gives no figure for it.
 //
 //   hub_sync_bench [--quick] [--runs N] [--villages N] [--county-sizes N,N,...] [--json]
-//                  [--dir DIR]
+//                  [--dir DIR] [--peer-pouchdb DIR]
 //
 // --quick is 3 villages, 1 run and county sizes 10,100. Figures are the median over the runs (each
 // run on fresh copies of the generated homes); every figure is measured in this run on this
@@ -32,6 +37,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +58,7 @@
 #include "protocol/request_auth.h"
 #include "protocol/schema.h"
 #include "tests/bench/bench_support.h"
+#include "tests/bench/pouchdb_peer.h"
 
 namespace gongkai::bench {
 namespace {
@@ -66,6 +74,7 @@ struct Options {
   int villages = 30;
   std::vector<int> county_sizes = {10, 100, 1000};
   std::string dir;
+  std::string peer_pouchdb;  // tests/bench/peer with node_modules, or empty
 };
 
 // Figures of all runs by name, in the order first added.
@@ -75,12 +84,23 @@ class Figures {
     if (!values_.count(name)) order_.push_back({name, unit});
     values_[name].push_back(value);
   }
+  // A line of text beside the figures (the last one set for a name is printed).
+  void Note(const std::string& name, const std::string& text) {
+    if (!notes_.count(name)) note_order_.push_back(name);
+    notes_[name] = text;
+  }
   void Print(bool json) const {
     if (json) {
       std::printf("{");
       for (size_t i = 0; i < order_.size(); ++i) {
         std::printf("%s\"%s\": {\"value\": %.3f, \"unit\": \"%s\"}", i ? ", " : "",
                     order_[i].first.c_str(), Median(order_[i].first), order_[i].second.c_str());
+      }
+      bool first = order_.empty();
+      for (const std::string& name : note_order_) {
+        std::printf("%s%s: %s", first ? "" : ", ", JsonQuote(name).c_str(),
+                    JsonQuote(notes_.at(name)).c_str());
+        first = false;
       }
       std::printf("}\n");
       return;
@@ -92,6 +112,8 @@ class Figures {
                   *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()),
                   unit.c_str());
     }
+    for (const std::string& name : note_order_)
+      std::printf("%s: %s\n", name.c_str(), notes_.at(name).c_str());
   }
 
  private:
@@ -102,6 +124,8 @@ class Figures {
   }
   std::vector<std::pair<std::string, std::string>> order_;
   std::map<std::string, std::vector<double>> values_;
+  std::vector<std::string> note_order_;
+  std::map<std::string, std::string> notes_;
 };
 
 // Ed25519 verifications per second over a real envelope's signed part.
@@ -440,6 +464,109 @@ void MeasureBundles(const GeneratedCounty& county, const fs::path& dir, Figures&
               static_cast<double>(bundle_bytes) / csv.strong, "");
 }
 
+// The rows the syncs of one run left in its replicas (the ones the CSV figures read), as the
+// peer's county: each village's own rows and the ids of the rest (what it pulled), the
+// reviewing township's whole replica, and as the seed the new township's rows that neither a
+// village nor the reviewing township wrote (the county's, which the hub held before).
+PeerCounty PeerCountyOf(const fs::path& run, const GeneratedCounty& county) {
+  PeerCounty out;
+  std::set<std::string> writers;
+  for (const fs::path& generated : county.villages) {
+    NodeSession session =
+        Must(OpenNodeSession((run / generated.filename()).string(), false), "session");
+    const std::string self = NodeIdHex(session.identity.node_id);
+    writers.insert(self);
+    PeerCounty::Village village;
+    for (PeerDocument& d : PeerDocumentsOf(session.replica->db())) {
+      if (d.origin == self) {
+        village.own.push_back(std::move(d));
+      } else {
+        village.pull_ids.push_back(d.id);
+      }
+    }
+    out.villages.push_back(std::move(village));
+  }
+  {
+    NodeSession session = Must(OpenNodeSession((run / "township").string(), false), "session");
+    writers.insert(NodeIdHex(session.identity.node_id));
+    out.township = PeerDocumentsOf(session.replica->db());
+  }
+  NodeSession fresh = Must(OpenNodeSession((run / "township-new").string(), false), "session");
+  for (PeerDocument& d : PeerDocumentsOf(fresh.replica->db())) {
+    ++out.new_township_documents;
+    if (!writers.count(d.origin)) out.seed.push_back(std::move(d));
+  }
+  return out;
+}
+
+constexpr char kPeerNote[] = "PouchDB peer";
+
+// Step 6: PouchDB's syncs of the same rows, beside ours (`villages` and `fresh`).
+void MeasurePeer(const Options& options, const fs::path& run, const GeneratedCounty& county,
+                 const SyncFigures& villages, const SyncFigures& fresh, Figures& figures) {
+  const fs::path directory = options.peer_pouchdb;
+  const std::string missing = PeerMissing(directory);
+  if (!missing.empty()) {
+    figures.Note(kPeerNote, "not available: " + missing);
+    return;
+  }
+  const PeerCounty peer_county = PeerCountyOf(run, county);
+  size_t pull_ids = 0;
+  for (const PeerCounty::Village& v : peer_county.villages) pull_ids += v.pull_ids.size();
+  std::string error;
+  const std::optional<PeerFigures> peer =
+      RunPouchDbPeer(directory, peer_county, run / "pouchdb-documents.json", &error);
+  if (!peer) {
+    figures.Note(kPeerNote, "not available: " + error);
+    return;
+  }
+  if (static_cast<size_t>(peer->villages.documents_down) != pull_ids) {
+    figures.Note(kPeerNote, "failed: the villages pulled " +
+                                std::to_string(peer->villages.documents_down) + " documents, not " +
+                                std::to_string(pull_ids));
+    return;
+  }
+  figures.Note(kPeerNote, "measured in this run: " + peer->software +
+                              " (memory adapter both ends, default replication options)");
+  const std::string level = std::to_string(kZstdLevel);
+  const std::string strong = std::to_string(kZstdStrongLevel);
+  const PeerStep& v = peer->villages;
+  figures.Add("PouchDB: village first syncs: documents up+down",
+              static_cast<double>(v.documents_up + v.documents_down), "");
+  figures.Add("PouchDB: village first syncs: wire bytes", static_cast<double>(v.wire_bytes), "B");
+  figures.Add("PouchDB: village first syncs: HTTP requests", static_cast<double>(v.requests), "");
+  figures.Add("PouchDB: village first syncs: seconds", v.seconds, "s");
+  figures.Add("PouchDB: village first syncs: wire bytes per row",
+              static_cast<double>(v.wire_bytes) / villages.rows, "B/row");
+  figures.Add("PouchDB: village first syncs: wire / CSV zstd -" + level + " (per village)",
+              static_cast<double>(v.wire_bytes) / villages.csv.project_level, "");
+  figures.Add("PouchDB: village first syncs: wire / CSV zstd -" + strong + " (per village)",
+              static_cast<double>(v.wire_bytes) / villages.csv.strong, "");
+  figures.Add("PouchDB: village first syncs: wire / gongkai's wire",
+              static_cast<double>(v.wire_bytes) / static_cast<double>(villages.wire_bytes), "");
+  const PeerStep& t = peer->township;
+  figures.Add("PouchDB: township sync (reviews + relayed): documents written",
+              static_cast<double>(t.documents_up), "");
+  figures.Add("PouchDB: township sync (reviews + relayed): wire bytes",
+              static_cast<double>(t.wire_bytes), "B");
+  figures.Add("PouchDB: township sync (reviews + relayed): HTTP requests",
+              static_cast<double>(t.requests), "");
+  figures.Add("PouchDB: township sync (reviews + relayed): seconds", t.seconds, "s");
+  const PeerStep& n = peer->new_township;
+  figures.Add("PouchDB: new township pull: documents", static_cast<double>(n.documents_down), "");
+  figures.Add("PouchDB: new township pull: wire bytes", static_cast<double>(n.wire_bytes), "B");
+  figures.Add("PouchDB: new township pull: HTTP requests", static_cast<double>(n.requests), "");
+  figures.Add("PouchDB: new township pull: seconds", n.seconds, "s");
+  figures.Add("PouchDB: new township pull: wire bytes per row",
+              static_cast<double>(n.wire_bytes) / fresh.rows, "B/row");
+  figures.Add("PouchDB: new township pull: wire / CSV zstd -" + level,
+              static_cast<double>(n.wire_bytes) / fresh.csv.project_level, "");
+  figures.Add("PouchDB: new township pull: wire / CSV zstd -" + strong,
+              static_cast<double>(n.wire_bytes) / fresh.csv.strong, "");
+  figures.Add("PouchDB: new township pull: wire / gongkai's wire",
+              static_cast<double>(n.wire_bytes) / static_cast<double>(fresh.wire_bytes), "");
+}
+
 void Run(const Options& options, const DataShape& shape) {
   const fs::path base = (options.dir.empty() ? fs::temp_directory_path() : fs::path(options.dir)) /
                         ("gongkai-hub-sync-bench-" + std::to_string(::getpid()));
@@ -587,6 +714,14 @@ void Run(const Options& options, const DataShape& shape) {
                 static_cast<double>(fresh.wire_bytes) / fresh.csv.project_level, "");
     figures.Add("new township pull: wire / CSV zstd -" + std::to_string(kZstdStrongLevel),
                 static_cast<double>(fresh.wire_bytes) / fresh.csv.strong, "");
+
+    // 6. The same rows synced by PouchDB, through the same relay class.
+    if (options.peer_pouchdb.empty()) {
+      figures.Note(kPeerNote, std::string("not available: not asked for (--peer-pouchdb DIR or ") +
+                                  kPeerEnvironment + "=DIR)");
+    } else {
+      MeasurePeer(options, run, county, villages, fresh, figures);
+    }
   }
   figures.Print(options.json);
   fs::remove_all(base);
@@ -624,16 +759,20 @@ int main(int argc, char** argv) {
       county_sizes_given = true;
     } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
       options.dir = argv[++i];
+    } else if (std::strcmp(argv[i], "--peer-pouchdb") == 0 && i + 1 < argc) {
+      options.peer_pouchdb = argv[++i];
     } else {
       std::printf(
           "usage: hub_sync_bench [--quick] [--runs N] [--villages N] [--county-sizes N,N,...]\n"
-          "                      [--json] [--dir DIR]\n"
+          "                      [--json] [--dir DIR] [--peer-pouchdb DIR]\n"
           "Generates a township of villages with a year of disclosures, then measures hub\n"
           "ingest, bytes per synced row and a new township's first sync (default 30\n"
           "villages, 3 runs; --quick: 3 villages, 1 run), a village's year as a USB bundle,\n"
           "and the envelopes a village pulls first in counties of N villages (default\n"
           "10,100,1000; --quick 10,100). Homes go to a new folder in DIR\n"
-          "(default: the temp folder), removed at the end.\n");
+          "(default: the temp folder), removed at the end. --peer-pouchdb DIR (or\n"
+          "GONGKAI_PEER_POUCHDB=DIR; DIR = tests/bench/peer after npm ci there) also syncs\n"
+          "the same rows with PouchDB 9 through the same relay and prints its figures.\n");
       return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
     }
   }
@@ -641,6 +780,10 @@ int main(int argc, char** argv) {
     if (!runs_given) options.runs = 1;
     if (!villages_given) options.villages = 3;
     if (!county_sizes_given) options.county_sizes = {10, 100};
+  }
+  if (options.peer_pouchdb.empty()) {
+    if (const char* from_environment = std::getenv(kPeerEnvironment))
+      options.peer_pouchdb = from_environment;
   }
   DataShape shape;
   shape.villages = options.villages;
